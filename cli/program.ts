@@ -22,12 +22,15 @@ export function buildProgram(): Command {
 
 /** Parses and runs; returns the exit code instead of exiting, so output can flush. */
 export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
-  // Subcommands inherit exitOverride and output only if configured before they are added, so
-  // apply both to every command now that all are registered.
-  for (const c of program.commands) {
+  // Subcommands inherit exitOverride and output settings only if they were set before the
+  // subcommand was added, so apply both to every command (nested ones too: `trace check`) now
+  // that all are registered. Without exitOverride commander would exit(1) on a bad option.
+  const configure = (c: Command): void => {
     c.exitOverride();
     c.configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
-  }
+    c.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

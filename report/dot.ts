@@ -3,7 +3,8 @@
  * layout). Compound and parallel states become clusters; an edge to or from a compound state is
  * drawn to its cluster border (`compound=true` + `lhead`/`ltail` on an invisible anchor node),
  * which is how statecharts are usually drawn. Colour encodes visits: 0 is red and dashed, so what
- * was never covered stands out; otherwise light to dark green on a log scale.
+ * was never covered stands out; otherwise light to dark green on a log scale. Labels stay ASCII
+ * (`n=12`, not `×12`): Graphviz's wasm build has no font metrics for other characters.
  */
 import type { StatechartStructure, StructureState } from '../model/graph.js';
 import { escapeDot } from './escape.js';
@@ -55,7 +56,7 @@ export function toDot(structure: StatechartStructure, visits?: ReadonlyMap<strin
   const maxTransition = maxOf(structure.transitions.map((t) => t.id));
   const colourOf = (id: string, max: number): string | null =>
     visits === undefined ? null : visitColour(visits.get(id) ?? 0, max);
-  const countOf = (id: string): string => (visits === undefined ? '' : `\n×${visits.get(id) ?? 0}`);
+  const countOf = (id: string): string => (visits === undefined ? '' : `\nn=${visits.get(id) ?? 0}`);
 
   const out: string[] = [];
   out.push(`digraph ${q(structure.machineId)} {`);
@@ -71,7 +72,7 @@ export function toDot(structure: StatechartStructure, visits?: ReadonlyMap<strin
     if (kids.length > 0) {
       const style = [s.type === 'parallel' || unvisited ? 'dashed' : 'solid', 'rounded'];
       out.push(`${pad}subgraph ${q(`cluster_${index.get(s.id) ?? -1}`)} {`);
-      out.push(`${pad}  label=${q(`${s.key}${s.type === 'parallel' ? ' ∥' : ''}${countOf(s.id).replace('\n', ' ')}`)}; style=${q(style.join(','))}; color=${q(colour ?? '#555555')}; penwidth=${unvisited ? 2 : 1}; id=${q(`state:${s.id}`)}; tooltip=${q(s.description ?? s.id)};`);
+      out.push(`${pad}  label=${q(`${s.key}${s.type === 'parallel' ? ' (parallel)' : ''}${countOf(s.id).replace('\n', ' ')}`)}; style=${q(style.join(','))}; color=${q(colour ?? '#555555')}; penwidth=${unvisited ? 2 : 1}; id=${q(`state:${s.id}`)}; tooltip=${q(s.description ?? s.id)};`);
       out.push(`${pad}  ${anchor(s.id)} [shape=point, style=invis, width=0.01, label=""];`);
       emitInitial(s, kids, depth + 1);
       for (const k of kids) emitState(k, depth + 1);
@@ -126,7 +127,8 @@ export function toDot(structure: StatechartStructure, visits?: ReadonlyMap<strin
     const src = t.source;
     const dst = t.target;
     // A self-loop on a cluster cannot clip to its own border; draw it on the anchor.
-    if (isCluster(src) && src !== dst) attrs.push(`ltail=${q(`cluster_${index.get(src) ?? -1}`)}`);
+    // No clipping to a cluster that contains the other end (Graphviz would refuse it).
+    if (isCluster(src) && src !== dst && !isAncestor(structure, src, dst)) attrs.push(`ltail=${q(`cluster_${index.get(src) ?? -1}`)}`);
     if (isCluster(dst) && src !== dst && !isAncestor(structure, dst, src)) attrs.push(`lhead=${q(`cluster_${index.get(dst) ?? -1}`)}`);
     out.push(`  ${anchor(src)} -> ${anchor(dst)} [${attrs.join(', ')}];`);
   }

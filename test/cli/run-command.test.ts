@@ -31,6 +31,12 @@ describe('run commands (defineRunCommand)', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('exit 2 for a bad option of a nested command (like `trace check`)', async () => {
+    const r = await runCli(['nested', 'probe', '--bogus'], { demo: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("smpcheck: unknown option '--bogus'");
+  });
+
   it('exit 0 and --json: one JSON document on stdout, nothing on stderr', async () => {
     const out = await tmp();
     const r = await runCli(['demo', '--runs', '30', '--seed', '5', '--out', out, '--json'], { demo: true });

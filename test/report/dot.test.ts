@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { statechartStructure } from '../../model/graph.js';
 import { toDot, visitColour } from '../../report/dot.js';
-import { renderSvg } from '../../report/svg.js';
+import { renderSvg, renderSvgWithWarnings } from '../../report/svg.js';
 import { csdToy, HOSTILE } from '../support/fixtures.js';
 
 describe('toDot', () => {
@@ -22,7 +22,7 @@ describe('toDot', () => {
     const visits = new Map<string, number>([['csd.free', 10], ['csd.free --CSD_LOCK--> csd.locked', 4]]);
     const dot = toDot(s, visits);
     const free = dot.split('\n').find((l) => l.includes('id="state:csd.free"')) ?? '';
-    expect(free).toContain('×10');
+    expect(free).toContain('n=10');
     expect(free).not.toContain('#d62728');
     const queued = dot.split('\n').find((l) => l.includes('id="state:csd.locked.queued"')) ?? '';
     expect(queued).toContain('#d62728');
@@ -32,13 +32,45 @@ describe('toDot', () => {
   });
 
   it('renders to SVG with one node per atomic state and one edge per transition', async () => {
-    const svg = await renderSvg(toDot(s, new Map()));
+    const { svg, warnings } = await renderSvgWithWarnings(toDot(s, new Map()));
+    expect(warnings).toEqual([]);
     expect(svg.startsWith('<svg')).toBe(true);
     const nodes = svg.match(/class="node"/g) ?? [];
     // 4 atomic states + 2 initial dots (the cluster anchor is invisible, so not drawn)
     expect(nodes.length).toBe(6);
     expect((svg.match(/class="edge"/g) ?? []).length).toBe(s.transitions.length + 2);
     expect((svg.match(/class="cluster"/g) ?? []).length).toBe(1);
+  });
+
+  it('draws parallel regions, nested compounds, final and history states without Graphviz warnings', async () => {
+    const m = setup({}).createMachine({
+      id: 'sys',
+      type: 'parallel',
+      states: {
+        cpu0: {
+          initial: 'idle',
+          states: {
+            idle: { on: { IPI: 'handling' } },
+            handling: {
+              initial: 'flush',
+              states: { flush: { on: { DONE: 'done' } }, done: { type: 'final' }, hist: { type: 'history' } },
+              on: { RESET: 'handling.flush', REENTER: 'handling' },
+            },
+          },
+          on: { OFF: '.idle' },
+        },
+        cpu1: { initial: 'online', states: { online: { on: { CPU_DYING: 'dead' } }, dead: {} } },
+      },
+    });
+    const s = statechartStructure(m);
+    const dot = toDot(s, new Map([[s.transitions[0]?.id ?? '', 1]]));
+    expect((dot.match(/subgraph "cluster_/g) ?? []).length).toBe(3);
+    expect(dot).toContain('peripheries=2');
+    expect(dot).toContain('label="H"');
+    const { svg, warnings } = await renderSvgWithWarnings(dot);
+    expect(warnings).toEqual([]);
+    expect((svg.match(/class="cluster"/g) ?? []).length).toBe(3);
+    expect(svg).toContain('id="state:sys.cpu0.handling.done"');
   });
 
   it('keeps a hostile state description and guard name as text in DOT and SVG', async () => {

@@ -60,4 +60,6 @@ const demo = defineRunCommand({
 
 const program = buildProgram();
 demo(program);
+// A nested command like `trace check`, to test that it gets the same error handling.
+program.command('nested').description('nested command group (test fixture)').command('probe').action(() => undefined);
 process.exitCode = await runProgram(program, process.argv.slice(2));
