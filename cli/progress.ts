@@ -39,6 +39,8 @@ export interface ProgressOptions {
   /** Delay before the bar appears. */
   readonly delayMs?: number;
   readonly now?: () => number;
+  /** Where the bar is drawn (stderr by default). */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 export function createProgress(o: ProgressOptions): Progress {
@@ -71,7 +73,7 @@ export function createProgress(o: ProgressOptions): Progress {
     tick(n = 1) {
       done += n;
       if (bar === undefined && now() - start >= delay) {
-        bar = new SingleBar({ format: `${o.label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+        bar = new SingleBar({ format: `${o.label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: o.stream ?? process.stderr, hideCursor: true, etaBuffer: 50 }, Presets.shades_classic);
         bar.start(o.total, done);
       }
       bar?.update(done);

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgress, progressMode } from '../../cli/progress.js';
 
@@ -20,5 +21,26 @@ describe('progress', () => {
     p.tick(13);
     p.stop();
     expect(lines).toEqual(['check: 6/20 (30%) after 1.5 s\n', 'check: 20/20 (100%) after 1.5 s\n']);
+  });
+
+  it('TTY: the bar with ETA appears only after the first second and stops cleanly', () => {
+    let t = 0;
+    let drawn = '';
+    const tty = Object.assign(
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          drawn += chunk.toString();
+          cb();
+        },
+      }),
+      { isTTY: true, columns: 100 },
+    );
+    const p = createProgress({ label: 'verify', total: 10, mode: 'bar', stream: tty, now: () => t });
+    p.tick(2);
+    expect(drawn).toBe('');
+    t = 1200;
+    p.tick(3);
+    p.stop();
+    expect(drawn).toMatch(/verify \[.*\] 50% \| 5\/10 \| ETA /);
   });
 });

@@ -82,6 +82,13 @@ describe('run commands (defineRunCommand)', () => {
     expect(await visits(merged)).toEqual(await visits(whole));
   });
 
+  it('CI=true: no progress output even on a run longer than a second', async () => {
+    const r = await runCli(['demo', '--runs', '80', '--slow', '--out', await tmp()], { demo: true, env: { CI: 'true' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('invariants: 1 hold, 0 violated');
+  });
+
   it('Ctrl-C stops cleanly: partial reports written, marked interrupted, exit 130', async () => {
     const out = await tmp();
     let sent = false;
