@@ -3,12 +3,14 @@
  * the process exit codes are 0 (all holds), 1 (an invariant was violated), 2 (usage or input error).
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerTraceCheck } from './commands/trace-check.js';
 
 export function buildProgram(): Command {
   const program = new Command('smpcheck')
     .description('Verification kit for Linux cross-CPU function calls (kernel/smp.c)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerTraceCheck(program);
   return program;
 }
 
