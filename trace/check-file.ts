@@ -4,7 +4,7 @@
  */
 import { FtraceParseError, FtraceParser, parseFtraceBatches } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
-import { lineBatches, openTrace, TraceInputError } from './open-trace.js';
+import { openTrace, textChunks, TraceInputError } from './open-trace.js';
 import type { TimelineWindow } from './timeline.js';
 import type { TraceVerdict } from './verdict.js';
 
@@ -19,20 +19,8 @@ export interface CheckTraceOptions {
 
 const MAX_WARNING_EXAMPLES = 20;
 
-async function* limitLines(src: AsyncIterable<readonly string[]>, max: number): AsyncGenerator<readonly string[]> {
-  let n = 0;
-  for await (const batch of src) {
-    if (n + batch.length >= max) {
-      yield batch.slice(0, max - n);
-      return;
-    }
-    n += batch.length;
-    yield batch;
-  }
-}
-
-/** Checks a stream of line batches. `name` is used in messages and the verdict. */
-export async function checkTraceLines(lines: AsyncIterable<readonly string[]>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
+/** Checks a stream of text chunks or line batches. `name` is used in messages and the verdict. */
+export async function checkTraceLines(lines: AsyncIterable<string | readonly string[]>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
   const parser = new FtraceParser();
   const checker = new TraceChecker({
     ...(opts.window !== undefined ? { window: opts.window } : {}),
@@ -46,9 +34,9 @@ export async function checkTraceLines(lines: AsyncIterable<readonly string[]>, n
     warningCount++;
     if (warnings.length < MAX_WARNING_EXAMPLES) warnings.push(`${name}:${e.lineNo}: ${e.reason}`);
   };
-  const src = opts.maxLines !== undefined ? limitLines(lines, opts.maxLines) : lines;
+  if (opts.maxLines !== undefined) parser.maxLines = opts.maxLines;
   try {
-    for await (const batch of parseFtraceBatches(src, parser, { lenient: opts.lenient === true, onWarning: warn })) {
+    for await (const batch of parseFtraceBatches(lines, parser, { lenient: opts.lenient === true, onWarning: warn })) {
       // Lost-event annotations are rare; replay them in line order relative to this batch.
       for (const ev of batch) {
         while (lost < parser.lostLines.length) {
@@ -76,5 +64,5 @@ export async function checkTraceLines(lines: AsyncIterable<readonly string[]>, n
 /** Checks a trace file (plain, gzip or xz). Throws `TraceInputError` for unreadable/malformed input. */
 export async function checkTraceFile(file: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
   const stream = await openTrace(file, opts.xzBinary);
-  return checkTraceLines(lineBatches(stream, file), file, opts);
+  return checkTraceLines(textChunks(stream, file), file, opts);
 }

@@ -76,34 +76,88 @@ const TRACE_CMD_HEADER = /^(?:cpus=\d+|version = |CPU \d+ is empty|trace-cmd: )/
  * Splits the field text of a known event: `key=value` tokens (a trailing `,` is dropped, as in
  * `func=x, csd=y`), `key: value` pairs (the cpuhp events), and one `(name)` token, stored as `fun`.
  */
-export function splitFields(text: string): Record<string, string> {
+// Field names of the modelled events. A property key made from a fresh slice has to be looked up
+// in V8's string table every time; returning these constants skips that on the hot path.
+const FIELD_KEYS = ['cpu', 'callsite', 'func', 'csd', 'callback', 'cpumask', 'target', 'step', 'state', 'ret', 'vector', 'idx', 'fun'];
+const FIELD_KEYS_BY_LENGTH = new Map<number, string[]>();
+for (const k of FIELD_KEYS) {
+  const list = FIELD_KEYS_BY_LENGTH.get(k.length) ?? [];
+  list.push(k);
+  FIELD_KEYS_BY_LENGTH.set(k.length, list);
+}
+
+function fieldKey(text: string, start: number, end: number): string {
+  const list = FIELD_KEYS_BY_LENGTH.get(end - start);
+  if (list !== undefined) for (const k of list) if (text.startsWith(k, start)) return k;
+  return text.slice(start, end);
+}
+
+export function splitFields(text: string, start = 0, end = text.length): Record<string, string> {
   const out: Record<string, string> = {};
   let pendingKey: string | null = null;
-  let i = 0;
-  const n = text.length;
+  let i = start;
+  const n = end;
   while (i < n) {
     while (i < n && text.charCodeAt(i) === 32) i++;
     if (i >= n) break;
+    // One token [i, j); `=` position remembered on the way so no intermediate string is made.
     let j = i;
-    while (j < n && text.charCodeAt(j) !== 32) j++;
-    let tok = text.slice(i, j);
-    i = j;
-    if (tok.endsWith(',')) tok = tok.slice(0, -1);
+    let eq = -1;
+    while (j < n) {
+      const ch = text.charCodeAt(j);
+      if (ch === 32) break;
+      if (ch === 61 /* = */ && eq < 0) eq = j;
+      j++;
+    }
+    const end = text.charCodeAt(j - 1) === 44 /* , */ ? j - 1 : j;
     if (pendingKey !== null) {
-      out[pendingKey] = tok;
+      out[pendingKey] = text.slice(i, end);
       pendingKey = null;
-      continue;
+    } else if (eq > i) {
+      out[fieldKey(text, i, eq)] = text.slice(eq + 1, end);
+    } else if (text.charCodeAt(end - 1) === 58 /* : */ && end - i > 1) {
+      pendingKey = fieldKey(text, i, end - 1);
+    } else if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(end - 1) === 41 /* ) */) {
+      out['fun'] = text.slice(i + 1, end - 1);
     }
-    const eq = tok.indexOf('=');
-    if (eq > 0) {
-      out[tok.slice(0, eq)] = tok.slice(eq + 1);
-    } else if (tok.endsWith(':') && tok.length > 1) {
-      pendingKey = tok.slice(0, -1);
-    } else if (tok.startsWith('(') && tok.endsWith(')')) {
-      out['fun'] = tok.slice(1, -1);
-    }
+    i = j;
   }
   return out;
+}
+
+const KNOWN_BY_LENGTH = new Map<number, string[]>();
+for (const n of KNOWN_EVENTS) {
+  const list = KNOWN_BY_LENGTH.get(n.length) ?? [];
+  list.push(n);
+  KNOWN_BY_LENGTH.set(n.length, list);
+}
+
+function knownName(text: string, start: number, end: number): string | undefined {
+  const list = KNOWN_BY_LENGTH.get(end - start);
+  if (list === undefined) return undefined;
+  for (const n of list) if (text.startsWith(n, start)) return n;
+  return undefined;
+}
+
+/** `SSSS.ffffff` between [start, end) as seconds; -1 if it is not that shape. */
+function parseSeconds(text: string, start: number, end: number): number {
+  let int = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    int = int * 10 + d;
+  }
+  if (i === start || i >= end || text.charCodeAt(i) !== 46 /* . */) return -1;
+  let frac = 0;
+  let scale = 1;
+  for (i++; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    frac = frac * 10 + d;
+    scale *= 10;
+  }
+  return scale === 1 ? -1 : int + frac / scale;
 }
 
 /** Stateful line parser: keeps the header, skipped-event counts and the line number. */
@@ -121,41 +175,154 @@ export class FtraceParser {
    * `FtraceParseError` for a malformed line.
    */
   parseLine(text: string): FtraceEvent | null {
+    return this.parseRange(text, 0, text.length);
+  }
+
+  /**
+   * Parses a chunk of whole lines (`\n`-separated; a final line without `\n` counts too) and
+   * appends the events to `out`. Lines are never copied out of the chunk unless they are kept.
+   * Malformed lines go to `onError` if given, else throw. Stops at `maxLines`.
+   */
+  parseChunk(text: string, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+    let s = 0;
+    const n = text.length;
+    while (s < n) {
+      if (this.lineNo >= this.maxLines) return;
+      let e = text.indexOf('\n', s);
+      if (e < 0) e = n;
+      const end = e > s && text.charCodeAt(e - 1) === 13 /* \r */ ? e - 1 : e;
+      try {
+        const ev = this.parseRange(text, s, end);
+        if (ev !== null) out.push(ev);
+      } catch (err) {
+        if (!(err instanceof FtraceParseError) || onError === undefined) throw err;
+        onError(err);
+      }
+      s = e + 1;
+    }
+  }
+
+  /** Stop after this many lines (a test slice of a long trace). */
+  maxLines = Infinity;
+
+  get done(): boolean {
+    return this.lineNo >= this.maxLines;
+  }
+
+  private parseRange(text: string, start: number, end: number): FtraceEvent | null {
     const lineNo = ++this.lineNo;
-    if (text.length === 0) return null;
-    const c0 = text.charCodeAt(0);
-    if (c0 === 35 /* # */) {
-      this.parseHeader(text);
+    if (end <= start) return null;
+    if (text.charCodeAt(start) === 35 /* # */) {
+      this.parseHeader(text.slice(start, end));
       return null;
     }
-    const m = PREFIX.exec(text);
-    if (m === null) {
-      if (text.trim().length === 0) return null;
-      const lost = LOST.exec(text);
-      if (lost !== null) {
-        this.header.lostAnnotations++;
-        this.lostLines.push({ line: lineNo, cpu: Number(lost[1]), lost: Number(lost[2]) });
-        return null;
+    const fast = this.fastPrefix(text, start, end);
+    let task: string, pid: number, cpu: number, flags: string, ts: number, name: string, restStart: number;
+    let src = text;
+    if (fast) {
+      const sc = this.scratch;
+      task = sc.task;
+      pid = sc.pid;
+      cpu = sc.cpu;
+      flags = sc.flags;
+      ts = sc.ts;
+      name = sc.name;
+      restStart = sc.rest;
+    } else {
+      const line = text.slice(start, end);
+      const m = PREFIX.exec(line);
+      if (m === null) {
+        if (line.trim().length === 0) return null;
+        const lost = LOST.exec(line);
+        if (lost !== null) {
+          this.header.lostAnnotations++;
+          this.lostLines.push({ line: lineNo, cpu: Number(lost[1]), lost: Number(lost[2]) });
+          return null;
+        }
+        if (TRACE_CMD_HEADER.test(line)) return null;
+        throw new FtraceParseError(lineNo, `not an ftrace event line: ${JSON.stringify(line.slice(0, 80))}`);
       }
-      if (TRACE_CMD_HEADER.test(text)) return null;
-      throw new FtraceParseError(lineNo, `not an ftrace event line: ${JSON.stringify(text.slice(0, 80))}`);
+      task = m[1] ?? '';
+      pid = Number(m[2]);
+      cpu = Number(m[3]);
+      flags = m[4] ?? '';
+      ts = Number(m[5]);
+      name = m[6] ?? '';
+      src = m[7] ?? '';
+      restStart = 0;
+      end = src.length;
     }
     this.eventLines++;
-    const name = m[6] ?? '';
     if (!KNOWN_EVENTS.has(name)) {
       this.skipped[name] = (this.skipped[name] ?? 0) + 1;
       return null;
     }
-    return {
-      line: lineNo,
-      task: m[1] ?? '',
-      pid: Number(m[2]),
-      cpu: Number(m[3]),
-      flags: m[4] ?? '',
-      ts: Number(m[5]),
-      name,
-      fields: splitFields(m[7] ?? ''),
-    };
+    return { line: lineNo, task, pid, cpu, flags, ts, name, fields: splitFields(src, restStart, end) };
+  }
+
+  private readonly scratch = { task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', rest: 0 };
+
+  /**
+   * Hand-written scan of the common layout `TASK-PID [CPU] FLAGS TS: EVENT: FIELDS` within
+   * [start, end) (no regex backtracking over the task name). Returns false for anything unusual;
+   * the caller then uses the general regex, which is slower but accepts every variant.
+   */
+  private fastPrefix(text: string, start: number, end: number): boolean {
+    const open = text.indexOf(' [', start);
+    if (open < 0 || open >= end) return false;
+    const close = text.indexOf('] ', open + 2);
+    if (close < 0 || close - open > 8) return false;
+    let cpu = 0;
+    for (let i = open + 2; i < close; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+      cpu = cpu * 10 + d;
+    }
+    // TASK-PID ends at the last non-space before ' ['; a `(TGID)` column would end in ')'.
+    let e = open;
+    while (e > start && text.charCodeAt(e - 1) === 32) e--;
+    const dash = text.lastIndexOf('-', e - 1);
+    if (dash < start || dash === e - 1) return false;
+    let pid = 0;
+    for (let i = dash + 1; i < e; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+      pid = pid * 10 + d;
+    }
+    let b = start;
+    while (b < dash && text.charCodeAt(b) === 32) b++;
+    // After `] `: optional flags, then `TS:`.
+    let i = close + 2;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    let sp = text.indexOf(' ', i);
+    if (sp < 0 || sp >= end) return false;
+    let flags = '';
+    if (text.charCodeAt(sp - 1) !== 58 /* : */) {
+      flags = text.slice(i, sp);
+      i = sp + 1;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      sp = text.indexOf(' ', i);
+      if (sp < 0 || sp >= end || text.charCodeAt(sp - 1) !== 58) return false;
+    }
+    const ts = parseSeconds(text, i, sp - 1);
+    if (ts < 0) return false;
+    i = sp + 1;
+    const colon = text.indexOf(':', i);
+    if (colon <= i || colon >= end) return false;
+    // Known names are returned as the interned constants: no slice, no hashing of a fresh string.
+    const name = knownName(text, i, colon) ?? text.slice(i, colon);
+    if (name.includes(' ')) return false;
+    let r = colon + 1;
+    if (r < end && text.charCodeAt(r) === 32) r++;
+    const s = this.scratch;
+    s.task = text.slice(b, dash);
+    s.pid = pid;
+    s.cpu = cpu;
+    s.flags = flags;
+    s.ts = ts;
+    s.name = name;
+    s.rest = r;
+    return true;
   }
 
   private parseHeader(text: string): void {
@@ -182,34 +349,36 @@ export interface ParseOptions {
 }
 
 /**
- * Parses batches of lines into batches of events. Batching keeps the per-event cost of async
- * iteration away from the hot path; `parseFtrace` below flattens it for convenience.
+ * Parses a stream of text into batches of events. Each item is either a chunk of whole lines
+ * (a string, the fast path used for files) or an array of single lines. Batching keeps the
+ * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
  */
 export async function* parseFtraceBatches(
-  lines: AsyncIterable<readonly string[]>,
+  source: AsyncIterable<string | readonly string[]>,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent[]> {
-  for await (const batch of lines) {
+  const onError = opts.lenient === true ? (e: FtraceParseError): void => opts.onWarning?.(e) : undefined;
+  for await (const item of source) {
     const out: FtraceEvent[] = [];
-    for (const text of batch) {
-      try {
-        const ev = parser.parseLine(text);
-        if (ev !== null) out.push(ev);
-      } catch (e) {
-        if (!(e instanceof FtraceParseError) || opts.lenient !== true) throw e;
-        opts.onWarning?.(e);
+    if (typeof item === 'string') {
+      parser.parseChunk(item, out, onError);
+    } else {
+      for (const line of item) {
+        if (parser.done) break;
+        parser.parseChunk(line, out, onError);
       }
     }
     if (out.length > 0) yield out;
+    if (parser.done) return;
   }
 }
 
-/** Async generator of events from batches of lines (see `open-trace.ts` for files). */
+/** Async generator of events from text chunks or line batches (see `open-trace.ts` for files). */
 export async function* parseFtrace(
-  lines: AsyncIterable<readonly string[]>,
+  source: AsyncIterable<string | readonly string[]>,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent> {
-  for await (const batch of parseFtraceBatches(lines, parser, opts)) yield* batch;
+  for await (const batch of parseFtraceBatches(source, parser, opts)) yield* batch;
 }

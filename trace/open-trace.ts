@@ -120,11 +120,43 @@ function wrapErrors(stream: Readable, file: string, what: string): Readable {
 }
 
 /**
+ * Cuts a byte stream into text chunks that end at a line boundary (the parser walks the lines
+ * inside a chunk without copying them). Decoded as latin1, see `lineBatches`.
+ */
+export async function* textChunks(stream: Readable, file = '<stream>'): AsyncGenerator<string> {
+  stream.setEncoding('latin1');
+  let rest = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const nl = chunk.lastIndexOf('\n');
+      if (nl < 0) {
+        rest += chunk;
+        continue;
+      }
+      const text = rest + chunk.slice(0, nl);
+      rest = chunk.slice(nl + 1);
+      yield text;
+    }
+  } catch (e) {
+    if (e instanceof TraceInputError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new TraceInputError(file, null, `read failed: ${msg}`);
+  } finally {
+    stream.destroy();
+  }
+  if (rest.length > 0) yield rest;
+}
+
+/**
  * Splits a byte stream into batches of lines (without the newline; a trailing `\r` is dropped).
  * Stream errors are rethrown as `TraceInputError` naming the file.
+ *
+ * Decoded as latin1: every byte is one character, twice as fast as UTF-8 decoding. Everything the
+ * checker reads (event names, fields, hex addresses, symbols) is ASCII; only a non-ASCII task name
+ * would print garbled in a message.
  */
 export async function* lineBatches(stream: Readable, file = '<stream>'): AsyncGenerator<string[]> {
-  stream.setEncoding('utf8');
+  stream.setEncoding('latin1');
   let rest = '';
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
