@@ -20,7 +20,7 @@ export interface CheckTraceOptions {
 const MAX_WARNING_EXAMPLES = 20;
 
 /** Checks a stream of text chunks or line batches. `name` is used in messages and the verdict. */
-export async function checkTraceLines(lines: AsyncIterable<string | readonly string[]>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
+export async function checkTraceLines(lines: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
   const parser = new FtraceParser();
   const checker = new TraceChecker({
     ...(opts.window !== undefined ? { window: opts.window } : {}),

@@ -344,10 +344,11 @@ export class TraceChecker {
     // (csd_lock waits for the lock bit; a TTWU wake_entry is re-used only after the wakeup ran).
     const st = this.csd(addr);
     const prev = st.pending;
+    // Only the request this queue closed may still show its (late) entry; older ones may not.
+    st.prevClosed = prev;
     if (prev !== null) {
       this.removeLive(prev);
       prev.closedByRequeue = true;
-      st.prevClosed = prev;
       this.completedUnobserved.add({
         kind: 're-queued',
         csd: addr,

@@ -354,7 +354,7 @@ export interface ParseOptions {
  * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
  */
 export async function* parseFtraceBatches(
-  source: AsyncIterable<string | readonly string[]>,
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent[]> {
@@ -376,7 +376,7 @@ export async function* parseFtraceBatches(
 
 /** Async generator of events from text chunks or line batches (see `open-trace.ts` for files). */
 export async function* parseFtrace(
-  source: AsyncIterable<string | readonly string[]>,
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent> {
