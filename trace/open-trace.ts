@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** Input problem, printed as one line `smpcheck: <file>[:<line>]: <message>`. */
@@ -79,30 +79,41 @@ export async function openTrace(file: string, xzBinary = 'xz'): Promise<Readable
     return wrapErrors(out, file, 'gzip');
   }
   const child = spawn(xzBinary, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out = child.stdout;
+  // The returned stream ends only when xz has exited: a corrupt file must fail, not look short.
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  child.stdout.pipe(out, { end: false });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
     if (stderr.length < 500) stderr += s;
   });
+  let failed = false;
   child.on('error', (e: NodeJS.ErrnoException) => {
+    failed = true;
     const msg =
       e.code === 'ENOENT'
         ? `xz-compressed, but the \`${xzBinary}\` binary was not found (install xz-utils)`
         : `cannot run ${xzBinary}: ${e.message}`;
     out.destroy(new TraceInputError(file, null, msg));
   });
-  child.on('close', (code) => {
-    if (code !== 0 && code !== null) {
+  child.on('close', (code, signal) => {
+    if (failed) return;
+    if (code === 0) out.end();
+    else if (signal !== null) out.destroy(new TraceInputError(file, null, `xz was stopped (${signal})`));
+    else {
       const first = stderr.split('\n')[0] ?? '';
-      out.destroy(new TraceInputError(file, null, `xz failed (exit ${code}): ${first.replace(/^xz: \(stdin\): /, '')}`));
+      out.destroy(new TraceInputError(file, null, `xz failed (exit ${String(code)}): ${first.replace(/^xz: \(stdin\): /, '')}`));
     }
   });
   // The consumer may stop early (a test slice): a broken pipe to xz is then expected, not an error.
   child.stdin.on('error', () => undefined);
+  raw.on('error', (e) => out.destroy(new TraceInputError(file, null, describeFsError(e))));
   raw.pipe(child.stdin);
   out.on('close', () => {
-    if (child.exitCode === null) child.kill();
+    if (child.exitCode === null) {
+      failed = true;
+      child.kill();
+    }
   });
   return out;
 }
