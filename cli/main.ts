@@ -1,26 +1,7 @@
 /**
- * `smpcheck`: one command for the kit. Subcommands are registered by the layers as they land;
- * the process exit codes are 0 (all holds), 1 (an invariant was violated), 2 (usage or input error).
+ * `smpcheck` entry (`cli/bin.js` registers tsx and imports this). The commands live in
+ * `commands/*.ts`, one per file, and are registered in `program.ts`.
  */
-import { Command, CommanderError } from 'commander';
+import { buildProgram, runProgram } from './program.js';
 
-export function buildProgram(): Command {
-  const program = new Command('smpcheck')
-    .description('Verification kit for Linux cross-CPU function calls (kernel/smp.c)')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  return program;
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runProgram(buildProgram(), process.argv.slice(2));

@@ -1,0 +1,102 @@
+/**
+ * Parsers for the options every run command shares. Each throws a UsageError whose one-line
+ * message starts with the option and the value given, so `--cpus 99` explains itself.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError, InputError } from './errors.js';
+import { parseShard, type Shard } from './shard.js';
+
+/** Largest CPU count explored: the state space grows about 10× per CPU (see the toolchain notes). */
+export const MAX_CPUS = 8;
+export const RUNTIMES = ['deterministic', 'threads'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} ${text}: must be an integer from ${min} to ${max}`);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${text}: must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export const parseCpus = (text: string): number => integer('--cpus', text, 1, MAX_CPUS);
+export const parseSeed = (text: string): number => integer('--seed', text, 0, 0xffff_ffff);
+export const parseRuns = (text: string): number => integer('--runs', text, 1, 10_000_000);
+
+export function parseRuntime(text: string): Runtime {
+  const r = RUNTIMES.find((x) => x === text);
+  if (r === undefined) throw new UsageError(`--runtime ${text}: must be one of ${RUNTIMES.join(', ')}`);
+  return r;
+}
+
+export interface CommonOptions {
+  readonly cpus: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly runtime: Runtime;
+  readonly shard: Shard | undefined;
+  readonly out: string;
+  readonly json: boolean;
+}
+
+export interface CommonDefaults {
+  readonly cpus?: number;
+  readonly seed?: number;
+  readonly runs?: number;
+  readonly runtime?: Runtime;
+}
+
+export const DEFAULT_OUT = 'reports';
+
+/** `--out DIR` and `--json`: every command that writes reports. */
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--out <dir>', 'folder for the reports', DEFAULT_OUT)
+    .option('--json', 'print the machine-readable result on stdout and nothing else there', false);
+}
+
+/** The run options: `--cpus --seed --runs --runtime --shard` plus the output options. */
+export function addRunOptions(cmd: Command, d: CommonDefaults = {}): Command {
+  cmd
+    .addOption(new Option('--cpus <n>', `number of simulated CPUs (1-${MAX_CPUS})`).argParser(parseCpus).default(d.cpus ?? 3))
+    .addOption(new Option('--seed <n>', 'base seed (0-4294967295); run k uses a seed derived from it and k').argParser(parseSeed).default(d.seed ?? 42))
+    .addOption(new Option('--runs <n>', 'number of runs in the whole seed space (all shards together)').argParser(parseRuns).default(d.runs ?? 100))
+    .addOption(new Option('--runtime <name>', 'implementation runtime').choices(RUNTIMES).default(d.runtime ?? 'deterministic'))
+    .addOption(new Option('--shard <i/n>', 'run only shard i of n of the seed space (like vitest --shard)').argParser(parseShard));
+  return addOutputOptions(cmd);
+}
+
+/** Reads the parsed values back with their types (commander's opts() is untyped). */
+export function commonOptions(opts: Record<string, unknown>): CommonOptions {
+  const num = (k: string, dflt: number): number => (typeof opts[k] === 'number' ? opts[k] : dflt);
+  const shard = opts.shard;
+  return {
+    cpus: num('cpus', 3),
+    seed: num('seed', 42),
+    runs: num('runs', 100),
+    runtime: typeof opts.runtime === 'string' ? parseRuntime(opts.runtime) : 'deterministic',
+    shard: typeof shard === 'object' && shard !== null ? (shard as Shard) : undefined,
+    out: typeof opts.out === 'string' ? opts.out : DEFAULT_OUT,
+    json: opts.json === true,
+  };
+}
+
+/**
+ * Makes sure `--out` can be written before any work starts: a run that finds a bug and then cannot
+ * write it down is the worst outcome. Creates the folder if needed.
+ */
+export async function prepareOutDir(out: string): Promise<string> {
+  const dir = resolve(out);
+  try {
+    await mkdir(dir, { recursive: true });
+    const s = await stat(dir);
+    if (!s.isDirectory()) throw new InputError(`--out ${out}: not a folder`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'error';
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent is not a folder' : code === 'EACCES' || code === 'EROFS' ? 'not writable' : code;
+    throw new InputError(`--out ${out}: cannot create the folder (${why})`);
+  }
+  return dir;
+}

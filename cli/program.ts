@@ -1,0 +1,45 @@
+/**
+ * The `smpcheck` program and its top-level error handling, separate from `main.ts` so tests and the
+ * lead's wiring can build the same program and add commands. Exit codes: 0 all holds, 1 an
+ * invariant was violated, 2 usage or input error, 130 interrupted with no violation found.
+ */
+import { Command } from 'commander';
+import { register as registerCoverage } from './commands/coverage.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerTraceCheck } from './commands/trace-check.js';
+import { asCliError, exitCodeFor, formatError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('smpcheck')
+    .description('Verification kit for Linux cross-CPU function calls (kernel/smp.c)')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
+  registerCoverage(program);
+  registerMerge(program);
+  registerTraceCheck(program);
+  return program;
+}
+
+/** Parses and runs; returns the exit code instead of exiting, so output can flush. */
+export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
+  // Subcommands inherit exitOverride and output settings only if they were set before the
+  // subcommand was added, so apply both to every command (nested ones too: `trace check`) now
+  // that all are registered. Without exitOverride commander would exit(1) on a bad option.
+  const configure = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (raw) {
+    const e = asCliError(raw);
+    const line = formatError(e, process.env.SMPCHECK_DEBUG === '1');
+    if (line !== null) process.stderr.write(`${line}\n`);
+    return exitCodeFor(e);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `coverage.md`: the coverage and invariant tables as GitHub-flavoured Markdown, short enough for a
+ * PR comment or `$GITHUB_STEP_SUMMARY`. Every id is escaped: a pipe in a guard name would
+ * otherwise split a cell.
+ */
+import type { Counterexample, CoverageCount, CoverageReport, InvariantResult } from '../model/types.js';
+import { escapeMarkdownCell, markdownCode } from './escape.js';
+
+export function percent(c: Pick<CoverageCount, 'covered' | 'total'>): string {
+  return c.total === 0 ? '–' : `${((100 * c.covered) / c.total).toFixed(1)}%`;
+}
+
+const STATUS: Readonly<Record<InvariantResult['status'], string>> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  'not-checked': '➖ not checked',
+};
+
+export interface CoverageMarkdownExtras {
+  readonly invariants?: readonly InvariantResult[];
+  readonly counterexamples?: readonly Counterexample[];
+  /** Longest list of uncovered ids printed per component before "… and N more". */
+  readonly maxListed?: number;
+}
+
+export function renderCoverageMarkdown(report: CoverageReport, extras: CoverageMarkdownExtras = {}): string {
+  const maxListed = extras.maxListed ?? 20;
+  const lines: string[] = ['## smpcheck coverage', ''];
+  lines.push(`Sources: ${report.sources.length === 0 ? '–' : report.sources.map(markdownCode).join(', ')}`, '');
+  lines.push('| chart | states covered | states % | transitions covered | transitions % | uncovered | unreachable |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const c of report.components) {
+    const uncovered = c.uncovered.states.length + c.uncovered.transitions.length;
+    lines.push(
+      `| ${escapeMarkdownCell(c.machine)} | ${c.states.covered}/${c.states.total} | ${percent(c.states)} | ${c.transitions.covered}/${c.transitions.total} | ${percent(c.transitions)} | ${uncovered} | ${c.unreachable.length} |`,
+    );
+  }
+  for (const c of report.components) {
+    const ids = [...c.uncovered.states.map((id) => ['state', id] as const), ...c.uncovered.transitions.map((id) => ['transition', id] as const)];
+    if (ids.length === 0 && c.unreachable.length === 0) continue;
+    lines.push('', `### ${escapeMarkdownCell(c.machine)}`);
+    if (ids.length > 0) {
+      lines.push('', '| uncovered | id |', '|---|---|');
+      for (const [kind, id] of ids.slice(0, maxListed)) lines.push(`| ${kind} | ${markdownCode(id)} |`);
+      if (ids.length > maxListed) lines.push(`| … | and ${ids.length - maxListed} more (see coverage.json) |`);
+    }
+    if (c.unreachable.length > 0) {
+      lines.push('', '| unreachable | reason |', '|---|---|');
+      for (const u of c.unreachable) lines.push(`| ${markdownCode(u.id)} | ${escapeMarkdownCell(u.reason)} |`);
+    }
+  }
+  if (extras.invariants !== undefined && extras.invariants.length > 0) {
+    lines.push('', '### Invariants', '', '| id | status | checks | sentence |', '|---|---|---:|---|');
+    for (const i of extras.invariants) {
+      lines.push(`| ${markdownCode(i.id)} | ${STATUS[i.status]} | ${i.checks} | ${escapeMarkdownCell(i.sentence)} |`);
+    }
+  }
+  if (extras.counterexamples !== undefined && extras.counterexamples.length > 0) {
+    lines.push('', '### Counterexamples', '');
+    for (const c of extras.counterexamples) {
+      lines.push(`- **${escapeMarkdownCell(c.invariant)}** violated after ${c.steps.length} steps: ${escapeMarkdownCell(c.message)}`);
+      lines.push(`  replay: ${markdownCode(c.replay)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

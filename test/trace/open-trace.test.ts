@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTraceFile } from '../../trace/check-file.js';
+import { detectCompression, TraceInputError } from '../../trace/open-trace.js';
+import { ev, HEADER, REAL_TRACE, tempDir } from './fixtures.js';
+
+const A = '00000000000000a1';
+const TEXT = `${[...HEADER, ev.queue(0, 1, 1, 'f', A), ev.ipi(0, 1.000001, 1), ev.entry(1, 1.00001, 'f', A), ev.exit(1, 1.000011, 'f', A)].join('\n')}\n`;
+
+describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads plain, gzip and xz files to the same verdict, whatever their names', async () => {
+    const plain = join(dir, 'a.trace');
+    writeFileSync(plain, TEXT);
+    const gz = join(dir, 'b.trace'); // no .gz suffix on purpose: detection is by content
+    writeFileSync(gz, gzipSync(TEXT));
+    const xz = join(dir, 'c.trace');
+    const r = spawnSync('xz', ['-z', '-c'], { input: TEXT });
+    expect(r.status).toBe(0);
+    writeFileSync(xz, r.stdout);
+    expect([await detectCompression(plain), await detectCompression(gz), await detectCompression(xz)]).toEqual(['none', 'gzip', 'xz']);
+    const verdicts = await Promise.all([plain, gz, xz].map((f) => checkTraceFile(f)));
+    expect(verdicts.map((v) => [v.ok, v.events, v.lines])).toEqual([
+      [true, 4, 10],
+      [true, 4, 10],
+      [true, 4, 10],
+    ]);
+  });
+
+  it('a missing xz binary is a one-line error naming the file', async () => {
+    const xz = join(dir, 'd.xz');
+    writeFileSync(xz, spawnSync('xz', ['-z', '-c'], { input: TEXT }).stdout);
+    const err: unknown = await checkTraceFile(xz, { xzBinary: '/nonexistent/xz' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceInputError);
+    expect((err as Error).message).toBe(`${xz}: xz-compressed, but the \`/nonexistent/xz\` binary was not found (install xz-utils)`);
+  });
+
+  it('corrupt compressed data, a missing file and a directory are one-line errors naming the file', async () => {
+    const badGz = join(dir, 'bad.gz');
+    writeFileSync(badGz, Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(64, 7)]));
+    const badXz = join(dir, 'bad.xz');
+    writeFileSync(badXz, Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(64, 7)]));
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    for (const [file, pattern] of [
+      [badGz, /: (gzip data is corrupt|read failed)/],
+      [badXz, /: xz failed \(exit 1\)/],
+      [join(dir, 'missing.txt'), /: no such file$/],
+      [sub, /: (is a directory|read failed)/],
+    ] as const) {
+      const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TraceInputError);
+      const msg = (err as Error).message;
+      expect(msg.startsWith(file)).toBe(true);
+      expect(msg).toMatch(pattern);
+      expect(msg).not.toContain('\n');
+    }
+  });
+
+  it('stops early on a slice of the xz trace without leaving xz errors behind', async () => {
+    const v = await checkTraceFile(REAL_TRACE, { maxLines: 1000 });
+    expect(v.lines).toBe(1000);
+    expect(v.ok).toBe(true);
+  });
+});

@@ -1,0 +1,670 @@
+/**
+ * Streaming trace checker: the trace-level abstraction of the smp.c protocol.
+ *
+ * Memory is per csd and per CPU only (plus capped example lists and fixed-size histograms), so a
+ * GB-sized trace is checked in flat memory. What the trace sees of the protocol:
+ *   request   = one `csd_queue_cpu` (a csd address is re-used by many requests over time);
+ *   run       = `csd_function_entry/exit` on the target CPU (csd=0: a local call, no queue);
+ *   kick      = `ipi_send_cpu` / `ipi_send_cpumask` / `sched_wake_idle_without_ipi` after the add;
+ *   hotplug   = `cpuhp_enter/exit` of `smpcfd_dying_cpu` (teardown) and later online steps.
+ * The window starts and ends mid-flight: what began before it or ends after it is "open", not
+ * wrong. Requests that ran without csd events are proven completed by the protocol's own rules
+ * (a csd is queued again only after its previous request was dequeued and unlocked; TTWU runs
+ * FIFO batches) and reported as "completed-unobserved" with the evidence lines.
+ */
+import type { InvariantResult } from '../model/types.js';
+import { FtraceParseError, type FtraceEvent, type FtraceHeader } from './ftrace-parse.js';
+import { RULES, ALL_RULES, type TraceRule } from './rules.js';
+import { TraceStatsCollector } from './stats.js';
+import { DEFAULT_WINDOW, TimelineCollector, type TimelineWindow } from './timeline.js';
+import type { Category, CategoryExample, TraceVerdict, TraceViolation } from './verdict.js';
+
+const TTWU_FUNC = 'sched_ttwu_pending';
+/** Live requests kept per CPU before the oldest are given up as "unresolved" (bounded memory). */
+const MAX_LIVE_PER_CPU = 4096;
+
+interface Req {
+  readonly csd: string;
+  readonly func: string;
+  readonly target: number;
+  readonly src: number;
+  readonly line: number;
+  readonly ts: number;
+  readonly ttwu: boolean;
+  /** Task last seen on the target CPU when this was queued (`<idle>` for the README finding). */
+  readonly targetTask: string;
+  /** Still queued when its CPU finished the smpcfd:dying teardown. */
+  teardownLine: number;
+  /** Closed by re-queue evidence; its entry may still come (ASYNC unlocks before it runs). */
+  closedByRequeue: boolean;
+  entered: boolean;
+}
+
+interface CsdState {
+  pending: Req | null;
+  /** The last request closed as completed-unobserved by a re-queue (see `entry`). */
+  prevClosed: Req | null;
+  lastEntryLine: number;
+}
+
+interface Frame {
+  readonly csd: string;
+  readonly func: string;
+  readonly line: number;
+  readonly ts: number;
+  readonly req: Req | null;
+}
+
+interface KickWindow {
+  readonly target: number;
+  readonly line: number;
+  /** The add provably found the target queue empty, so a kick is required. */
+  readonly owed: boolean;
+  readonly hard: boolean;
+}
+
+type Hotplug = 'online' | 'dying' | 'offline' | 'prepared';
+
+interface CpuState {
+  readonly stack: Frame[];
+  /** An exit on an empty stack can only be trusted once an entry was seen on this CPU. */
+  stackTrusted: boolean;
+  /** Queued requests not yet entered nor proven completed, in queue order. */
+  readonly live: Req[];
+  /** Queue timestamp of the latest request entered here: everything queued before was dequeued. */
+  delAllMark: number;
+  /** This CPU drained its queue at least once in the window, so "empty" is decidable. */
+  flushSeen: boolean;
+  hp: Hotplug;
+  dyingStep: number;
+  teardownLine: number;
+  readonly kickWin: KickWindow[];
+  firstTs: number | null;
+  lastTask: string;
+  lastTtwuEntryTs: number;
+  lastTtwuEntryLine: number;
+}
+
+class CategoryAcc {
+  count = 0;
+  readonly byKind: Record<string, number> = {};
+  readonly examples: CategoryExample[] = [];
+  constructor(private readonly maxExamples: number) {}
+
+  add(ex: CategoryExample): void {
+    this.count++;
+    this.byKind[ex.kind] = (this.byKind[ex.kind] ?? 0) + 1;
+    if (this.examples.length < this.maxExamples) this.examples.push(ex);
+  }
+
+  /** Undo one `add` of `kind` (an entry arrived late for a request closed by re-queue). */
+  remove(kind: string): void {
+    this.count--;
+    this.byKind[kind] = (this.byKind[kind] ?? 1) - 1;
+  }
+
+  result(): Category {
+    return { count: this.count, byKind: { ...this.byKind }, examples: [...this.examples] };
+  }
+}
+
+export interface CheckerOptions {
+  readonly maxViolations?: number;
+  readonly maxExamples?: number;
+  readonly window?: TimelineWindow;
+}
+
+/** `%p` of NULL: zeros (16 or 8 digits), or `(null)` on old kernels. */
+function isNullCsd(addr: string): boolean {
+  return addr === '(null)' || /^0+$/.test(addr);
+}
+
+function hardirq(flags: string): boolean {
+  const c = flags.charCodeAt(2);
+  return c === 104 /* h */ || c === 72 /* H */;
+}
+
+/** Parses a cpumask list (`0-3,5`) or hex mask; returns CPU numbers. */
+export function parseCpumask(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    if (part === '') continue;
+    const dash = part.indexOf('-');
+    if (dash > 0) {
+      const a = Number(part.slice(0, dash));
+      const b = Number(part.slice(dash + 1));
+      if (!Number.isInteger(a) || !Number.isInteger(b) || b < a || b - a > 4096) return [];
+      for (let i = a; i <= b; i++) out.push(i);
+    } else {
+      const n = Number(part);
+      if (!Number.isInteger(n)) return [];
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+export class TraceChecker {
+  private readonly cpus = new Map<number, CpuState>();
+  private readonly csds = new Map<string, CsdState>();
+  private readonly violationList: TraceViolation[] = [];
+  private readonly violationCounts: Record<string, number> = {};
+  private readonly checks = new Map<string, number>();
+  private readonly completedUnobserved: CategoryAcc;
+  private readonly ttwuBatched: CategoryAcc;
+  private readonly open: CategoryAcc;
+  private readonly undecided: CategoryAcc;
+  private readonly stats = new TraceStatsCollector();
+  private readonly timeline: TimelineCollector;
+  private readonly maxViolations: number;
+  private header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: null, lostAnnotations: 0 };
+  private maxFirstTs = -Infinity;
+  private events = 0;
+  private finished = false;
+
+  constructor(opts: CheckerOptions = {}) {
+    this.maxViolations = opts.maxViolations ?? 200;
+    const ex = opts.maxExamples ?? 20;
+    this.completedUnobserved = new CategoryAcc(ex);
+    this.ttwuBatched = new CategoryAcc(ex);
+    this.open = new CategoryAcc(ex);
+    this.undecided = new CategoryAcc(ex);
+    this.timeline = new TimelineCollector(opts.window ?? DEFAULT_WINDOW);
+  }
+
+  /** The parser's header object (read live: it fills in as header lines are parsed). */
+  setHeader(h: FtraceHeader): void {
+    this.header = h;
+  }
+
+  private overflowed(): boolean {
+    const h = this.header;
+    return (h.entriesInBuffer !== null && h.entriesWritten !== null && h.entriesInBuffer < h.entriesWritten) || h.lostAnnotations > 0;
+  }
+
+  /**
+   * After a ring-buffer overflow each CPU's window starts at a different time: before the latest
+   * per-CPU start, an event's cause may have been overwritten on another CPU.
+   */
+  private incomplete(ts: number): boolean {
+    if (!this.overflowed()) return false;
+    const n = this.header.cpus;
+    if (n !== null && this.cpus.size < n) return true;
+    return ts < this.maxFirstTs;
+  }
+
+  private cpu(n: number): CpuState {
+    let s = this.cpus.get(n);
+    if (s === undefined) {
+      s = {
+        stack: [],
+        stackTrusted: false,
+        live: [],
+        delAllMark: -Infinity,
+        flushSeen: false,
+        hp: 'online',
+        dyingStep: -1,
+        teardownLine: 0,
+        kickWin: [],
+        firstTs: null,
+        lastTask: '',
+        lastTtwuEntryTs: -Infinity,
+        lastTtwuEntryLine: 0,
+      };
+      this.cpus.set(n, s);
+    }
+    return s;
+  }
+
+  private csd(addr: string): CsdState {
+    let s = this.csds.get(addr);
+    if (s === undefined) {
+      s = { pending: null, prevClosed: null, lastEntryLine: 0 };
+      this.csds.set(addr, s);
+    }
+    return s;
+  }
+
+  private check(rule: TraceRule): void {
+    this.checks.set(rule.id, (this.checks.get(rule.id) ?? 0) + 1);
+  }
+
+  private violate(rule: TraceRule, message: string, lines: readonly number[]): void {
+    this.violationCounts[rule.id] = (this.violationCounts[rule.id] ?? 0) + 1;
+    if (this.violationList.length < this.maxViolations) {
+      this.violationList.push({ id: rule.id, message: `${rule.id} violated: ${message}`, lines: [...lines].sort((a, b) => a - b) });
+    }
+  }
+
+  /** A `CPU:n [LOST k EVENTS]` line: forget what the lost events could contradict. */
+  lost(cpuNo: number, line: number): void {
+    for (const [n, c] of this.cpus) {
+      for (const r of c.live) {
+        this.open.add({ kind: 'lost-events', csd: r.csd, func: r.func, cpu: n, message: `queued at line ${r.line}; events were lost on cpu${cpuNo} at line ${line}`, lines: [r.line, line] });
+      }
+      c.live.length = 0;
+      c.flushSeen = false;
+      c.kickWin.length = 0;
+      if (n === cpuNo) {
+        c.stack.length = 0;
+        c.stackTrusted = false;
+      }
+    }
+    this.csds.clear();
+  }
+
+  /** Feeds one event (in file order). Throws `FtraceParseError` for a known event with bad fields. */
+  feed(ev: FtraceEvent): void {
+    this.events++;
+    const c = this.cpu(ev.cpu);
+    if (c.firstTs === null) {
+      c.firstTs = ev.ts;
+      if (ev.ts > this.maxFirstTs) this.maxFirstTs = ev.ts;
+    }
+    this.stats.event(ev.cpu);
+    this.timeline.add(ev);
+    switch (ev.name) {
+      case 'csd_queue_cpu':
+        this.queue(ev, c);
+        break;
+      case 'csd_function_entry':
+        this.closeKickWindows(ev, c);
+        this.entry(ev, c);
+        break;
+      case 'csd_function_exit':
+        this.closeKickWindows(ev, c);
+        this.exit(ev, c);
+        break;
+      case 'ipi_send_cpu':
+      case 'sched_wake_idle_without_ipi': {
+        const t = this.intField(ev, 'cpu');
+        this.kick(ev, c, ev.name === 'ipi_send_cpu' ? 'cpu' : 'poll', [t]);
+        break;
+      }
+      case 'ipi_send_cpumask': {
+        const mask = this.field(ev, 'cpumask');
+        const targets = parseCpumask(mask);
+        if (targets.length === 0) throw new FtraceParseError(ev.line, `ipi_send_cpumask: bad cpumask ${JSON.stringify(mask)}`);
+        this.kick(ev, c, 'mask', targets);
+        break;
+      }
+      case 'cpuhp_enter':
+      case 'cpuhp_multi_enter':
+        this.closeKickWindows(ev, c);
+        this.hotplugEnter(ev);
+        break;
+      case 'cpuhp_exit':
+        this.closeKickWindows(ev, c);
+        this.hotplugExit(ev);
+        break;
+      case 'call_function_single_entry':
+      case 'call_function_entry':
+        this.closeKickWindows(ev, c);
+        this.stats.ipiHandlerEntry(ev.cpu);
+        break;
+      case 'call_function_single_exit':
+      case 'call_function_exit':
+        this.closeKickWindows(ev, c);
+        this.stats.ipiHandlerExit(ev.cpu);
+        break;
+      default:
+        break;
+    }
+    c.lastTask = ev.task;
+  }
+
+  private field(ev: FtraceEvent, key: string): string {
+    const v = ev.fields[key];
+    if (v === undefined || v === '') throw new FtraceParseError(ev.line, `${ev.name}: missing field ${key}`);
+    return v;
+  }
+
+  private intField(ev: FtraceEvent, key: string): number {
+    const v = this.field(ev, key);
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new FtraceParseError(ev.line, `${ev.name}: field ${key}=${v} is not a CPU number`);
+    return n;
+  }
+
+  // ---- queueing (`__smp_call_single_queue`: trace, then llist_add, then kick if it was empty) ----
+
+  private queue(ev: FtraceEvent, s: CpuState): void {
+    const target = this.intField(ev, 'cpu');
+    const func = this.field(ev, 'func');
+    const addr = this.field(ev, 'csd');
+    const t = this.cpu(target);
+    const line = ev.line;
+
+    this.check(RULES.dyingEmpty);
+    if (t.hp !== 'online' && ev.cpu !== target) {
+      this.violate(RULES.dyingEmpty, `${func} csd=${addr} queued from cpu${ev.cpu} to cpu${target}, which is ${t.hp} since its smpcfd:dying teardown (line ${t.teardownLine})`, [t.teardownLine, line]);
+    }
+
+    // Re-queue = proof that the previous request of this csd was dequeued and unlocked
+    // (csd_lock waits for the lock bit; a TTWU wake_entry is re-used only after the wakeup ran).
+    const st = this.csd(addr);
+    const prev = st.pending;
+    // Only the request this queue closed may still show its (late) entry; older ones may not.
+    st.prevClosed = prev;
+    if (prev !== null) {
+      this.removeLive(prev);
+      prev.closedByRequeue = true;
+      this.completedUnobserved.add({
+        kind: 're-queued',
+        csd: addr,
+        func: prev.func,
+        cpu: prev.target,
+        message: `queued to cpu${prev.target} at line ${prev.line} (cpu${prev.target} running ${prev.targetTask || '?'}), no csd_function_entry; csd queued again at line ${line}, so it was dequeued and unlocked`,
+        lines: [prev.line, line],
+      });
+      if (prev.teardownLine > 0) prev.teardownLine = 0;
+    }
+
+    // Kick decision as far as the trace can tell: "empty" needs a drain seen on the target and no
+    // live request queued after the latest drain point.
+    const lastLive = t.live[t.live.length - 1];
+    const provablyEmpty = t.flushSeen && !this.incomplete(ev.ts) && (lastLive === undefined || lastLive.ts <= t.delAllMark);
+    for (let i = 0; i < s.kickWin.length; i++) {
+      const w = s.kickWin[i];
+      if (w !== undefined && w.target === target) {
+        this.settleKickWindow(s, i, line);
+        break;
+      }
+    }
+    s.kickWin.push({ target, line, owed: provablyEmpty, hard: hardirq(ev.flags) });
+
+    const req: Req = {
+      csd: addr,
+      func,
+      target,
+      src: ev.cpu,
+      line,
+      ts: ev.ts,
+      ttwu: func === TTWU_FUNC,
+      targetTask: t.lastTask,
+      teardownLine: 0,
+      closedByRequeue: false,
+      entered: false,
+    };
+    st.pending = req;
+    t.live.push(req);
+    if (t.live.length > MAX_LIVE_PER_CPU) {
+      const old = t.live.shift();
+      if (old !== undefined) {
+        this.open.add({ kind: 'unresolved-dropped', csd: old.csd, func: old.func, cpu: old.target, message: `queued at line ${old.line}; given up after ${MAX_LIVE_PER_CPU} live requests on cpu${old.target}`, lines: [old.line] });
+        const os = this.csds.get(old.csd);
+        if (os?.pending === old) os.pending = null;
+      }
+    }
+    this.stats.queued(func, ev.cpu, target);
+  }
+
+  private removeLive(r: Req): void {
+    const live = this.cpu(r.target).live;
+    // Usually the oldest: search from the front.
+    const i = live.indexOf(r);
+    if (i >= 0) live.splice(i, 1);
+  }
+
+  // ---- kicks (INV-KICK) ----
+
+  private kick(ev: FtraceEvent, s: CpuState, kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
+    const callback = ev.fields['callback'] ?? '';
+    const csdIpi = kind === 'poll' || callback.startsWith('generic_smp_call_function');
+    if (!csdIpi) return; // reschedule IPIs and other vectors are not this protocol's kicks
+    let matched = 0;
+    for (const target of targets) {
+      const i = s.kickWin.findIndex((w) => w.target === target);
+      if (i < 0) continue;
+      matched++;
+      const w = s.kickWin[i];
+      s.kickWin.splice(i, 1);
+      this.check(RULES.kick);
+      if (w !== undefined && !w.owed) {
+        this.undecided.add({ kind: 'kick-queue-not-provably-empty', csd: '', func: '', cpu: target, message: `kick of cpu${target} at line ${ev.line} after the add at line ${w.line}; the trace cannot show the queue was empty (a request may have run without csd events, or no drain was seen yet)`, lines: [w.line, ev.line] });
+      }
+    }
+    if (matched === 0 && kind !== 'poll') {
+      this.undecided.add({ kind: 'ipi-without-add', csd: '', func: '', cpu: targets[0] ?? -1, message: `${ev.name} at line ${ev.line} with no csd_queue_cpu from cpu${ev.cpu} just before it (csd lock-wait resend, or the add is outside the window)`, lines: [ev.line] });
+    }
+    if (matched > 0 || kind !== 'poll') this.stats.kick(kind, targets);
+  }
+
+  /** An event on the producer CPU in the same context ends the kick decision of earlier adds. */
+  private closeKickWindows(ev: FtraceEvent, s: CpuState): void {
+    if (s.kickWin.length === 0) return;
+    const hard = hardirq(ev.flags);
+    for (let i = s.kickWin.length - 1; i >= 0; i--) {
+      const w = s.kickWin[i];
+      if (w !== undefined && w.hard === hard) this.settleKickWindow(s, i, ev.line);
+    }
+  }
+
+  private settleKickWindow(s: CpuState, i: number, line: number): void {
+    const w = s.kickWin[i];
+    s.kickWin.splice(i, 1);
+    if (w === undefined) return;
+    this.check(RULES.kick);
+    if (w.owed) {
+      this.violate(RULES.kick, `the add at line ${w.line} found cpu${w.target}'s queue empty but no IPI or idle-poll wakeup was sent before line ${line}`, [w.line, line]);
+    }
+  }
+
+  // ---- running (`csd_do_func` around each function in `__flush_smp_call_function_queue`) ----
+
+  private entry(ev: FtraceEvent, c: CpuState): void {
+    const func = this.field(ev, 'func');
+    const addr = this.field(ev, 'csd');
+    const line = ev.line;
+    const cpuNo = ev.cpu;
+
+    this.check(RULES.entryExitPair);
+    const top = c.stack[c.stack.length - 1];
+    if (top !== undefined) {
+      // csd functions run with interrupts off and never nest (a waiting call from there is a kernel
+      // warning), so an open frame here means its exit is missing.
+      this.violate(RULES.entryExitPair, `csd_function_entry ${func} csd=${addr} on cpu${cpuNo} while ${top.func} csd=${top.csd} (line ${top.line}) has not exited`, [top.line, line]);
+      c.stack.length = 0;
+    }
+    c.stackTrusted = true;
+
+    this.check(RULES.notOnOffline);
+    if (c.hp === 'offline' || c.hp === 'prepared') {
+      this.violate(RULES.notOnOffline, `${func} csd=${addr} runs on cpu${cpuNo}, which is offline since its smpcfd:dying teardown (line ${c.teardownLine})`, [c.teardownLine, line]);
+    }
+
+    if (isNullCsd(addr)) {
+      this.stats.local(func, cpuNo);
+      c.stack.push({ csd: addr, func, line, ts: ev.ts, req: null });
+      return;
+    }
+
+    const st = this.csd(addr);
+    let req: Req | null = null;
+    this.check(RULES.runOnTarget);
+    this.check(RULES.noDoubleRun);
+    if (st.pending !== null && st.pending.target === cpuNo) {
+      req = st.pending;
+      st.pending = null;
+      this.removeLive(req);
+    } else if (st.prevClosed !== null && st.prevClosed.target === cpuNo && !st.prevClosed.entered) {
+      // ASYNC: `csd_unlock` comes before the function, so the csd may be queued again before the
+      // entry of the previous request is traced. That request was counted as completed-unobserved.
+      req = st.prevClosed;
+      this.completedUnobserved.remove('re-queued');
+    } else if (st.pending !== null) {
+      const p = st.pending;
+      this.violate(RULES.runOnTarget, `${func} csd=${addr} was queued to cpu${p.target} (line ${p.line}) but runs on cpu${cpuNo}`, [p.line, line]);
+      st.pending = null;
+      this.removeLive(p);
+      req = p;
+    } else if (st.lastEntryLine === 0 && st.prevClosed === null) {
+      this.open.add({ kind: 'queued-before-window', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its csd_queue_cpu is before the trace window`, lines: [line] });
+    } else if (this.incomplete(ev.ts)) {
+      this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line} before the latest per-CPU buffer start; its queue event may have been overwritten`, lines: [line] });
+    } else {
+      this.violate(RULES.noDoubleRun, `${func} csd=${addr} entered again on cpu${cpuNo} without a new csd_queue_cpu (previous entry at line ${st.lastEntryLine})`, [st.lastEntryLine, line]);
+    }
+    st.lastEntryLine = line;
+
+    if (req !== null) {
+      req.entered = true;
+      if (req.ttwu) this.ttwuBatch(req, c, line, ev.ts);
+      this.check(RULES.funcMatch);
+      if (req.func !== func) {
+        this.violate(RULES.funcMatch, `csd=${addr} was queued with ${req.func} (line ${req.line}) but cpu${cpuNo} runs ${func}`, [req.line, line]);
+      }
+      // Entered ⇒ the flush's llist_del_all came after this add; earlier adds are dequeued too.
+      if (req.ts > c.delAllMark) c.delAllMark = req.ts;
+      c.flushSeen = true;
+      this.stats.entered(func, req.src, cpuNo, Math.round((ev.ts - req.ts) * 1e9));
+    }
+    c.stack.push({ csd: addr, func, line, ts: ev.ts, req });
+  }
+
+  /**
+   * TTWU: the batch is entered once, with the first node as csd. Wakeups queued before that node
+   * and not yet seen running were in an earlier batch (FIFO): batched if a TTWU entry on this CPU
+   * came after their add, otherwise completed-unobserved.
+   */
+  private ttwuBatch(first: Req, c: CpuState, line: number, ts: number): void {
+    for (let i = 0; i < c.live.length; ) {
+      const r = c.live[i];
+      if (r === undefined || r.ts > first.ts) break;
+      if (!r.ttwu) {
+        i++;
+        continue;
+      }
+      c.live.splice(i, 1);
+      const st = this.csds.get(r.csd);
+      if (st?.pending === r) st.pending = null;
+      r.entered = true;
+      if (c.lastTtwuEntryTs >= r.ts) {
+        this.ttwuBatched.add({ kind: 'ttwu-earlier-batch', csd: r.csd, func: r.func, cpu: r.target, message: `wakeup queued at line ${r.line} ran in the TTWU batch entered at line ${c.lastTtwuEntryLine}`, lines: [r.line, c.lastTtwuEntryLine] });
+      } else {
+        this.completedUnobserved.add({ kind: 'ttwu-fifo', csd: r.csd, func: r.func, cpu: r.target, message: `wakeup queued at line ${r.line}, before the TTWU batch entered at line ${line}, so it ran in an earlier, unobserved flush`, lines: [r.line, line] });
+      }
+    }
+    c.lastTtwuEntryTs = ts;
+    c.lastTtwuEntryLine = line;
+  }
+
+  private exit(ev: FtraceEvent, c: CpuState): void {
+    const func = this.field(ev, 'func');
+    const addr = this.field(ev, 'csd');
+    const line = ev.line;
+    this.check(RULES.entryExitPair);
+    const top = c.stack.pop();
+    if (top === undefined) {
+      if (!c.stackTrusted) {
+        this.open.add({ kind: 'entered-before-window', csd: addr, func, cpu: ev.cpu, message: `exit at line ${line}; its entry is before the trace window`, lines: [line] });
+      } else if (this.incomplete(ev.ts)) {
+        this.open.add({ kind: 'entry-possibly-overwritten', csd: addr, func, cpu: ev.cpu, message: `exit at line ${line} before the latest per-CPU buffer start`, lines: [line] });
+      } else {
+        this.violate(RULES.entryExitPair, `csd_function_exit ${func} csd=${addr} on cpu${ev.cpu} without a matching csd_function_entry`, [line]);
+      }
+      return;
+    }
+    if (top.csd !== addr || top.func !== func) {
+      this.violate(RULES.entryExitPair, `csd_function_exit ${func} csd=${addr} on cpu${ev.cpu} closes ${top.func} csd=${top.csd} (line ${top.line})`, [top.line, line]);
+      return;
+    }
+    this.stats.exited(func, Math.round((ev.ts - top.ts) * 1e9));
+  }
+
+  // ---- hotplug (smpcfd:prepare / smpcfd:dying) ----
+
+  private hotplugEnter(ev: FtraceEvent): void {
+    const cpuNo = this.intField(ev, 'cpu');
+    const fun = ev.fields['fun'] ?? '';
+    const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
+    const target = Number(ev.fields['target'] ?? NaN);
+    const c = this.cpu(cpuNo);
+    if (fun === 'smpcfd_dying_cpu' || fun.includes('smpcfd:dying')) {
+      c.hp = 'dying';
+      c.dyingStep = step;
+      c.teardownLine = ev.line;
+      return;
+    }
+    if (fun === 'smpcfd_prepare_cpu' || fun.includes('smpcfd:prepare')) {
+      if (c.hp === 'offline') c.hp = 'prepared';
+      return;
+    }
+    // Coming up: an AP step above the dying step means the CPU has passed set_cpu_online.
+    if ((c.hp === 'offline' || c.hp === 'prepared') && step > c.dyingStep && target > c.dyingStep) {
+      c.hp = 'online';
+    }
+  }
+
+  private hotplugExit(ev: FtraceEvent): void {
+    const cpuNo = this.intField(ev, 'cpu');
+    const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
+    const c = this.cpu(cpuNo);
+    if (c.hp !== 'dying' || step !== c.dyingStep) return;
+    c.hp = 'offline';
+    c.teardownLine = ev.line;
+    // The dying flush must have run everything queued before it (B3/B5 otherwise).
+    for (const r of c.live) r.teardownLine = ev.line;
+  }
+
+  // ---- end of window ----
+
+  finish(meta: { file: string; lines: number; skipped: Readonly<Record<string, number>>; warnings: { count: number; examples: readonly string[] } }): TraceVerdict {
+    if (!this.finished) {
+      this.finished = true;
+      for (const [n, c] of this.cpus) {
+        for (const r of c.live) {
+          if (r.teardownLine > 0) {
+            this.check(RULES.noLostCall);
+            this.violate(RULES.noLostCall, `${r.func} csd=${r.csd} queued to cpu${n} at line ${r.line} never ran: cpu${n} finished its smpcfd:dying teardown at line ${r.teardownLine} without running it`, [r.line, r.teardownLine]);
+          } else {
+            this.open.add({ kind: 'queued-not-run-at-end', csd: r.csd, func: r.func, cpu: n, message: `queued at line ${r.line}, not run before the trace ends`, lines: [r.line] });
+          }
+        }
+        for (const f of c.stack) {
+          this.open.add({ kind: 'running-at-end', csd: f.csd, func: f.func, cpu: n, message: `entered at line ${f.line}, no exit before the trace ends`, lines: [f.line] });
+        }
+        for (const w of c.kickWin) {
+          this.open.add({ kind: 'kick-after-end', csd: '', func: '', cpu: w.target, message: `add at line ${w.line}; the trace ends before its kick decision`, lines: [w.line] });
+        }
+      }
+    }
+    const invariants: InvariantResult[] = ALL_RULES.map((r) => {
+      const checks = this.checks.get(r.id) ?? 0;
+      const failed = (this.violationCounts[r.id] ?? 0) > 0;
+      return { id: r.id, sentence: r.sentence, status: failed ? 'fail' : checks > 0 ? 'pass' : 'not-checked', checks };
+    });
+    const perCpuFirstTs: Record<string, number> = {};
+    for (const [n, c] of [...this.cpus.entries()].sort((a, b) => a[0] - b[0])) if (c.firstTs !== null) perCpuFirstTs[String(n)] = c.firstTs;
+    const overflowed = this.overflowed();
+    return {
+      schema: 'smpcheck.trace/1',
+      file: meta.file,
+      ok: this.violationList.length === 0,
+      lines: meta.lines,
+      events: this.events,
+      skipped: meta.skipped,
+      warnings: { count: meta.warnings.count, examples: [...meta.warnings.examples] },
+      header: {
+        entriesInBuffer: this.header.entriesInBuffer,
+        entriesWritten: this.header.entriesWritten,
+        cpus: this.header.cpus,
+        overflowed,
+        perCpuFirstTs,
+        incompleteUntil: overflowed && Number.isFinite(this.maxFirstTs) ? this.maxFirstTs : null,
+      },
+      invariants,
+      violations: [...this.violationList],
+      violationCounts: { ...this.violationCounts },
+      categories: {
+        completedUnobserved: this.completedUnobserved.result(),
+        ttwuBatched: this.ttwuBatched.result(),
+        open: this.open.result(),
+        undecided: this.undecided.result(),
+      },
+      stats: this.stats.result(),
+      timelineWindow: this.timeline.windowInfo(),
+      timeline: [...this.timeline.entries],
+    };
+  }
+}

@@ -1,0 +1,384 @@
+/**
+ * Streaming parser for ftrace text output: the `trace` file, `trace_pipe`, and `trace-cmd report`.
+ *
+ * It is independent of where the text came from (a real kernel or the implementation's own export):
+ * it only knows the line layout `TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS`. Events the checker
+ * models are parsed fully; every other event is only counted by name, which keeps the cost of the
+ * uninteresting majority of a real trace to one regex match.
+ */
+
+/** One parsed ftrace event line. `ts` is in seconds, as printed. */
+export interface FtraceEvent {
+  readonly line: number;
+  readonly task: string;
+  readonly pid: number;
+  readonly cpu: number;
+  /** Latency flags (`d.h1.`), empty when the format has none (`trace-cmd report` without `-l`). */
+  readonly flags: string;
+  readonly ts: number;
+  readonly name: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** What the header lines of a `trace` file said; all optional because `trace_pipe` has no header. */
+export interface FtraceHeader {
+  entriesInBuffer: number | null;
+  entriesWritten: number | null;
+  cpus: number | null;
+  /** `##### CPU n buffer started ####` annotations and `CPU:n [LOST k EVENTS]` lines seen. */
+  lostAnnotations: number;
+}
+
+/** A line that is neither a header, an annotation, nor an event. */
+export class FtraceParseError extends Error {
+  constructor(
+    readonly lineNo: number,
+    readonly reason: string,
+  ) {
+    super(`line ${lineNo}: ${reason}`);
+    this.name = 'FtraceParseError';
+  }
+}
+
+/**
+ * Events the trace checker understands (smp-protocol.md §7 plus the irq vectors and the idle-poll
+ * wakeup). Everything else is counted in `skipped`.
+ */
+export const KNOWN_EVENTS: ReadonlySet<string> = new Set([
+  'csd_queue_cpu',
+  'csd_function_entry',
+  'csd_function_exit',
+  'ipi_send_cpu',
+  'ipi_send_cpumask',
+  'sched_wake_idle_without_ipi',
+  'cpuhp_enter',
+  'cpuhp_multi_enter',
+  'cpuhp_exit',
+  'call_function_single_entry',
+  'call_function_single_exit',
+  'call_function_entry',
+  'call_function_exit',
+]);
+
+// One regex for the fixed prefix. The task name may contain '-' and spaces, so it is matched lazily
+// up to the last `-PID` that is followed by `[CPU]`; the optional `(TGID)` column and the optional
+// flags column cover the `trace` options `record-tgid` and `trace-cmd report` without `-l`.
+const PREFIX =
+  /^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([^\s[\]]{4,6})\s+)?(\d+\.\d+):\s+(\w+):\s?(.*)$/;
+
+const LOST = /^CPU:(\d+) \[LOST (\d+) EVENTS\]/;
+const BUFFER_STARTED = /^##### CPU (\d+) buffer started ####/;
+const ENTRIES = /entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/;
+// `trace-cmd report` preamble lines.
+const TRACE_CMD_HEADER = /^(?:cpus=\d+|version = |CPU \d+ is empty|trace-cmd: )/;
+
+/**
+ * Splits the field text of a known event: `key=value` tokens (a trailing `,` is dropped, as in
+ * `func=x, csd=y`), `key: value` pairs (the cpuhp events), and one `(name)` token, stored as `fun`.
+ */
+// Field names of the modelled events. A property key made from a fresh slice has to be looked up
+// in V8's string table every time; returning these constants skips that on the hot path.
+const FIELD_KEYS = ['cpu', 'callsite', 'func', 'csd', 'callback', 'cpumask', 'target', 'step', 'state', 'ret', 'vector', 'idx', 'fun'];
+const FIELD_KEYS_BY_LENGTH = new Map<number, string[]>();
+for (const k of FIELD_KEYS) {
+  const list = FIELD_KEYS_BY_LENGTH.get(k.length) ?? [];
+  list.push(k);
+  FIELD_KEYS_BY_LENGTH.set(k.length, list);
+}
+
+function fieldKey(text: string, start: number, end: number): string {
+  const list = FIELD_KEYS_BY_LENGTH.get(end - start);
+  if (list !== undefined) for (const k of list) if (text.startsWith(k, start)) return k;
+  return text.slice(start, end);
+}
+
+export function splitFields(text: string, start = 0, end = text.length): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pendingKey: string | null = null;
+  let i = start;
+  const n = end;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) === 32) i++;
+    if (i >= n) break;
+    // One token [i, j); `=` position remembered on the way so no intermediate string is made.
+    let j = i;
+    let eq = -1;
+    while (j < n) {
+      const ch = text.charCodeAt(j);
+      if (ch === 32) break;
+      if (ch === 61 /* = */ && eq < 0) eq = j;
+      j++;
+    }
+    const end = text.charCodeAt(j - 1) === 44 /* , */ ? j - 1 : j;
+    if (pendingKey !== null) {
+      out[pendingKey] = text.slice(i, end);
+      pendingKey = null;
+    } else if (eq > i) {
+      out[fieldKey(text, i, eq)] = text.slice(eq + 1, end);
+    } else if (text.charCodeAt(end - 1) === 58 /* : */ && end - i > 1) {
+      pendingKey = fieldKey(text, i, end - 1);
+    } else if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(end - 1) === 41 /* ) */) {
+      out['fun'] = text.slice(i + 1, end - 1);
+    }
+    i = j;
+  }
+  return out;
+}
+
+const KNOWN_BY_LENGTH = new Map<number, string[]>();
+for (const n of KNOWN_EVENTS) {
+  const list = KNOWN_BY_LENGTH.get(n.length) ?? [];
+  list.push(n);
+  KNOWN_BY_LENGTH.set(n.length, list);
+}
+
+function knownName(text: string, start: number, end: number): string | undefined {
+  const list = KNOWN_BY_LENGTH.get(end - start);
+  if (list === undefined) return undefined;
+  for (const n of list) if (text.startsWith(n, start)) return n;
+  return undefined;
+}
+
+/** `SSSS.ffffff` between [start, end) as seconds; -1 if it is not that shape. */
+function parseSeconds(text: string, start: number, end: number): number {
+  let int = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    int = int * 10 + d;
+  }
+  if (i === start || i >= end || text.charCodeAt(i) !== 46 /* . */) return -1;
+  let frac = 0;
+  let scale = 1;
+  for (i++; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    frac = frac * 10 + d;
+    scale *= 10;
+  }
+  return scale === 1 ? -1 : int + frac / scale;
+}
+
+/** Stateful line parser: keeps the header, skipped-event counts and the line number. */
+export class FtraceParser {
+  readonly header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: null, lostAnnotations: 0 };
+  readonly skipped: Record<string, number> = {};
+  /** Lines that looked like a lost-events annotation, per CPU: the checker treats them as gaps. */
+  readonly lostLines: { line: number; cpu: number; lost: number }[] = [];
+  lineNo = 0;
+  /** Lines that were events (modelled or skipped). */
+  eventLines = 0;
+
+  /**
+   * Parses the next line. Returns the event, `null` for header/blank/skipped lines, or throws
+   * `FtraceParseError` for a malformed line.
+   */
+  parseLine(text: string): FtraceEvent | null {
+    return this.parseRange(text, 0, text.length);
+  }
+
+  /**
+   * Parses a chunk of whole lines (`\n`-separated; a final line without `\n` counts too) and
+   * appends the events to `out`. Lines are never copied out of the chunk unless they are kept.
+   * Malformed lines go to `onError` if given, else throw. Stops at `maxLines`.
+   */
+  parseChunk(text: string, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+    let s = 0;
+    const n = text.length;
+    while (s < n) {
+      if (this.lineNo >= this.maxLines) return;
+      let e = text.indexOf('\n', s);
+      if (e < 0) e = n;
+      const end = e > s && text.charCodeAt(e - 1) === 13 /* \r */ ? e - 1 : e;
+      try {
+        const ev = this.parseRange(text, s, end);
+        if (ev !== null) out.push(ev);
+      } catch (err) {
+        if (!(err instanceof FtraceParseError) || onError === undefined) throw err;
+        onError(err);
+      }
+      s = e + 1;
+    }
+  }
+
+  /** Stop after this many lines (a test slice of a long trace). */
+  maxLines = Infinity;
+
+  get done(): boolean {
+    return this.lineNo >= this.maxLines;
+  }
+
+  private parseRange(text: string, start: number, end: number): FtraceEvent | null {
+    const lineNo = ++this.lineNo;
+    if (end <= start) return null;
+    if (text.charCodeAt(start) === 35 /* # */) {
+      this.parseHeader(text.slice(start, end));
+      return null;
+    }
+    const fast = this.fastPrefix(text, start, end);
+    let task: string, pid: number, cpu: number, flags: string, ts: number, name: string, restStart: number;
+    let src = text;
+    if (fast) {
+      const sc = this.scratch;
+      task = sc.task;
+      pid = sc.pid;
+      cpu = sc.cpu;
+      flags = sc.flags;
+      ts = sc.ts;
+      name = sc.name;
+      restStart = sc.rest;
+    } else {
+      const line = text.slice(start, end);
+      const m = PREFIX.exec(line);
+      if (m === null) {
+        if (line.trim().length === 0) return null;
+        const lost = LOST.exec(line);
+        if (lost !== null) {
+          this.header.lostAnnotations++;
+          this.lostLines.push({ line: lineNo, cpu: Number(lost[1]), lost: Number(lost[2]) });
+          return null;
+        }
+        if (TRACE_CMD_HEADER.test(line)) return null;
+        throw new FtraceParseError(lineNo, `not an ftrace event line: ${JSON.stringify(line.slice(0, 80))}`);
+      }
+      task = m[1] ?? '';
+      pid = Number(m[2]);
+      cpu = Number(m[3]);
+      flags = m[4] ?? '';
+      ts = Number(m[5]);
+      name = m[6] ?? '';
+      src = m[7] ?? '';
+      restStart = 0;
+      end = src.length;
+    }
+    this.eventLines++;
+    if (!KNOWN_EVENTS.has(name)) {
+      this.skipped[name] = (this.skipped[name] ?? 0) + 1;
+      return null;
+    }
+    return { line: lineNo, task, pid, cpu, flags, ts, name, fields: splitFields(src, restStart, end) };
+  }
+
+  private readonly scratch = { task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', rest: 0 };
+
+  /**
+   * Hand-written scan of the common layout `TASK-PID [CPU] FLAGS TS: EVENT: FIELDS` within
+   * [start, end) (no regex backtracking over the task name). Returns false for anything unusual;
+   * the caller then uses the general regex, which is slower but accepts every variant.
+   */
+  private fastPrefix(text: string, start: number, end: number): boolean {
+    const open = text.indexOf(' [', start);
+    if (open < 0 || open >= end) return false;
+    const close = text.indexOf('] ', open + 2);
+    if (close < 0 || close - open > 8) return false;
+    let cpu = 0;
+    for (let i = open + 2; i < close; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+      cpu = cpu * 10 + d;
+    }
+    // TASK-PID ends at the last non-space before ' ['; a `(TGID)` column would end in ')'.
+    let e = open;
+    while (e > start && text.charCodeAt(e - 1) === 32) e--;
+    const dash = text.lastIndexOf('-', e - 1);
+    if (dash < start || dash === e - 1) return false;
+    let pid = 0;
+    for (let i = dash + 1; i < e; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+      pid = pid * 10 + d;
+    }
+    let b = start;
+    while (b < dash && text.charCodeAt(b) === 32) b++;
+    // After `] `: optional flags, then `TS:`.
+    let i = close + 2;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    let sp = text.indexOf(' ', i);
+    if (sp < 0 || sp >= end) return false;
+    let flags = '';
+    if (text.charCodeAt(sp - 1) !== 58 /* : */) {
+      flags = text.slice(i, sp);
+      i = sp + 1;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      sp = text.indexOf(' ', i);
+      if (sp < 0 || sp >= end || text.charCodeAt(sp - 1) !== 58) return false;
+    }
+    const ts = parseSeconds(text, i, sp - 1);
+    if (ts < 0) return false;
+    i = sp + 1;
+    const colon = text.indexOf(':', i);
+    if (colon <= i || colon >= end) return false;
+    // Known names are returned as the interned constants: no slice, no hashing of a fresh string.
+    const name = knownName(text, i, colon) ?? text.slice(i, colon);
+    if (name.includes(' ')) return false;
+    let r = colon + 1;
+    if (r < end && text.charCodeAt(r) === 32) r++;
+    const s = this.scratch;
+    s.task = text.slice(b, dash);
+    s.pid = pid;
+    s.cpu = cpu;
+    s.flags = flags;
+    s.ts = ts;
+    s.name = name;
+    s.rest = r;
+    return true;
+  }
+
+  private parseHeader(text: string): void {
+    const e = ENTRIES.exec(text);
+    if (e !== null) {
+      this.header.entriesInBuffer = Number(e[1]);
+      this.header.entriesWritten = Number(e[2]);
+      this.header.cpus = Number(e[3]);
+      return;
+    }
+    const b = BUFFER_STARTED.exec(text);
+    if (b !== null) {
+      this.header.lostAnnotations++;
+      this.lostLines.push({ line: this.lineNo, cpu: Number(b[1]), lost: 0 });
+    }
+  }
+}
+
+export interface ParseOptions {
+  /** Count malformed lines as warnings instead of failing. */
+  readonly lenient?: boolean;
+  /** Called for each malformed line in lenient mode. */
+  readonly onWarning?: (err: FtraceParseError) => void;
+}
+
+/**
+ * Parses a stream of text into batches of events. Each item is either a chunk of whole lines
+ * (a string, the fast path used for files) or an array of single lines. Batching keeps the
+ * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
+ */
+export async function* parseFtraceBatches(
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
+  parser: FtraceParser = new FtraceParser(),
+  opts: ParseOptions = {},
+): AsyncGenerator<FtraceEvent[]> {
+  const onError = opts.lenient === true ? (e: FtraceParseError): void => opts.onWarning?.(e) : undefined;
+  for await (const item of source) {
+    const out: FtraceEvent[] = [];
+    if (typeof item === 'string') {
+      parser.parseChunk(item, out, onError);
+    } else {
+      for (const line of item) {
+        if (parser.done) break;
+        parser.parseChunk(line, out, onError);
+      }
+    }
+    if (out.length > 0) yield out;
+    if (parser.done) return;
+  }
+}
+
+/** Async generator of events from text chunks or line batches (see `open-trace.ts` for files). */
+export async function* parseFtrace(
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
+  parser: FtraceParser = new FtraceParser(),
+  opts: ParseOptions = {},
+): AsyncGenerator<FtraceEvent> {
+  for await (const batch of parseFtraceBatches(source, parser, opts)) yield* batch;
+}

@@ -1,0 +1,175 @@
+/**
+ * Statistics of a trace: per function and per CPU pair counts and latency percentiles (HDR
+ * histograms, fixed memory), requests per kick (batching on the producer side) and csd functions
+ * per IPI handler (batching on the consumer side).
+ */
+import { build, type Histogram } from 'hdr-histogram-js';
+import type { FunctionStats, KickStats, LatencySummary, PairStats, TraceStats } from './verdict.js';
+
+/** Distinct functions / pairs tracked separately; the rest is summed under `(other)` (bounded memory). */
+const MAX_KEYS = 256;
+
+function newHistogram(): Histogram {
+  // Nanoseconds; ftrace prints microseconds, so 3 significant digits lose nothing.
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+function summarize(h: Histogram): LatencySummary {
+  const us = (ns: number): number => Math.round(ns / 100) / 10;
+  if (h.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  return {
+    count: h.totalCount,
+    p50: us(h.getValueAtPercentile(50)),
+    p90: us(h.getValueAtPercentile(90)),
+    p99: us(h.getValueAtPercentile(99)),
+    p999: us(h.getValueAtPercentile(99.9)),
+    max: us(h.maxValue),
+    mean: us(h.mean),
+  };
+}
+
+function record(h: Histogram, ns: number): void {
+  h.recordValue(ns < 0 ? 0 : ns);
+}
+
+class FnAcc {
+  queued = 0;
+  entered = 0;
+  local = 0;
+  readonly queueToEntry = newHistogram();
+  readonly entryToExit = newHistogram();
+}
+
+class PairAcc {
+  queued = 0;
+  entered = 0;
+  readonly queueToEntry = newHistogram();
+}
+
+function bump(map: Record<string, number>, key: number): void {
+  const k = String(key);
+  map[k] = (map[k] ?? 0) + 1;
+}
+
+export class TraceStatsCollector {
+  private readonly fns = new Map<string, FnAcc>();
+  private readonly pairs = new Map<string, PairAcc>();
+  private ipiSendCpu = 0;
+  private ipiSendCpumask = 0;
+  private idleWithoutIpi = 0;
+  private readonly sinceKick = new Map<number, number>();
+  private readonly requestsPerKick: Record<string, number> = {};
+  private readonly entriesPerHandler: Record<string, number> = {};
+  private readonly handlerEntries = new Map<number, number>();
+  private readonly perCpu: Record<string, number> = {};
+
+  private fn(func: string): FnAcc {
+    let a = this.fns.get(func);
+    if (a === undefined) {
+      const key = this.fns.size >= MAX_KEYS ? '(other)' : func;
+      a = this.fns.get(key) ?? new FnAcc();
+      this.fns.set(key, a);
+    }
+    return a;
+  }
+
+  private pair(src: number, dst: number): PairAcc {
+    const key = `${src}>${dst}`;
+    let a = this.pairs.get(key);
+    if (a === undefined) {
+      a = new PairAcc();
+      if (this.pairs.size < MAX_KEYS) this.pairs.set(key, a);
+    }
+    return a;
+  }
+
+  event(cpu: number): void {
+    bump(this.perCpu, cpu);
+  }
+
+  queued(func: string, src: number, dst: number): void {
+    this.fn(func).queued++;
+    this.pair(src, dst).queued++;
+    this.sinceKick.set(dst, (this.sinceKick.get(dst) ?? 0) + 1);
+  }
+
+  /** A queued request was entered on its target; `waitNs` is queue→entry. */
+  entered(func: string, src: number, dst: number, waitNs: number): void {
+    const f = this.fn(func);
+    f.entered++;
+    record(f.queueToEntry, waitNs);
+    const p = this.pair(src, dst);
+    p.entered++;
+    record(p.queueToEntry, waitNs);
+    const h = this.handlerEntries.get(dst);
+    if (h !== undefined) this.handlerEntries.set(dst, h + 1);
+  }
+
+  local(func: string, cpu: number): void {
+    this.fn(func).local++;
+    const h = this.handlerEntries.get(cpu);
+    if (h !== undefined) this.handlerEntries.set(cpu, h + 1);
+  }
+
+  exited(func: string, runNs: number): void {
+    record(this.fn(func).entryToExit, runNs);
+  }
+
+  kick(kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
+    if (kind === 'cpu') this.ipiSendCpu++;
+    else if (kind === 'mask') this.ipiSendCpumask++;
+    else this.idleWithoutIpi++;
+    for (const t of targets) {
+      const n = this.sinceKick.get(t) ?? 0;
+      if (n > 0) bump(this.requestsPerKick, n);
+      this.sinceKick.set(t, 0);
+    }
+  }
+
+  ipiHandlerEntry(cpu: number): void {
+    this.handlerEntries.set(cpu, 0);
+  }
+
+  ipiHandlerExit(cpu: number): void {
+    const n = this.handlerEntries.get(cpu);
+    if (n === undefined) return;
+    bump(this.entriesPerHandler, n);
+    this.handlerEntries.delete(cpu);
+  }
+
+  result(): TraceStats {
+    const perFunction: FunctionStats[] = [...this.fns.entries()]
+      .map(([func, a]) => ({
+        func,
+        queued: a.queued,
+        entered: a.entered,
+        local: a.local,
+        queueToEntry: summarize(a.queueToEntry),
+        entryToExit: summarize(a.entryToExit),
+      }))
+      .sort((x, y) => y.queued + y.local - (x.queued + x.local));
+    const perPair: PairStats[] = [...this.pairs.entries()]
+      .map(([key, a]) => {
+        const [s, d] = key.split('>').map(Number);
+        const src = s ?? -1;
+        const dst = d ?? -1;
+        return { pair: `cpu${src}->cpu${dst}`, src, dst, queued: a.queued, entered: a.entered, queueToEntry: summarize(a.queueToEntry) };
+      })
+      .sort((x, y) => x.src - y.src || x.dst - y.dst);
+    let kicks = 0;
+    let reqs = 0;
+    for (const [n, c] of Object.entries(this.requestsPerKick)) {
+      kicks += c;
+      reqs += Number(n) * c;
+    }
+    const k: KickStats = {
+      ipiSendCpu: this.ipiSendCpu,
+      ipiSendCpumask: this.ipiSendCpumask,
+      idleWithoutIpi: this.idleWithoutIpi,
+      requestsPerKick: { ...this.requestsPerKick },
+      meanRequestsPerKick: kicks === 0 ? 0 : Math.round((reqs / kicks) * 1000) / 1000,
+      entriesPerIpiHandler: { ...this.entriesPerHandler },
+    };
+    return { perFunction, perPair, kicks: k, perCpuEvents: { ...this.perCpu } };
+  }
+}
