@@ -38,6 +38,8 @@ export interface ExploreResult {
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
   readonly complete: boolean;
+  /** Why the search stopped early (bound reached), naming the knob; null when exhaustive. */
+  readonly bound: string | null;
   readonly invariants: InvariantResult[];
   readonly violations: Counterexample[];
   readonly deadlocks: number;
@@ -180,7 +182,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
     config: { cpus: cw.n, workload: workload.name, fault: fault?.id ?? null, maxStates },
     states: snaps.length, transitions, depth, elapsedMs,
     statesPerSecond: Math.round(snaps.length / Math.max(elapsedMs / 1000, 1e-6)),
-    complete, invariants, violations: [...found.values()], deadlocks, terminals,
+    complete,
+    bound: complete ? null : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
+    invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
   };
 }
