@@ -116,7 +116,9 @@ export interface CheckerOptions {
 
 /** `%p` of NULL: zeros (16 or 8 digits), or `(null)` on old kernels. */
 function isNullCsd(addr: string): boolean {
-  return addr === '(null)' || /^0+$/.test(addr);
+  if (addr === '(null)') return true;
+  for (let i = 0; i < addr.length; i++) if (addr.charCodeAt(i) !== 48 /* 0 */) return false;
+  return addr.length > 0;
 }
 
 function hardirq(flags: string): boolean {
