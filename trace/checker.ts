@@ -374,6 +374,7 @@ export class TraceChecker {
       }
     }
     s.kickWin.push({ target, line, owed: provablyEmpty, hard: hardirq(ev.flags) });
+    this.stats.add(provablyEmpty);
 
     const req: Req = {
       csd: addr,

@@ -6,6 +6,8 @@
  * models are parsed fully; every other event is only counted by name, which keeps the cost of the
  * uninteresting majority of a real trace to one regex match.
  */
+import { Readable } from 'node:stream';
+import { textChunks } from './open-trace.js';
 
 /** One parsed ftrace event line. `ts` is in seconds, as printed. */
 export interface FtraceEvent {
@@ -481,15 +483,17 @@ export interface ParseOptions {
 }
 
 /**
- * Parses a stream of text into batches of events. Each item is either a chunk of whole lines
- * (a string, the fast path used for files) or an array of single lines. Batching keeps the
+ * Parses a stream of text into batches of events: a byte stream (`Readable`, e.g. `openTrace`),
+ * or an iterable whose items are chunks of whole lines (strings, the fast path used for files) or
+ * arrays of single lines. Batching keeps the
  * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
  */
 export async function* parseFtraceBatches(
-  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]> | Readable,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent[]> {
+  if (source instanceof Readable) source = textChunks(source);
   const onError = opts.lenient === true ? (e: FtraceParseError): void => opts.onWarning?.(e) : undefined;
   for await (const item of source) {
     const out: FtraceEvent[] = [];

@@ -65,6 +65,8 @@ export class TraceStatsCollector {
   private ipiSendCpu = 0;
   private ipiSendCpumask = 0;
   private idleWithoutIpi = 0;
+  private provablyEmptyAdds = 0;
+  private undecidedAdds = 0;
   private readonly sinceKick = new Map<number, number>();
   private readonly requestsPerKick: number[] = [];
   private readonly entriesPerHandler: number[] = [];
@@ -123,6 +125,12 @@ export class TraceStatsCollector {
     record(this.fn(func).entryToExit, runNs);
   }
 
+  /** An add whose kick decision the trace can (or cannot) check. */
+  add(provablyEmpty: boolean): void {
+    if (provablyEmpty) this.provablyEmptyAdds++;
+    else this.undecidedAdds++;
+  }
+
   kick(kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
     if (kind === 'cpu') this.ipiSendCpu++;
     else if (kind === 'mask') this.ipiSendCpumask++;
@@ -173,6 +181,8 @@ export class TraceStatsCollector {
       ipiSendCpu: this.ipiSendCpu,
       ipiSendCpumask: this.ipiSendCpumask,
       idleWithoutIpi: this.idleWithoutIpi,
+      provablyEmptyAdds: this.provablyEmptyAdds,
+      undecidedAdds: this.undecidedAdds,
       requestsPerKick: asRecord(this.requestsPerKick),
       meanRequestsPerKick: kicks === 0 ? 0 : Math.round((reqs / kicks) * 1000) / 1000,
       entriesPerIpiHandler: asRecord(this.entriesPerHandler),
