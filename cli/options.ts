@@ -95,7 +95,7 @@ export async function prepareOutDir(out: string): Promise<string> {
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'error';
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent is not a folder' : code === 'EACCES' || code === 'EROFS' ? 'not writable' : code;
+    const why = code === 'ENOTDIR' ? 'a parent is not a folder' : code === 'EEXIST' ? 'it exists and is not a folder' : code === 'EACCES' || code === 'EROFS' ? 'not writable' : code;
     throw new InputError(`--out ${out}: cannot create the folder (${why})`);
   }
   return dir;

@@ -4,16 +4,16 @@
  * disabled" window), otherwise idle. Offline CPUs wait (interrupts off) until they are onlined.
  */
 import {
-  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_STOP, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
+  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
   R_ELAPSED_NS, R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
 import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './hotplug.js';
 import { cpuIdle } from './idle.js';
-import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
+import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
-  K_ANY, K_BENCH_SINGLE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
+  K_ANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
   K_SINGLE_ASYNC,
 } from './requests.js';
 import {
@@ -45,6 +45,12 @@ function* dispatch(c: Ctx, id: number): Proto<number> {
     case K_ON_EACH_CPU_COND_MASK: return yield* onEachCpuCondMask(c, cond, func, id, wait, arg);
     case K_CPU_DOWN: return yield* cpuDown(c, arg);
     case K_CPU_UP: return yield* cpuUp(c, arg);
+    case K_OPEN_GATE: {
+      yield STEP;
+      Atomics.store(m, H_GATE, 1);
+      for (let t = 0; t < L.ncpus; t++) kick(c, t);
+      return 0;
+    }
     case K_BENCH_SINGLE: {
       const n = Atomics.load(m, L.req(id, R_COND));
       const t0 = c.nowMs();
@@ -66,6 +72,13 @@ export function* runCommand(c: Ctx, id: number): Proto {
   if (irqsOff) Atomics.store(m, irq, 1);
   const rc = yield* dispatch(c, id);
   yield STEP;
+  // INV-SYNC-AFTER-RUN: a waiting call that returned 0 must find its function run on every CPU
+  // it was queued to (B9, sync-unlock-before-func); checked here from the shared counters.
+  const flags = Atomics.load(m, L.req(id, R_FLAGS));
+  if (rc === 0 && (flags & RQ_WAIT) !== 0) {
+    const exp = Atomics.load(m, L.req(id, R_EXPECTED));
+    if ((Atomics.load(m, L.req(id, R_RAN)) & exp) !== exp) Atomics.add(m, H_SYNC_EARLY, 1);
+  }
   if (irqsOff) Atomics.store(m, irq, 0);
   Atomics.store(m, L.req(id, R_RC), rc);
   Atomics.store(m, L.req(id, R_STATUS), RS_RETURNED); // release: rc before status; host waits on it

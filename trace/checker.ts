@@ -116,7 +116,9 @@ export interface CheckerOptions {
 
 /** `%p` of NULL: zeros (16 or 8 digits), or `(null)` on old kernels. */
 function isNullCsd(addr: string): boolean {
-  return addr === '(null)' || /^0+$/.test(addr);
+  if (addr === '(null)') return true;
+  for (let i = 0; i < addr.length; i++) if (addr.charCodeAt(i) !== 48 /* 0 */) return false;
+  return addr.length > 0;
 }
 
 function hardirq(flags: string): boolean {
@@ -372,6 +374,7 @@ export class TraceChecker {
       }
     }
     s.kickWin.push({ target, line, owed: provablyEmpty, hard: hardirq(ev.flags) });
+    this.stats.add(provablyEmpty);
 
     const req: Req = {
       csd: addr,
@@ -408,7 +411,15 @@ export class TraceChecker {
 
   // ---- kicks (INV-KICK) ----
 
+  /** Targets whose kick window the current kick consumed (scratch, reset per kick). */
+  private readonly consumed: number[] = [];
+
+  private recentTargets(target: number): boolean {
+    return this.consumed.includes(target);
+  }
+
   private kick(ev: FtraceEvent, s: CpuState, kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
+    this.consumed.length = 0;
     const callback = ev.fields['callback'] ?? '';
     const csdIpi = kind === 'poll' || callback.startsWith('generic_smp_call_function');
     if (!csdIpi) return; // reschedule IPIs and other vectors are not this protocol's kicks
@@ -416,12 +427,21 @@ export class TraceChecker {
     for (const target of targets) {
       const i = s.kickWin.findIndex((w) => w.target === target);
       if (i < 0) continue;
+      this.consumed.push(target);
       matched++;
       const w = s.kickWin[i];
       s.kickWin.splice(i, 1);
       this.check(RULES.kick);
       if (w !== undefined && !w.owed) {
         this.undecided.add({ kind: 'kick-queue-not-provably-empty', csd: '', func: '', cpu: target, message: `kick of cpu${target} at line ${ev.line} after the add at line ${w.line}; the trace cannot show the queue was empty (a request may have run without csd events, or no drain was seen yet)`, lines: [w.line, ev.line] });
+      }
+    }
+    if (kind === 'mask' && matched > 0 && matched < targets.length) {
+      // smp_call_function_many_cond sends the mask of targets whose queue it made non-empty; a
+      // target it did not queue to cannot be in it.
+      const extra = targets.filter((t) => !this.recentTargets(t));
+      if (extra.length > 0) {
+        this.violate(RULES.kick, `ipi_send_cpumask at line ${ev.line} includes cpu${extra.join(', cpu')}, to which cpu${ev.cpu} queued nothing in this call`, [ev.line]);
       }
     }
     if (matched === 0 && kind !== 'poll') {

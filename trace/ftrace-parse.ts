@@ -6,6 +6,8 @@
  * models are parsed fully; every other event is only counted by name, which keeps the cost of the
  * uninteresting majority of a real trace to one regex match.
  */
+import { Readable } from 'node:stream';
+import { textChunks } from './open-trace.js';
 
 /** One parsed ftrace event line. `ts` is in seconds, as printed. */
 export interface FtraceEvent {
@@ -76,31 +78,56 @@ const TRACE_CMD_HEADER = /^(?:cpus=\d+|version = |CPU \d+ is empty|trace-cmd: )/
  * Splits the field text of a known event: `key=value` tokens (a trailing `,` is dropped, as in
  * `func=x, csd=y`), `key: value` pairs (the cpuhp events), and one `(name)` token, stored as `fun`.
  */
-// Field names of the modelled events. A property key made from a fresh slice has to be looked up
-// in V8's string table every time; returning these constants skips that on the hot path.
-const FIELD_KEYS = ['cpu', 'callsite', 'func', 'csd', 'callback', 'cpumask', 'target', 'step', 'state', 'ret', 'vector', 'idx', 'fun'];
-const FIELD_KEYS_BY_LENGTH = new Map<number, string[]>();
-for (const k of FIELD_KEYS) {
-  const list = FIELD_KEYS_BY_LENGTH.get(k.length) ?? [];
-  list.push(k);
-  FIELD_KEYS_BY_LENGTH.set(k.length, list);
+// Field names of the modelled events, by index. Values are collected per index and the fields
+// object of the common events is built as a literal of fixed shape (one hidden class per event
+// kind, monomorphic property stores); other events fall back to a generic object.
+const K_CPU = 0;
+const K_CALLSITE = 1;
+const K_FUNC = 2;
+const K_CSD = 3;
+const K_CALLBACK = 4;
+const K_CPUMASK = 5;
+const K_VECTOR = 10;
+const FIELD_KEYS = ['cpu', 'callsite', 'func', 'csd', 'callback', 'cpumask', 'target', 'step', 'state', 'ret', 'vector', 'idx', 'fun'] as const;
+const NKEYS = FIELD_KEYS.length;
+const K_FUN = 12;
+
+function keyIndex(text: string, start: number, end: number): number {
+  const len = end - start;
+  for (let k = 0; k < NKEYS; k++) {
+    const key = FIELD_KEYS[k] ?? '';
+    if (key.length === len && sameText(text, start, key)) return k;
+  }
+  return -1;
 }
 
-function fieldKey(text: string, start: number, end: number): string {
-  const list = FIELD_KEYS_BY_LENGTH.get(end - start);
-  if (list !== undefined) for (const k of list) if (text.startsWith(k, start)) return k;
-  return text.slice(start, end);
+/** Values of the current line by key index, and the last value per key (re-used when repeated). */
+const vals: (string | undefined)[] = new Array<string | undefined>(NKEYS).fill(undefined);
+const lastVals: string[] = new Array<string>(NKEYS).fill('');
+
+function value(k: number, text: string, start: number, end: number): string {
+  const last = lastVals[k] ?? '';
+  if (last.length === end - start && sameText(text, start, last)) return last;
+  const v = text.slice(start, end);
+  lastVals[k] = v;
+  return v;
 }
 
-export function splitFields(text: string, start = 0, end = text.length): Record<string, string> {
-  const out: Record<string, string> = {};
-  let pendingKey: string | null = null;
+/**
+ * Splits the field text of a known event: `key=value` tokens (a trailing `,` is dropped, as in
+ * `func=x, csd=y`), `key: value` pairs (the cpuhp events), and one `(name)` token, stored as `fun`.
+ * `name` (optional) selects the fixed-shape object for the common events.
+ */
+export function splitFields(text: string, start = 0, end = text.length, name = ''): Record<string, string> {
+  let extra: Record<string, string> | null = null;
+  let count = 0;
+  let pendingKey = -2; // -2: none; -1: an unknown key name kept in pendingName
+  let pendingName = '';
   let i = start;
   const n = end;
   while (i < n) {
     while (i < n && text.charCodeAt(i) === 32) i++;
     if (i >= n) break;
-    // One token [i, j); `=` position remembered on the way so no intermediate string is made.
     let j = i;
     let eq = -1;
     while (j < n) {
@@ -109,18 +136,83 @@ export function splitFields(text: string, start = 0, end = text.length): Record<
       if (ch === 61 /* = */ && eq < 0) eq = j;
       j++;
     }
-    const end = text.charCodeAt(j - 1) === 44 /* , */ ? j - 1 : j;
-    if (pendingKey !== null) {
-      out[pendingKey] = text.slice(i, end);
-      pendingKey = null;
+    const tend = text.charCodeAt(j - 1) === 44 /* , */ ? j - 1 : j;
+    if (pendingKey !== -2) {
+      if (pendingKey >= 0) {
+        vals[pendingKey] = value(pendingKey, text, i, tend);
+        count++;
+      } else {
+        (extra ??= {})[pendingName] = text.slice(i, tend);
+      }
+      pendingKey = -2;
     } else if (eq > i) {
-      out[fieldKey(text, i, eq)] = text.slice(eq + 1, end);
-    } else if (text.charCodeAt(end - 1) === 58 /* : */ && end - i > 1) {
-      pendingKey = fieldKey(text, i, end - 1);
-    } else if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(end - 1) === 41 /* ) */) {
-      out['fun'] = text.slice(i + 1, end - 1);
+      const k = keyIndex(text, i, eq);
+      if (k >= 0) {
+        vals[k] = value(k, text, eq + 1, tend);
+        count++;
+      } else {
+        (extra ??= {})[text.slice(i, eq)] = text.slice(eq + 1, tend);
+      }
+    } else if (text.charCodeAt(tend - 1) === 58 /* : */ && tend - i > 1) {
+      pendingKey = keyIndex(text, i, tend - 1);
+      if (pendingKey < 0) pendingName = text.slice(i, tend - 1);
+    } else if (text.charCodeAt(i) === 40 /* ( */ && text.charCodeAt(tend - 1) === 41 /* ) */) {
+      vals[K_FUN] = text.slice(i + 1, tend - 1);
+      count++;
     }
     i = j;
+  }
+  const out = extra === null ? shaped(name, count) : null;
+  if (out !== null) return out;
+  const generic: Record<string, string> = extra ?? {};
+  for (let k = 0; k < NKEYS; k++) {
+    const v = vals[k];
+    if (v !== undefined) {
+      generic[FIELD_KEYS[k] ?? ''] = v;
+      vals[k] = undefined;
+    }
+  }
+  return generic;
+}
+
+/** The fixed-shape fields object when the line has exactly the fields of its event kind. */
+function shaped(name: string, count: number): Record<string, string> | null {
+  const cpu = vals[K_CPU];
+  const callsite = vals[K_CALLSITE];
+  const func = vals[K_FUNC];
+  const csd = vals[K_CSD];
+  const callback = vals[K_CALLBACK];
+  const cpumask = vals[K_CPUMASK];
+  const vector = vals[K_VECTOR];
+  let out: Record<string, string> | null = null;
+  switch (name) {
+    case 'csd_function_entry':
+    case 'csd_function_exit':
+      if (count === 2 && func !== undefined && csd !== undefined) out = { func, csd };
+      break;
+    case 'csd_queue_cpu':
+      if (count === 4 && cpu !== undefined && callsite !== undefined && func !== undefined && csd !== undefined) out = { cpu, callsite, func, csd };
+      break;
+    case 'ipi_send_cpu':
+      if (count === 3 && cpu !== undefined && callsite !== undefined && callback !== undefined) out = { cpu, callsite, callback };
+      break;
+    case 'ipi_send_cpumask':
+      if (count === 3 && cpumask !== undefined && callsite !== undefined && callback !== undefined) out = { cpumask, callsite, callback };
+      break;
+    case 'sched_wake_idle_without_ipi':
+      if (count === 1 && cpu !== undefined) out = { cpu };
+      break;
+    case 'call_function_single_entry':
+    case 'call_function_single_exit':
+    case 'call_function_entry':
+    case 'call_function_exit':
+      if (count === 1 && vector !== undefined) out = { vector };
+      break;
+    default:
+      break;
+  }
+  if (out !== null) {
+    vals[K_CPU] = vals[K_CALLSITE] = vals[K_FUNC] = vals[K_CSD] = vals[K_CALLBACK] = vals[K_CPUMASK] = vals[K_VECTOR] = undefined;
   }
   return out;
 }
@@ -137,6 +229,11 @@ function knownName(text: string, start: number, end: number): string | undefined
   if (list === undefined) return undefined;
   for (const n of list) if (text.startsWith(n, start)) return n;
   return undefined;
+}
+
+function sameText(text: string, start: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
+  return true;
 }
 
 /** `SSSS.ffffff` between [start, end) as seconds; -1 if it is not that shape. */
@@ -257,7 +354,7 @@ export class FtraceParser {
       this.skipped[name] = (this.skipped[name] ?? 0) + 1;
       return null;
     }
-    return { line: lineNo, task, pid, cpu, flags, ts, name, fields: splitFields(src, restStart, end) };
+    return { line: lineNo, task, pid, cpu, flags, ts, name, fields: splitFields(src, restStart, end, name) };
   }
 
   private readonly scratch = { task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', rest: 0 };
@@ -268,61 +365,98 @@ export class FtraceParser {
    * the caller then uses the general regex, which is slower but accepts every variant.
    */
   private fastPrefix(text: string, start: number, end: number): boolean {
-    const open = text.indexOf(' [', start);
-    if (open < 0 || open >= end) return false;
-    const close = text.indexOf('] ', open + 2);
-    if (close < 0 || close - open > 8) return false;
+    // Find ` [digits] `: the CPU column. Plain charCodeAt loops: the JIT inlines them, while each
+    // indexOf is a call, and this runs once per line.
+    let open = -1;
+    let close = -1;
     let cpu = 0;
-    for (let i = open + 2; i < close; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return false;
-      cpu = cpu * 10 + d;
+    for (let i = start + 1; i < end; i++) {
+      if (text.charCodeAt(i) !== 91 /* [ */ || text.charCodeAt(i - 1) !== 32) continue;
+      let j = i + 1;
+      let n = 0;
+      for (; j < end; j++) {
+        const d = text.charCodeAt(j) - 48;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (j > i + 1 && text.charCodeAt(j) === 93 /* ] */ && text.charCodeAt(j + 1) === 32) {
+        open = i - 1;
+        close = j;
+        cpu = n;
+        break;
+      }
     }
+    if (open < 0) return false;
     // TASK-PID ends at the last non-space before ' ['; a `(TGID)` column would end in ')'.
     let e = open;
     while (e > start && text.charCodeAt(e - 1) === 32) e--;
-    const dash = text.lastIndexOf('-', e - 1);
-    if (dash < start || dash === e - 1) return false;
     let pid = 0;
-    for (let i = dash + 1; i < e; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return false;
-      pid = pid * 10 + d;
+    let mul = 1;
+    let dash = e - 1;
+    for (; dash > start; dash--) {
+      const d = text.charCodeAt(dash) - 48;
+      if (d < 0 || d > 9) break;
+      pid += d * mul;
+      mul *= 10;
     }
+    if (dash === e - 1 || text.charCodeAt(dash) !== 45 /* - */) return false;
     let b = start;
     while (b < dash && text.charCodeAt(b) === 32) b++;
     // After `] `: optional flags, then `TS:`.
     let i = close + 2;
     while (i < end && text.charCodeAt(i) === 32) i++;
-    let sp = text.indexOf(' ', i);
-    if (sp < 0 || sp >= end) return false;
-    let flags = '';
+    let sp = i;
+    while (sp < end && text.charCodeAt(sp) !== 32) sp++;
+    if (sp >= end) return false;
+    let flagsStart = -1;
+    let flagsEnd = -1;
     if (text.charCodeAt(sp - 1) !== 58 /* : */) {
-      flags = text.slice(i, sp);
+      flagsStart = i;
+      flagsEnd = sp;
       i = sp + 1;
       while (i < end && text.charCodeAt(i) === 32) i++;
-      sp = text.indexOf(' ', i);
-      if (sp < 0 || sp >= end || text.charCodeAt(sp - 1) !== 58) return false;
+      sp = i;
+      while (sp < end && text.charCodeAt(sp) !== 32) sp++;
+      if (sp >= end || text.charCodeAt(sp - 1) !== 58) return false;
     }
     const ts = parseSeconds(text, i, sp - 1);
     if (ts < 0) return false;
     i = sp + 1;
-    const colon = text.indexOf(':', i);
+    let colon = i;
+    while (colon < end) {
+      const ch = text.charCodeAt(colon);
+      if (ch === 58) break;
+      if (ch === 32) return false;
+      colon++;
+    }
     if (colon <= i || colon >= end) return false;
     // Known names are returned as the interned constants: no slice, no hashing of a fresh string.
     const name = knownName(text, i, colon) ?? text.slice(i, colon);
-    if (name.includes(' ')) return false;
     let r = colon + 1;
     if (r < end && text.charCodeAt(r) === 32) r++;
-    const s = this.scratch;
-    s.task = text.slice(b, dash);
-    s.pid = pid;
-    s.cpu = cpu;
-    s.flags = flags;
-    s.ts = ts;
-    s.name = name;
-    s.rest = r;
+    const sc = this.scratch;
+    sc.task = this.intern(0, text, b, dash);
+    sc.pid = pid;
+    sc.cpu = cpu;
+    sc.flags = flagsStart < 0 ? '' : this.intern(1, text, flagsStart, flagsEnd);
+    sc.ts = ts;
+    sc.name = name;
+    sc.rest = r;
     return true;
+  }
+
+  private readonly recent: string[] = ['', ''];
+
+  /**
+   * Re-uses the previous string of a slot when the text repeats it (task names and flags repeat
+   * line after line), so the common case allocates nothing.
+   */
+  private intern(slot: number, text: string, start: number, end: number): string {
+    const last = this.recent[slot] ?? '';
+    if (last.length === end - start && sameText(text, start, last)) return last;
+    const v = text.slice(start, end);
+    this.recent[slot] = v;
+    return v;
   }
 
   private parseHeader(text: string): void {
@@ -349,15 +483,17 @@ export interface ParseOptions {
 }
 
 /**
- * Parses a stream of text into batches of events. Each item is either a chunk of whole lines
- * (a string, the fast path used for files) or an array of single lines. Batching keeps the
+ * Parses a stream of text into batches of events: a byte stream (`Readable`, e.g. `openTrace`),
+ * or an iterable whose items are chunks of whole lines (strings, the fast path used for files) or
+ * arrays of single lines. Batching keeps the
  * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
  */
 export async function* parseFtraceBatches(
-  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
+  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]> | Readable,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent[]> {
+  if (source instanceof Readable) source = textChunks(source);
   const onError = opts.lenient === true ? (e: FtraceParseError): void => opts.onWarning?.(e) : undefined;
   for await (const item of source) {
     const out: FtraceEvent[] = [];

@@ -135,18 +135,26 @@ function wrapErrors(stream: Readable, file: string, what: string): Readable {
  * inside a chunk without copying them). Decoded as latin1, see `lineBatches`.
  */
 export async function* textChunks(stream: Readable, file = '<stream>'): AsyncGenerator<string> {
-  stream.setEncoding('latin1');
-  let rest = '';
+  // Cut on bytes and decode each piece once: the result is one flat one-byte string, so the
+  // parser's charCodeAt/indexOf never walk a rope (`rest + chunk` would make one).
+  let rest: Buffer | null = null;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const nl = chunk.lastIndexOf('\n');
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+      const nl = buf.lastIndexOf(10);
       if (nl < 0) {
-        rest += chunk;
+        rest = rest === null ? Buffer.from(buf) : Buffer.concat([rest, buf]);
         continue;
       }
-      const text = rest + chunk.slice(0, nl);
-      rest = chunk.slice(nl + 1);
-      yield text;
+      let from = 0;
+      if (rest !== null) {
+        // Finish the carried-over line on its own, so the big part is decoded without a copy.
+        const first = buf.indexOf(10);
+        yield Buffer.concat([rest, buf.subarray(0, first)]).toString('latin1');
+        from = first + 1;
+      }
+      rest = nl + 1 < buf.length ? Buffer.from(buf.subarray(nl + 1)) : null;
+      if (nl > from) yield buf.toString('latin1', from, nl);
     }
   } catch (e) {
     if (e instanceof TraceInputError) throw e;
@@ -155,7 +163,7 @@ export async function* textChunks(stream: Readable, file = '<stream>'): AsyncGen
   } finally {
     stream.destroy();
   }
-  if (rest.length > 0) yield rest;
+  if (rest !== null && rest.length > 0) yield rest.toString('latin1');
 }
 
 /**

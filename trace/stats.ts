@@ -46,22 +46,32 @@ class PairAcc {
   readonly queueToEntry = newHistogram();
 }
 
-function bump(map: Record<string, number>, key: number): void {
-  const k = String(key);
-  map[k] = (map[k] ?? 0) + 1;
+/** Counts by small non-negative integer (array, no string keys on the hot path). */
+function bump(counts: number[], key: number): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+function asRecord(counts: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  counts.forEach((c, i) => {
+    if (c > 0) out[String(i)] = c;
+  });
+  return out;
 }
 
 export class TraceStatsCollector {
   private readonly fns = new Map<string, FnAcc>();
-  private readonly pairs = new Map<string, PairAcc>();
+  private readonly pairs = new Map<number, PairAcc>();
   private ipiSendCpu = 0;
   private ipiSendCpumask = 0;
   private idleWithoutIpi = 0;
+  private provablyEmptyAdds = 0;
+  private undecidedAdds = 0;
   private readonly sinceKick = new Map<number, number>();
-  private readonly requestsPerKick: Record<string, number> = {};
-  private readonly entriesPerHandler: Record<string, number> = {};
+  private readonly requestsPerKick: number[] = [];
+  private readonly entriesPerHandler: number[] = [];
   private readonly handlerEntries = new Map<number, number>();
-  private readonly perCpu: Record<string, number> = {};
+  private readonly perCpu: number[] = [];
 
   private fn(func: string): FnAcc {
     let a = this.fns.get(func);
@@ -74,7 +84,7 @@ export class TraceStatsCollector {
   }
 
   private pair(src: number, dst: number): PairAcc {
-    const key = `${src}>${dst}`;
+    const key = src * 65536 + dst;
     let a = this.pairs.get(key);
     if (a === undefined) {
       a = new PairAcc();
@@ -115,6 +125,12 @@ export class TraceStatsCollector {
     record(this.fn(func).entryToExit, runNs);
   }
 
+  /** An add whose kick decision the trace can (or cannot) check. */
+  add(provablyEmpty: boolean): void {
+    if (provablyEmpty) this.provablyEmptyAdds++;
+    else this.undecidedAdds++;
+  }
+
   kick(kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
     if (kind === 'cpu') this.ipiSendCpu++;
     else if (kind === 'mask') this.ipiSendCpumask++;
@@ -150,26 +166,27 @@ export class TraceStatsCollector {
       .sort((x, y) => y.queued + y.local - (x.queued + x.local));
     const perPair: PairStats[] = [...this.pairs.entries()]
       .map(([key, a]) => {
-        const [s, d] = key.split('>').map(Number);
-        const src = s ?? -1;
-        const dst = d ?? -1;
+        const src = Math.floor(key / 65536);
+        const dst = key % 65536;
         return { pair: `cpu${src}->cpu${dst}`, src, dst, queued: a.queued, entered: a.entered, queueToEntry: summarize(a.queueToEntry) };
       })
       .sort((x, y) => x.src - y.src || x.dst - y.dst);
     let kicks = 0;
     let reqs = 0;
-    for (const [n, c] of Object.entries(this.requestsPerKick)) {
+    this.requestsPerKick.forEach((c, n) => {
       kicks += c;
-      reqs += Number(n) * c;
-    }
+      reqs += n * c;
+    });
     const k: KickStats = {
       ipiSendCpu: this.ipiSendCpu,
       ipiSendCpumask: this.ipiSendCpumask,
       idleWithoutIpi: this.idleWithoutIpi,
-      requestsPerKick: { ...this.requestsPerKick },
+      provablyEmptyAdds: this.provablyEmptyAdds,
+      undecidedAdds: this.undecidedAdds,
+      requestsPerKick: asRecord(this.requestsPerKick),
       meanRequestsPerKick: kicks === 0 ? 0 : Math.round((reqs / kicks) * 1000) / 1000,
-      entriesPerIpiHandler: { ...this.entriesPerHandler },
+      entriesPerIpiHandler: asRecord(this.entriesPerHandler),
     };
-    return { perFunction, perPair, kicks: k, perCpuEvents: { ...this.perCpu } };
+    return { perFunction, perPair, kicks: k, perCpuEvents: asRecord(this.perCpu) };
   }
 }

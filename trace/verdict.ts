@@ -58,6 +58,10 @@ export interface KickStats {
   readonly ipiSendCpu: number;
   readonly ipiSendCpumask: number;
   readonly idleWithoutIpi: number;
+  /** Adds that provably found the target queue empty (their kick is checked, INV-KICK). */
+  readonly provablyEmptyAdds: number;
+  /** Adds whose queue state the trace cannot tell (see `categories.undecided`). */
+  readonly undecidedAdds: number;
   /** Requests queued to a CPU per kick of that CPU: `{ "1": 900, "2": 40 }`. */
   readonly requestsPerKick: Readonly<Record<string, number>>;
   readonly meanRequestsPerKick: number;

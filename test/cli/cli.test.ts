@@ -1,14 +1,15 @@
 /**
- * The real `smpcheck` binary (`node cli/bin.js`) as a child process: help, exit codes, --json,
- * bad options and bad folders. Run commands are exercised through the demo command
+ * The real `smpcheck` CLI as a child process (`node cli/bin.js` for --help, the esbuild bundle of
+ * the same sources for the rest; see test/support/cli.ts): help, exit codes, --json, bad options
+ * and bad folders. Run commands are exercised through the demo command
  * (test/support/demo-cli.ts), which uses the same program and `defineRunCommand`.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../../report/write-reports.js';
-import { runCli } from '../support/cli.js';
+import { removeBundles, runCli } from '../support/cli.js';
 import { reportInput } from '../support/fixtures.js';
 
 let okDir = '';
@@ -22,9 +23,12 @@ beforeAll(async () => {
   await writeReports(failDir, reportInput({ fail: true }));
 });
 
-describe('smpcheck CLI', () => {
+afterAll(removeBundles);
+
+// Concurrent: every test is its own child process with its own folders.
+describe.concurrent('smpcheck CLI', () => {
   it('--help lists every command with a one-line description', async () => {
-    const r = await runCli(['--help']);
+    const r = await runCli(['--help'], { entry: 'bin' }); // the installed entry, through tsx
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/coverage \[options\] \[dir\]\s+re-render the coverage tables/);
     expect(r.stdout).toMatch(/merge \[options\] <dirs\.\.\.>\s+merge the JSON results/);
@@ -90,6 +94,12 @@ describe('smpcheck CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('smpcheck: --out /etc/passwd/x: cannot create the folder (a parent is not a folder)');
     expect(r.stdout).toBe('');
+  });
+
+  it('exit 2: --out given without a folder', async () => {
+    const r = await runCli(['merge', okDir, '--out']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("smpcheck: option '--out <dir>' argument missing");
   });
 
   it('SMPCHECK_DEBUG=1 adds the stack', async () => {

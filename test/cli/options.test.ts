@@ -26,6 +26,6 @@ describe('options', () => {
     expect(await prepareOutDir(dir)).toBe(dir);
     await expect(prepareOutDir('/etc/passwd/x')).rejects.toThrow(InputError);
     await expect(prepareOutDir('/etc/passwd/x')).rejects.toThrow('--out /etc/passwd/x: cannot create the folder (a parent is not a folder)');
-    await expect(prepareOutDir('/etc/passwd')).rejects.toThrow('--out /etc/passwd');
+    await expect(prepareOutDir('/etc/passwd')).rejects.toThrow('--out /etc/passwd: cannot create the folder (it exists and is not a folder)');
   });
 });

@@ -5,8 +5,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeBundles, runCli } from '../support/cli.js';
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'smpcheck-run-'));
 
@@ -17,7 +17,10 @@ interface Json {
   counterexamples: { replay: string }[];
 }
 
-describe('run commands (defineRunCommand)', () => {
+afterAll(removeBundles);
+
+// Concurrent: every test is its own child process with its own folders.
+describe.concurrent('run commands (defineRunCommand)', () => {
   it.each([
     [['--cpus', '99'], 'smpcheck: --cpus 99: must be an integer from 1 to 8'],
     [['--seed', 'abc'], 'smpcheck: --seed abc: must be an integer from 0 to 4294967295'],
@@ -25,21 +28,21 @@ describe('run commands (defineRunCommand)', () => {
     [['--runs', '0'], 'smpcheck: --runs 0: must be an integer from 1 to 10000000'],
     [['--runtime', 'gpu'], "smpcheck: option '--runtime <name>' argument 'gpu' is invalid. Allowed choices are deterministic, threads."],
   ])('exit 2 for %j with one line naming the option', async (args, line) => {
-    const r = await runCli(['demo', ...args, '--out', await tmp()], { demo: true });
+    const r = await runCli(['demo', ...args, '--out', await tmp()], { entry: 'demo' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(line);
     expect(r.stdout).toBe('');
   });
 
   it('exit 2 for a bad option of a nested command (like `trace check`)', async () => {
-    const r = await runCli(['nested', 'probe', '--bogus'], { demo: true });
+    const r = await runCli(['nested', 'probe', '--bogus'], { entry: 'demo' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("smpcheck: unknown option '--bogus'");
   });
 
   it('exit 0 and --json: one JSON document on stdout, nothing on stderr', async () => {
     const out = await tmp();
-    const r = await runCli(['demo', '--runs', '30', '--seed', '5', '--out', out, '--json'], { demo: true });
+    const r = await runCli(['demo', '--runs', '30', '--seed', '5', '--out', out, '--json'], { entry: 'demo' });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout) as Json;
@@ -51,7 +54,7 @@ describe('run commands (defineRunCommand)', () => {
 
   it('exit 1 when the invariant is violated; the counterexample is in stdout and reports', async () => {
     const out = await tmp();
-    const r = await runCli(['demo', '--runs', '40', '--bug', '--out', out], { demo: true });
+    const r = await runCli(['demo', '--runs', '40', '--bug', '--out', out], { entry: 'demo' });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/INV-NO-DOUBLE-RUN violated after 3 steps/);
     expect(r.stdout).toMatch(/replay: npx smpcheck demo --seed 42 --runs 40 --bug # run \d+/);
@@ -60,12 +63,12 @@ describe('run commands (defineRunCommand)', () => {
 
   it('shards 1/3..3/3 merged equal the unsharded run (coverage, counterexamples)', async () => {
     const whole = await tmp();
-    const full = JSON.parse((await runCli(['demo', '--runs', '60', '--bug', '--out', whole, '--json'], { demo: true })).stdout) as Json;
+    const full = JSON.parse((await runCli(['demo', '--runs', '60', '--bug', '--out', whole, '--json'], { entry: 'demo' })).stdout) as Json;
     const dirs: string[] = [];
     for (const i of [1, 2, 3]) {
       const d = await tmp();
       dirs.push(d);
-      const r = await runCli(['demo', '--runs', '60', '--bug', '--shard', `${i}/3`, '--out', d, '--json'], { demo: true });
+      const r = await runCli(['demo', '--runs', '60', '--bug', '--shard', `${i}/3`, '--out', d, '--json'], { entry: 'demo' });
       expect((JSON.parse(r.stdout) as Json).runs.shards).toEqual([`${i}/3`]);
     }
     const merged = await tmp();
@@ -83,7 +86,7 @@ describe('run commands (defineRunCommand)', () => {
   });
 
   it('CI=true: no progress output even on a run longer than a second', async () => {
-    const r = await runCli(['demo', '--runs', '80', '--slow', '--out', await tmp()], { demo: true, env: { CI: 'true' } });
+    const r = await runCli(['demo', '--runs', '80', '--slow', '--out', await tmp()], { entry: 'demo', env: { CI: 'true' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('invariants: 1 hold, 0 violated');
@@ -93,7 +96,7 @@ describe('run commands (defineRunCommand)', () => {
     const out = await tmp();
     let sent = false;
     const r = await runCli(['demo', '--runs', '300', '--slow', '--out', out], {
-      demo: true,
+      entry: 'demo',
       onStderr: (chunk, child) => {
         // First progress line (after 1 s) proves the run is under way.
         if (!sent && chunk.includes('demo: ')) {

@@ -111,12 +111,15 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
     expect(r).toMatchObject({ rc: 0, ranOn: [1] });
     expect((await sys.quiesce()).status).toBe('quiescent');
     const kinds = sys.debugReports.map((d) => d.kind);
-    expect(kinds).toEqual(['detected', 'resend-ipi', 'unstuck']);
+    // under load the re-sent IPI may itself take longer than a timeout: then 'continued' reports follow
+    expect(kinds.slice(0, 2)).toEqual(['detected', 'resend-ipi']);
+    expect(kinds.at(-1)).toBe('unstuck');
+    expect(kinds.slice(2, -1).every((k) => k === 'continued')).toBe(true);
     const det = sys.debugReports[0];
     expect(det).toMatchObject({ waitingCpu: 0, targetCpu: 1, func: 'fn_ping', bugId: 1 });
     expect(det?.waitedMs).toBeGreaterThan(40);
     expect(det?.text).toMatch(/^csd: Detected non-responsive CSD lock \(#1\) on CPU#0, waiting \d+ ns for CPU#1 fn_ping\(\d+\)/);
-    expect(sys.debugReports[2]?.text).toMatch(/CSD lock \(#1\) got unstuck on CPU#0, CPU#1 released the lock/);
+    expect(sys.debugReports.at(-1)?.text).toMatch(/CSD lock \(#1\) got unstuck on CPU#0, CPU#1 released the lock/);
   });
 
   it('panic_on_ipistall: a target stuck in its function fails the run with a structured report, never a silent hang', async () => {

@@ -31,3 +31,21 @@ describe('explorer on the correct model', () => {
     expect(() => compileWorkload(findWorkload('single-wait'), 9)).toThrow(WorkloadError);
   });
 });
+
+describe('sizing workload', () => {
+  it('stress (N CPUs x 2 requests x 1 hotplug) on 2 CPUs: exhaustive, no violation', () => {
+    const r = explore({ cpus: 2, workload: 'stress', coverage: false });
+    expect(r.complete).toBe(true);
+    expect(r.violations).toEqual([]);
+    expect(r.states).toBe(679);
+  });
+});
+
+describe('bounds', () => {
+  it('a maxStates bound stops the search and names the knob', () => {
+    const r = explore({ cpus: 3, workload: 'hotplug-many', maxStates: 100, coverage: false });
+    expect(r.complete).toBe(false);
+    expect(r.bound).toMatch(/--max-states 100/);
+    expect(r.states).toBeLessThanOrEqual(100 + 20);
+  });
+});

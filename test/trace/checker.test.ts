@@ -76,7 +76,7 @@ describe('trace checker on synthetic traces', () => {
     expect(missing.violations[0]?.lines).toEqual([11, 12]);
     const polled = await check([...roundTrip(1), ev.queue(0, 2, 1, F, A), ev.poll(0, 2.000001, 1), ev.entry(0, 2.000002, F, NULL_CSD, 'd..2.'), ev.exit(0, 2.0000025, F, NULL_CSD, 'd..2.'), ev.entry(1, 2.00001, F, A), ev.exit(1, 2.000011, F, A)]);
     expect(ids(polled)).toEqual([]);
-    const mask = await check([...roundTrip(1), ev.queue(0, 2, 1, F, A), ev.ipiMask(0, 2.000001, '1-2'), ev.entry(1, 2.00001, F, A), ev.exit(1, 2.000011, F, A)]);
+    const mask = await check([...roundTrip(1), ev.queue(0, 2, 1, F, A), ev.ipiMask(0, 2.000001, '1'), ev.entry(1, 2.00001, F, A), ev.exit(1, 2.000011, F, A)]);
     expect(ids(mask)).toEqual([]);
     expect(mask.stats.kicks.ipiSendCpumask).toBe(1);
   });
@@ -187,5 +187,33 @@ describe('trace checker on synthetic traces', () => {
     expect(parseCpumask('0-3,5')).toEqual([0, 1, 2, 3, 5]);
     expect(parseCpumask('1')).toEqual([1]);
     expect(parseCpumask('x')).toEqual([]);
+  });
+});
+
+describe('trace checker: mask IPIs', () => {
+  it('INV-KICK: a mask IPI may only name CPUs the call queued to', async () => {
+    const lines = [
+      ...roundTrip(1),
+      ev.queue(0, 2, 1, F, A),
+      ev.queue(0, 2.0000005, 2, F, B),
+      ev.ipiMask(0, 2.000001, '1-3'),
+      ev.entry(1, 2.00001, F, A),
+      ev.exit(1, 2.000011, F, A),
+      ev.entry(2, 2.00001, F, B),
+      ev.exit(2, 2.000011, F, B),
+    ];
+    const v = await checkTraceLines([[...HEADER, ...lines]], 'mask');
+    expect([...new Set(v.violations.map((x) => x.id))]).toEqual(['INV-KICK']);
+    expect(v.violations[0]?.message).toContain('includes cpu3');
+    const ok = await checkTraceLines([[...HEADER, ...lines.map((l) => l.replace('cpumask=1-3', 'cpumask=1-2'))]], 'mask');
+    expect(ok.violations).toEqual([]);
+  });
+
+  it('parses the line format of the implementation export', async () => {
+    const line = '          cpu0-100     [000] ...2.   123.456700: csd_queue_cpu: cpu=1 callsite=smp_call_function_single+0x0/0x0 func=fn_ping csd=0000000000001040';
+    const v = await checkTraceLines([[line]], 'export');
+    expect(v.events).toBe(1);
+    expect(v.stats.perFunction[0]).toMatchObject({ func: 'fn_ping', queued: 1 });
+    expect(v.categories.open.byKind).toEqual({ 'queued-not-run-at-end': 1, 'kick-after-end': 1 });
   });
 });

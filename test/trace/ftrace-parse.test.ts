@@ -81,3 +81,14 @@ describe('ftrace text parser', () => {
     await expect(checkTraceLines([['# tracer: nop', '#']], 'empty.txt')).rejects.toThrow('empty.txt: no ftrace event lines found');
   });
 });
+
+describe('parseFtrace from a byte stream', () => {
+  it('accepts a Readable (as openTrace returns) and yields events in order', async () => {
+    const { Readable } = await import('node:stream');
+    const text = `${[...HEADER, ev.queue(0, 1, 1, 'f', '0000000000000001'), ev.ipi(0, 1.1, 1)].join('\n')}\n`;
+    const stream = Readable.from([Buffer.from(text.slice(0, 50)), Buffer.from(text.slice(50))]);
+    const names: string[] = [];
+    for await (const e of parseFtrace(stream)) names.push(`${e.line}:${e.name}`);
+    expect(names).toEqual(['7:csd_queue_cpu', '8:ipi_send_cpu']);
+  });
+});
