@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { register as registerCoverage } from './commands/coverage.js';
+import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
   registerCoverage(program);
+  registerExplore(program);
   registerMerge(program);
   registerTraceCheck(program);
   return program;

@@ -1,0 +1,124 @@
+/**
+ * The model part of `explore` and `verify`: explore each workload at each CPU count, merge the
+ * results, and write `model.json`. Kept apart from the commands so both produce the same figures.
+ */
+import { join } from 'node:path';
+import {
+  CoverageCounter, csdMachine, DEFAULT_WORKLOADS, explore, faultById, findWorkload, hotplugMachine,
+  type ExploreResult, type Workload,
+} from '../model/index.js';
+import type { ComponentCoverage, Counterexample, CoverageReport, InvariantResult } from '../model/types.js';
+import { writeFileAtomic } from '../report/atomic-write.js';
+import { mergeCoverage, mergeInvariants } from '../report/merge.js';
+import type { ReportChart } from '../report/report-input.js';
+import { UsageError } from './errors.js';
+
+export interface ModelRow {
+  readonly workload: string;
+  readonly cpus: number;
+  readonly fault: string | null;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly elapsedMs: number;
+  readonly statesPerSecond: number;
+  readonly complete: boolean;
+  readonly deadlocks: number;
+  readonly violations: readonly string[];
+}
+
+export interface ModelRunResult {
+  readonly rows: readonly ModelRow[];
+  readonly coverage: CoverageReport;
+  readonly invariants: readonly InvariantResult[];
+  readonly counterexamples: readonly Counterexample[];
+  readonly completed: number;
+}
+
+/** `--workload all|name[,name]` → workloads; an unknown name is a usage error naming it. */
+export function parseWorkloads(text: string): readonly Workload[] {
+  if (text === 'all') return DEFAULT_WORKLOADS;
+  return text.split(',').map((name) => {
+    try {
+      return findWorkload(name);
+    } catch {
+      throw new UsageError(`--workload ${name}: unknown workload (known: all, ${DEFAULT_WORKLOADS.map((w) => w.name).join(', ')})`);
+    }
+  });
+}
+
+export function checkFault(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  try {
+    faultById(id);
+  } catch {
+    throw new UsageError(`--fault ${id}: unknown model fault`);
+  }
+  return id;
+}
+
+function row(r: ExploreResult): ModelRow {
+  return {
+    workload: r.config.workload, cpus: r.config.cpus, fault: r.config.fault, states: r.states,
+    transitions: r.transitions, depth: r.depth, elapsedMs: Math.round(r.elapsedMs),
+    statesPerSecond: Math.round(r.statesPerSecond), complete: r.complete, deadlocks: r.deadlocks,
+    violations: r.violations.map((v) => v.invariant),
+  };
+}
+
+export function runModel(opts: {
+  readonly cpus: readonly number[];
+  readonly workloads: readonly Workload[];
+  readonly fault?: string | undefined;
+  readonly maxStates?: number | undefined;
+  readonly signal?: AbortSignal;
+  readonly onDone?: (r: ModelRow) => void;
+}): ModelRunResult {
+  const results: ExploreResult[] = [];
+  for (const w of opts.workloads) {
+    for (const cpus of opts.cpus) {
+      if (opts.signal?.aborted === true) break;
+      if (w.minCpus !== undefined && cpus < w.minCpus) continue;
+      const r = explore({
+        cpus, workload: w,
+        ...(opts.fault === undefined ? {} : { fault: opts.fault }),
+        ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
+      });
+      results.push(r);
+      opts.onDone?.(row(r));
+    }
+  }
+  return {
+    rows: results.map(row),
+    coverage: mergeCoverage(results.map((r) => r.coverage)),
+    invariants: mergeInvariants(results.map((r) => r.invariants)),
+    counterexamples: results.flatMap((r) => r.violations),
+    completed: results.length,
+  };
+}
+
+/** The component charts as drawn in the report, with the coverage this run reached. */
+export function modelCharts(coverage: CoverageReport): ReportChart[] {
+  const structures = new CoverageCounter().structures;
+  const chart = (name: string, machine: string): ReportChart => {
+    const structure = structures.find((x) => x.machineId === machine);
+    const c: ComponentCoverage | undefined = coverage.components.find((x) => x.machine === machine);
+    if (structure === undefined || c === undefined) throw new Error(`no component chart ${machine}`);
+    return { name, structure, coverage: c };
+  };
+  return [chart('CSD lifecycle', csdMachine.id), chart('CPU hotplug', hotplugMachine.id)];
+}
+
+export async function writeModelJson(outDir: string, result: ModelRunResult): Promise<string> {
+  const file = join(outDir, 'model.json');
+  const body = {
+    schema: 'smpcheck.model/1',
+    generatedAt: new Date().toISOString(),
+    rows: result.rows,
+    invariants: result.invariants,
+    violations: result.counterexamples,
+    coverage: result.coverage,
+  };
+  await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
+  return file;
+}
