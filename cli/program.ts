@@ -8,6 +8,7 @@ import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
+import { register as registerVerify } from './commands/verify.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerExplore(program);
   registerMerge(program);
   registerTraceCheck(program);
+  registerVerify(program);
   return program;
 }
 
