@@ -217,3 +217,12 @@ describe('trace checker: mask IPIs', () => {
     expect(v.categories.open.byKind).toEqual({ 'queued-not-run-at-end': 1, 'kick-after-end': 1 });
   });
 });
+
+describe('trace checker: buffer annotations', () => {
+  it('a "##### CPU n buffer started ####" line marks the trace as overflowed', async () => {
+    const v = await checkTraceLines([[...HEADER, '##### CPU 1 buffer started ####', ev.entry(1, 1, F, A), ev.exit(1, 1.000001, F, A), ev.entry(1, 1.5, F, A), ev.exit(1, 1.500001, F, A), ...roundTrip(2)]], 'annotated');
+    expect(v.header.overflowed).toBe(true);
+    expect(v.violations).toEqual([]);
+    expect(v.categories.open.byKind).toEqual({ 'queued-before-window': 1, 'queue-possibly-overwritten': 1 });
+  });
+});
