@@ -58,6 +58,7 @@ interface Frame {
 interface KickWindow {
   readonly target: number;
   readonly line: number;
+  readonly ts: number;
   /** The add provably found the target queue empty, so a kick is required. */
   readonly owed: boolean;
   readonly hard: boolean;
@@ -83,6 +84,10 @@ interface CpuState {
   lastTask: string;
   lastTtwuEntryTs: number;
   lastTtwuEntryLine: number;
+  /** Latest kick of this CPU (any producer): time, line and producer CPU. */
+  kickedTs: number;
+  kickedLine: number;
+  kickedBy: number;
 }
 
 class CategoryAcc {
@@ -212,6 +217,9 @@ export class TraceChecker {
         lastTask: '',
         lastTtwuEntryTs: -Infinity,
         lastTtwuEntryLine: 0,
+        kickedTs: -Infinity,
+        kickedLine: 0,
+        kickedBy: -1,
       };
       this.cpus.set(n, s);
     }
@@ -373,7 +381,7 @@ export class TraceChecker {
         break;
       }
     }
-    s.kickWin.push({ target, line, owed: provablyEmpty, hard: hardirq(ev.flags) });
+    s.kickWin.push({ target, line, ts: ev.ts, owed: provablyEmpty, hard: hardirq(ev.flags) });
     this.stats.add(provablyEmpty);
 
     const req: Req = {
@@ -425,6 +433,10 @@ export class TraceChecker {
     if (!csdIpi) return; // reschedule IPIs and other vectors are not this protocol's kicks
     let matched = 0;
     for (const target of targets) {
+      const tc = this.cpu(target);
+      tc.kickedTs = ev.ts;
+      tc.kickedLine = ev.line;
+      tc.kickedBy = ev.cpu;
       const i = s.kickWin.findIndex((w) => w.target === target);
       if (i < 0) continue;
       this.consumed.push(target);
@@ -465,7 +477,12 @@ export class TraceChecker {
     s.kickWin.splice(i, 1);
     if (w === undefined) return;
     this.check(RULES.kick);
-    if (w.owed) {
+    const t = this.cpu(w.target);
+    if (w.owed && t.kickedTs >= w.ts && t.kickedBy !== -1) {
+      // Another producer kicked this CPU after our add was traced: csd_queue_cpu comes before
+      // llist_add, so the two adds may have happened in the other order. Cannot decide.
+      this.undecided.add({ kind: 'concurrent-producers', csd: '', func: '', cpu: w.target, message: `add at line ${w.line} looked first on an empty queue, but the kick came from cpu${t.kickedBy} (line ${t.kickedLine}); the adds' order is not in the trace`, lines: [w.line, t.kickedLine] });
+    } else if (w.owed) {
       this.violate(RULES.kick, `the add at line ${w.line} found cpu${w.target}'s queue empty but no IPI or idle-poll wakeup was sent before line ${line}`, [w.line, line]);
     }
   }
