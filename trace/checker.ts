@@ -35,8 +35,6 @@ interface Req {
   readonly targetTask: string;
   /** Still queued when its CPU finished the smpcfd:dying teardown. */
   teardownLine: number;
-  /** Closed by re-queue evidence; its entry may still come (ASYNC unlocks before it runs). */
-  closedByRequeue: boolean;
   entered: boolean;
 }
 
@@ -358,7 +356,6 @@ export class TraceChecker {
     st.prevClosed = prev;
     if (prev !== null) {
       this.removeLive(prev);
-      prev.closedByRequeue = true;
       this.completedUnobserved.add({
         kind: 're-queued',
         csd: addr,
@@ -394,7 +391,6 @@ export class TraceChecker {
       ttwu: func === TTWU_FUNC,
       targetTask: t.lastTask,
       teardownLine: 0,
-      closedByRequeue: false,
       entered: false,
     };
     st.pending = req;
@@ -422,10 +418,6 @@ export class TraceChecker {
   /** Targets whose kick window the current kick consumed (scratch, reset per kick). */
   private readonly consumed: number[] = [];
 
-  private recentTargets(target: number): boolean {
-    return this.consumed.includes(target);
-  }
-
   private kick(ev: FtraceEvent, s: CpuState, kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
     this.consumed.length = 0;
     const callback = ev.fields['callback'] ?? '';
@@ -451,7 +443,7 @@ export class TraceChecker {
     if (kind === 'mask' && matched > 0 && matched < targets.length) {
       // smp_call_function_many_cond sends the mask of targets whose queue it made non-empty; a
       // target it did not queue to cannot be in it.
-      const extra = targets.filter((t) => !this.recentTargets(t));
+      const extra = targets.filter((t) => !this.consumed.includes(t));
       if (extra.length > 0) {
         this.violate(RULES.kick, `ipi_send_cpumask at line ${ev.line} includes cpu${extra.join(', cpu')}, to which cpu${ev.cpu} queued nothing in this call`, [ev.line]);
       }
