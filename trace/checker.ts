@@ -35,8 +35,6 @@ interface Req {
   readonly targetTask: string;
   /** Still queued when its CPU finished the smpcfd:dying teardown. */
   teardownLine: number;
-  /** Closed by re-queue evidence; its entry may still come (ASYNC unlocks before it runs). */
-  closedByRequeue: boolean;
   entered: boolean;
 }
 
@@ -58,6 +56,7 @@ interface Frame {
 interface KickWindow {
   readonly target: number;
   readonly line: number;
+  readonly ts: number;
   /** The add provably found the target queue empty, so a kick is required. */
   readonly owed: boolean;
   readonly hard: boolean;
@@ -83,6 +82,10 @@ interface CpuState {
   lastTask: string;
   lastTtwuEntryTs: number;
   lastTtwuEntryLine: number;
+  /** Latest kick of this CPU (any producer): time, line and producer CPU. */
+  kickedTs: number;
+  kickedLine: number;
+  kickedBy: number;
 }
 
 class CategoryAcc {
@@ -212,6 +215,9 @@ export class TraceChecker {
         lastTask: '',
         lastTtwuEntryTs: -Infinity,
         lastTtwuEntryLine: 0,
+        kickedTs: -Infinity,
+        kickedLine: 0,
+        kickedBy: -1,
       };
       this.cpus.set(n, s);
     }
@@ -350,7 +356,6 @@ export class TraceChecker {
     st.prevClosed = prev;
     if (prev !== null) {
       this.removeLive(prev);
-      prev.closedByRequeue = true;
       this.completedUnobserved.add({
         kind: 're-queued',
         csd: addr,
@@ -373,7 +378,7 @@ export class TraceChecker {
         break;
       }
     }
-    s.kickWin.push({ target, line, owed: provablyEmpty, hard: hardirq(ev.flags) });
+    s.kickWin.push({ target, line, ts: ev.ts, owed: provablyEmpty, hard: hardirq(ev.flags) });
     this.stats.add(provablyEmpty);
 
     const req: Req = {
@@ -386,7 +391,6 @@ export class TraceChecker {
       ttwu: func === TTWU_FUNC,
       targetTask: t.lastTask,
       teardownLine: 0,
-      closedByRequeue: false,
       entered: false,
     };
     st.pending = req;
@@ -414,10 +418,6 @@ export class TraceChecker {
   /** Targets whose kick window the current kick consumed (scratch, reset per kick). */
   private readonly consumed: number[] = [];
 
-  private recentTargets(target: number): boolean {
-    return this.consumed.includes(target);
-  }
-
   private kick(ev: FtraceEvent, s: CpuState, kind: 'cpu' | 'mask' | 'poll', targets: readonly number[]): void {
     this.consumed.length = 0;
     const callback = ev.fields['callback'] ?? '';
@@ -425,6 +425,10 @@ export class TraceChecker {
     if (!csdIpi) return; // reschedule IPIs and other vectors are not this protocol's kicks
     let matched = 0;
     for (const target of targets) {
+      const tc = this.cpu(target);
+      tc.kickedTs = ev.ts;
+      tc.kickedLine = ev.line;
+      tc.kickedBy = ev.cpu;
       const i = s.kickWin.findIndex((w) => w.target === target);
       if (i < 0) continue;
       this.consumed.push(target);
@@ -439,7 +443,7 @@ export class TraceChecker {
     if (kind === 'mask' && matched > 0 && matched < targets.length) {
       // smp_call_function_many_cond sends the mask of targets whose queue it made non-empty; a
       // target it did not queue to cannot be in it.
-      const extra = targets.filter((t) => !this.recentTargets(t));
+      const extra = targets.filter((t) => !this.consumed.includes(t));
       if (extra.length > 0) {
         this.violate(RULES.kick, `ipi_send_cpumask at line ${ev.line} includes cpu${extra.join(', cpu')}, to which cpu${ev.cpu} queued nothing in this call`, [ev.line]);
       }
@@ -465,7 +469,12 @@ export class TraceChecker {
     s.kickWin.splice(i, 1);
     if (w === undefined) return;
     this.check(RULES.kick);
-    if (w.owed) {
+    const t = this.cpu(w.target);
+    if (w.owed && t.kickedTs >= w.ts && t.kickedBy !== -1) {
+      // Another producer kicked this CPU after our add was traced: csd_queue_cpu comes before
+      // llist_add, so the two adds may have happened in the other order. Cannot decide.
+      this.undecided.add({ kind: 'concurrent-producers', csd: '', func: '', cpu: w.target, message: `add at line ${w.line} looked first on an empty queue, but the kick came from cpu${t.kickedBy} (line ${t.kickedLine}); the adds' order is not in the trace`, lines: [w.line, t.kickedLine] });
+    } else if (w.owed) {
       this.violate(RULES.kick, `the add at line ${w.line} found cpu${w.target}'s queue empty but no IPI or idle-poll wakeup was sent before line ${line}`, [w.line, line]);
     }
   }

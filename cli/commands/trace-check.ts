@@ -52,7 +52,7 @@ export function formatVerdict(v: TraceVerdict): string {
     out.push(`  ${f.func}: queued ${f.queued}, entered ${f.entered}, local ${f.local}; queue→entry p50/p99/max ${f.queueToEntry.p50}/${f.queueToEntry.p99}/${f.queueToEntry.max} µs; entry→exit p50/p99/max ${f.entryToExit.p50}/${f.entryToExit.p99}/${f.entryToExit.max} µs`);
   }
   const k = v.stats.kicks;
-  out.push(`  kicks: ipi_send_cpu ${k.ipiSendCpu}, ipi_send_cpumask ${k.ipiSendCpumask}, idle without ipi ${k.idleWithoutIpi}; requests per kick mean ${k.meanRequestsPerKick} ${JSON.stringify(k.requestsPerKick)}`);
+  out.push(`  kicks: ipi_send_cpu ${k.ipiSendCpu}, ipi_send_cpumask ${k.ipiSendCpumask}, idle without ipi ${k.idleWithoutIpi}; adds checked for INV-KICK ${k.provablyEmptyAdds}, undecided ${k.undecidedAdds}; requests per kick mean ${k.meanRequestsPerKick} ${JSON.stringify(k.requestsPerKick)}`);
   const failed = v.invariants.filter((i) => i.status === 'fail').map((i) => i.id);
   out.push(`smpcheck: End of run: ${v.ok ? 'SUCCESS' : `FAILURE (${failed.join(', ')})`}`);
   return out.join('\n') + '\n';

@@ -217,3 +217,34 @@ describe('trace checker: mask IPIs', () => {
     expect(v.categories.open.byKind).toEqual({ 'queued-not-run-at-end': 1, 'kick-after-end': 1 });
   });
 });
+
+describe('trace checker: buffer annotations', () => {
+  it('a "##### CPU n buffer started ####" line marks the trace as overflowed', async () => {
+    const v = await checkTraceLines([[...HEADER, '##### CPU 1 buffer started ####', ev.entry(1, 1, F, A), ev.exit(1, 1.000001, F, A), ev.entry(1, 1.5, F, A), ev.exit(1, 1.500001, F, A), ...roundTrip(2)]], 'annotated');
+    expect(v.header.overflowed).toBe(true);
+    expect(v.violations).toEqual([]);
+    expect(v.categories.open.byKind).toEqual({ 'queued-before-window': 1, 'queue-possibly-overwritten': 1 });
+  });
+});
+
+describe('trace checker: two producers', () => {
+  it('INV-KICK is undecided, not violated, when another producer kicked the target right after', async () => {
+    // cpu0 and cpu2 add to cpu1 at almost the same time; cpu2's add may have been first in the
+    // llist, so cpu2 kicks and cpu0 does not.
+    const lines = [
+      ...roundTrip(1),
+      ev.queue(0, 2, 1, F, A),
+      ev.queue(2, 2.0000001, 1, F, B),
+      ev.ipi(2, 2.0000002, 1),
+      ev.entry(0, 2.0000003, F, '0000000000000000', 'd..2.'),
+      ev.exit(0, 2.0000004, F, '0000000000000000', 'd..2.'),
+      ev.entry(1, 2.00001, F, A),
+      ev.exit(1, 2.000011, F, A),
+      ev.entry(1, 2.00002, F, B),
+      ev.exit(1, 2.000021, F, B),
+    ];
+    const v = await checkTraceLines([[...HEADER, ...lines]], 'two');
+    expect(v.violations).toEqual([]);
+    expect(v.categories.undecided.byKind['concurrent-producers']).toBe(1);
+  });
+});
