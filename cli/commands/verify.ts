@@ -6,6 +6,7 @@
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
 import { modelCharts, runModel, writeModelJson, type ModelRow } from '../model-run.js';
+import { checkTraces, DEFAULT_TRACES_DIR, findTraces, tracesSectionHtml } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
 
 export function modelSectionHtml(rows: readonly ModelRow[]): string {
@@ -36,12 +37,27 @@ export const register = defineRunCommand({
       completed: defaults.completed + sizing.completed,
     };
     await writeModelJson(ctx.options.out, model);
+    const traces = await checkTraces(await findTraces(DEFAULT_TRACES_DIR), (v) => {
+      ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
+    });
+    const rejected = traces.filter((v) => !v.ok);
     return {
       charts: modelCharts(model.coverage),
       coverage: model.coverage,
       invariants: model.invariants,
-      counterexamples: model.counterexamples,
-      sections: [{ title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) }],
+      counterexamples: [
+        ...model.counterexamples,
+        // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
+        ...rejected.flatMap((v) => v.violations.slice(0, 3).map((viol) => ({
+          invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
+          message: `${v.file}: ${viol.message}`, steps: viol.lines.map((l) => `line ${l}`), timeline: [],
+          replay: `npx smpcheck trace check ${v.file}`,
+        }))),
+      ],
+      sections: [
+        { title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) },
+        ...(traces.length > 0 ? [{ title: 'Real kernel traces', markdownOrHtml: tracesSectionHtml(traces) }] : []),
+      ],
       completedRuns: model.completed,
     };
   },

@@ -1,0 +1,44 @@
+/**
+ * The real kernel traces shipped beside the project (`../shared/traces/`), checked as part of
+ * `verify`: the strongest evidence that the model's rules are the kernel's.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkTraceFile } from '../trace/check-file.js';
+import type { TraceVerdict } from '../trace/verdict.js';
+import { tableHtml } from '../report/table-html.js';
+
+export const DEFAULT_TRACES_DIR = resolve(fileURLToPath(new URL('../../shared/traces', import.meta.url)));
+
+const TRACE_FILE = /\.(txt|trace)(\.gz|\.xz)?$/;
+
+/** Every trace file in `dir`; an absent folder means no traces (a fresh clone without shared/). */
+export async function findTraces(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => TRACE_FILE.test(f)).sort().map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void): Promise<TraceVerdict[]> {
+  const out: TraceVerdict[] = [];
+  for (const f of files) {
+    const v = await checkTraceFile(f);
+    out.push(v);
+    onDone?.(v);
+  }
+  return out;
+}
+
+export function tracesSectionHtml(verdicts: readonly TraceVerdict[]): string {
+  return tableHtml(
+    ['trace', 'events', 'verdict', 'violated', 'completed without csd events (evidence: re-queue)', 'open at window edges', 'undecided'],
+    verdicts.map((v) => [
+      v.file, v.events, v.ok ? 'accepted' : 'rejected',
+      v.invariants.filter((i) => i.status === 'fail').map((i) => i.id).join(' '),
+      v.categories.completedUnobserved.count, v.categories.open.count, v.categories.undecided.count,
+    ]),
+  );
+}
