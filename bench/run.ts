@@ -84,13 +84,13 @@ const wait: number[] = [];
 const rpcs: number[] = [];
 const det: number[] = [];
 for (let k = 0; k < RUNS; k++) {
-  spin.push(await pair('spin', 200_000));
+  spin.push(await pair('spin', 100_000));
   wait.push(await pair('wait', 2_000));
   rpcs.push(await rpc(2_000));
   det.push(detStepsPerSec());
 }
-const poll = await ours('poll', 200_000, RUNS);
-const halt = await ours('halt', 2_000, RUNS);
+const poll = await ours('poll', 20_000, RUNS);
+const halt = await ours('halt', 1_000, RUNS);
 
 const m = {
   spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),
