@@ -19,3 +19,4 @@ export {
 } from './runtime/schedulers.js';
 export { RunFailed, ThreadsSystem, type QuiesceResult } from './runtime/threads.js';
 export { spawnWorker, siblingUrl } from './spawn.js';
+export { describeCall, timeline, toCounterexample, violatedInvariant } from './counterexample.js';

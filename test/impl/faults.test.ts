@@ -108,3 +108,19 @@ describe('fault catalogue: every broken variant is caught by the deterministic r
     });
   }
 });
+
+describe('counterexample', () => {
+  it('a caught fault becomes a Counterexample naming the invariant, the calls, a timeline and the replay string', async () => {
+    const { toCounterexample } = await import('../../impl/counterexample.js');
+    const calls: Calls = [[0, { kind: 'cpu_down', cpu: 1 }]];
+    const { sys, result } = runDeterministic({ cpus: 2, faults: ['cfd-not-freed-at-dead'] }, calls);
+    const cx = toCounterexample(result, calls, sys.trace());
+    expect(cx?.invariant).toBe('INV-NO-LEAK');
+    expect(cx?.message).toMatch(/^INV-NO-LEAK violated after \d+ steps: 2 cfd allocation/);
+    expect(cx?.steps).toEqual(['cpu0 cpu_down(cpu=1)']);
+    expect(cx?.timeline.some((t) => t.lane === 'hotplug' && t.text.includes('smpcfd_dead_cpu'))).toBe(true);
+    expect(cx?.replay).toBe(result.schedule);
+    const ok = runDeterministic({ cpus: 2 }, calls);
+    expect(toCounterexample(ok.result, calls, ok.sys.trace())).toBeNull();
+  });
+});
