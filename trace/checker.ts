@@ -344,7 +344,11 @@ export class TraceChecker {
     const line = ev.line;
 
     this.check(RULES.dyingEmpty);
-    if (t.hp !== 'online' && ev.cpu !== target) {
+    if (t.hp === 'prepared' && ev.cpu !== target) {
+      // Bring-up has started (smpcfd:prepare); set_cpu_online itself is not traced, so a queue
+      // from here on may be to an online CPU. Not decidable from the trace: say so, do not guess.
+      this.undecided.add({ kind: 'bringup-window', csd: addr, func, cpu: target, message: `${func} csd=${addr} queued to cpu${target} after its smpcfd:prepare (line ${t.teardownLine}) but before any traced online step; set_cpu_online is not traced`, lines: [t.teardownLine, line] });
+    } else if (t.hp !== 'online' && ev.cpu !== target) {
       this.violate(RULES.dyingEmpty, `${func} csd=${addr} queued from cpu${ev.cpu} to cpu${target}, which is ${t.hp} since its smpcfd:dying teardown (line ${t.teardownLine})`, [t.teardownLine, line]);
     }
 
@@ -498,7 +502,9 @@ export class TraceChecker {
     c.stackTrusted = true;
 
     this.check(RULES.notOnOffline);
-    if (c.hp === 'offline' || c.hp === 'prepared') {
+    if (c.hp === 'prepared') {
+      this.undecided.add({ kind: 'bringup-window', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} runs on cpu${cpuNo} after its smpcfd:prepare (line ${c.teardownLine}) but before any traced online step; set_cpu_online is not traced`, lines: [c.teardownLine, line] });
+    } else if (c.hp === 'offline') {
       this.violate(RULES.notOnOffline, `${func} csd=${addr} runs on cpu${cpuNo}, which is offline since its smpcfd:dying teardown (line ${c.teardownLine})`, [c.teardownLine, line]);
     }
 
@@ -616,7 +622,10 @@ export class TraceChecker {
       return;
     }
     if (fun === 'smpcfd_prepare_cpu' || fun.includes('smpcfd:prepare')) {
-      if (c.hp === 'offline') c.hp = 'prepared';
+      if (c.hp === 'offline') {
+        c.hp = 'prepared';
+        c.teardownLine = ev.line;
+      }
       return;
     }
     // Coming up: an AP step above the dying step means the CPU has passed set_cpu_online.

@@ -143,6 +143,16 @@ describe('trace checker on synthetic traces', () => {
     expect(v.invariants.find((i) => i.id === 'INV-NOT-ON-OFFLINE')?.status).toBe('pass');
   });
 
+  it('a queue after smpcfd:prepare but before any traced online step is undecided, not a violation (set_cpu_online is not traced)', async () => {
+    const prepare = [ev.cpuhpEnter(1, 2, 235, 40, 'smpcfd_prepare_cpu'), ev.cpuhpExit(1, 2.000001, 40, 40)];
+    const v = await check([...teardownLines(1, 1), ...prepare, ev.queue(0, 2.5, 1, F, A), ev.ipi(0, 2.500001, 1), ev.entry(1, 2.6, F, A), ev.exit(1, 2.600001, F, A), ...onlineLines(1, 3)]);
+    expect(ids(v)).toEqual([]);
+    expect(v.categories.undecided.byKind['bringup-window']).toBe(2);
+    // Before the prepare the same queue is a violation.
+    const early = await check([...teardownLines(1, 1), ev.queue(0, 1.5, 1, F, A), ...prepare, ...onlineLines(1, 3)]);
+    expect(ids(early)).toEqual(['INV-DYING-EMPTY']);
+  });
+
   it('INV-NO-LOST-CALL: a request still queued when its CPU finished the dying teardown', async () => {
     const v = await check([ev.queue(0, 1, 1, F, A), ev.ipi(0, 1.000001, 1), ...teardownLines(1, 1.000002)]);
     expect(ids(v)).toEqual(['INV-NO-LOST-CALL']);
