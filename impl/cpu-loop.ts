@@ -1,0 +1,108 @@
+/**
+ * The life of one CPU, written once for both runtimes: take part in stop_machine when asked,
+ * run commands from its mailbox (each command is one call, the caller's whole "preemption
+ * disabled" window), otherwise idle. Offline CPUs wait (interrupts off) until they are onlined.
+ */
+import {
+  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_STOP, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
+  R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
+} from './layout.js';
+import { EINVAL } from './errno.js';
+import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './hotplug.js';
+import { cpuIdle } from './idle.js';
+import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
+import {
+  K_ANY, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
+  K_SINGLE_ASYNC,
+} from './requests.js';
+import {
+  onEachCpuCondMask, SCF_RUN_LOCAL, SCF_WAIT, smpCallFunction, smpCallFunctionAny, smpCallFunctionMany,
+  smpCallFunctionManyCond, smpCallFunctionSingle, smpCallFunctionSingleAsync,
+} from './smp.js';
+
+function* dispatch(c: Ctx, id: number): Proto<number> {
+  const m = c.m;
+  const L = c.L;
+  yield STEP;
+  const kind = Atomics.load(m, L.req(id, R_KIND));
+  const arg = Atomics.load(m, L.req(id, R_ARG));
+  const flags = Atomics.load(m, L.req(id, R_FLAGS));
+  const func = Atomics.load(m, L.req(id, R_FUNC));
+  const cond = (flags & RQ_HAS_COND) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : null;
+  const wait = (flags & RQ_WAIT) !== 0;
+  switch (kind) {
+    case K_SINGLE: return yield* smpCallFunctionSingle(c, arg, func, id, wait);
+    case K_SINGLE_ASYNC: {
+      const csd = Atomics.load(m, L.cpu(c.cpu, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
+      return yield* smpCallFunctionSingleAsync(c, arg, csd, func, id);
+    }
+    case K_ANY: return yield* smpCallFunctionAny(c, arg, func, id, wait);
+    case K_MANY: return yield* smpCallFunctionMany(c, arg, func, id, wait);
+    case K_MANY_COND:
+      return yield* smpCallFunctionManyCond(c, arg, func, id, (wait ? SCF_WAIT : 0) | ((flags & RQ_RUN_LOCAL) !== 0 ? SCF_RUN_LOCAL : 0), cond);
+    case K_CALL_FUNCTION: return yield* smpCallFunction(c, func, id, wait);
+    case K_ON_EACH_CPU_COND_MASK: return yield* onEachCpuCondMask(c, cond, func, id, wait, arg);
+    case K_CPU_DOWN: return yield* cpuDown(c, arg);
+    case K_CPU_UP: return yield* cpuUp(c, arg);
+    default: return -EINVAL;
+  }
+}
+
+export function* runCommand(c: Ctx, id: number): Proto {
+  const m = c.m;
+  const L = c.L;
+  const irq = L.cpu(c.cpu, C_IRQS_OFF);
+  yield STEP;
+  Atomics.store(m, L.req(id, R_STATUS), RS_STARTED);
+  const irqsOff = (Atomics.load(m, L.req(id, R_FLAGS)) & RQ_IRQS_OFF) !== 0;
+  if (irqsOff) Atomics.store(m, irq, 1);
+  const rc = yield* dispatch(c, id);
+  yield STEP;
+  if (irqsOff) Atomics.store(m, irq, 0);
+  Atomics.store(m, L.req(id, R_RC), rc);
+  Atomics.store(m, L.req(id, R_STATUS), RS_RETURNED); // release: rc before status; host waits on it
+  Atomics.notify(m, L.req(id, R_STATUS));
+}
+
+/** Take the next command id from this CPU's mailbox, or -1. */
+function* takeCommand(c: Ctx): Proto<number> {
+  const m = c.m;
+  const L = c.L;
+  yield STEP;
+  const head = Atomics.load(m, L.cpu(c.cpu, C_MB_HEAD));
+  if (head === Atomics.load(m, L.cpu(c.cpu, C_MB_TAIL))) return -1;
+  const id = Atomics.load(m, L.mailbox(c.cpu, head));
+  Atomics.store(m, L.cpu(c.cpu, C_MB_HEAD), head + 1);
+  return id;
+}
+
+export function* cpuLoop(c: Ctx): Proto {
+  const m = c.m;
+  const L = c.L;
+  const stateIdx = L.cpu(c.cpu, C_STATE);
+  for (;;) {
+    yield STEP;
+    // read the wake word before looking for work: a kick after this point makes idle return
+    const seq = Atomics.load(m, L.cpu(c.cpu, C_WAKE));
+    if (Atomics.load(m, H_STOP) !== 0) return;
+    const st = Atomics.load(m, stateIdx);
+    if (st !== HP_ONLINE) {
+      // offline: no IPIs, no commands, until the control CPU onlines us
+      Atomics.store(m, L.cpu(c.cpu, C_IRQS_OFF), 1);
+      yield waitOn(c, stateIdx, st);
+      yield STEP;
+      if (Atomics.load(m, stateIdx) === HP_ONLINE) Atomics.store(m, L.cpu(c.cpu, C_IRQS_OFF), 0);
+      continue;
+    }
+    if (yield* stopMachinePending(c)) {
+      yield* stopMachineParticipate(c);
+      continue;
+    }
+    const id = yield* takeCommand(c);
+    if (id >= 0) {
+      yield* runCommand(c, id);
+      continue;
+    }
+    yield* cpuIdle(c, seq);
+  }
+}

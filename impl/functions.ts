@@ -1,0 +1,78 @@
+/**
+ * Functions callable on other CPUs, registered by id (closures cannot cross threads). Every test
+ * function records its run in shared counters: per (function, CPU) run counts and, through `info`
+ * (a request id), the request table used by accountingReport (INV-NO-LOST-CALL, INV-NO-DOUBLE-RUN,
+ * INV-RUN-ON-TARGET, INV-NOT-ON-OFFLINE).
+ */
+import {
+  C_STATE, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_DUP, R_EXPECTED, R_RAN, R_RUNS, R_WRONG,
+} from './layout.js';
+import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
+
+export type SmpFunc = (c: Ctx, info: number) => Proto;
+
+export const FN_PING = 1;
+export const FN_SLOW = 2;
+export const FN_STALL = 3;
+export const FN_NOP = 4;
+
+export const FUNC_NAMES: Readonly<Record<number, string>> = {
+  0: 'NULL',
+  [FN_PING]: 'fn_ping',
+  [FN_SLOW]: 'fn_slow',
+  [FN_STALL]: 'fn_stall',
+  [FN_NOP]: 'do_nothing',
+};
+
+export type FuncName = 'fn_ping' | 'fn_slow' | 'fn_stall' | 'do_nothing';
+
+export function funcId(name: FuncName): number {
+  for (const [id, n] of Object.entries(FUNC_NAMES)) if (n === name) return Number(id);
+  throw new RangeError(`func: unknown function '${name}'`);
+}
+
+export function funcName(id: number): string {
+  return FUNC_NAMES[id] ?? `func#${id}`;
+}
+
+/** Record one run of request `info` on this CPU. */
+function* recordRun(c: Ctx, func: number, info: number): Proto {
+  const m = c.m;
+  const L = c.L;
+  const bit = 1 << c.cpu;
+  yield STEP;
+  Atomics.add(m, L.funcRuns(func, c.cpu), 1);
+  if (Atomics.load(m, L.cpu(c.cpu, C_STATE)) !== HP_ONLINE && !c.inDyingFlush) {
+    Atomics.add(m, H_OFFLINE_RUNS, 1); // INV-NOT-ON-OFFLINE
+  }
+  if (info < 0 || info >= L.reqCap) return;
+  Atomics.add(m, L.req(info, R_RUNS), 1);
+  const before = Atomics.or(m, L.req(info, R_RAN), bit);
+  if ((before & bit) !== 0) Atomics.add(m, L.req(info, R_DUP), 1); // INV-NO-DOUBLE-RUN
+  if ((Atomics.load(m, L.req(info, R_EXPECTED)) & bit) === 0) Atomics.add(m, L.req(info, R_WRONG), 1); // INV-RUN-ON-TARGET
+}
+
+const REGISTRY: Readonly<Record<number, SmpFunc>> = {
+  [FN_PING]: (c, info) => recordRun(c, FN_PING, info),
+  [FN_NOP]: (c, info) => recordRun(c, FN_NOP, info),
+  [FN_SLOW]: function* (c, info) {
+    yield* recordRun(c, FN_SLOW, info);
+    for (let i = 0; i < 8; i++) yield STEP; // a function that takes a while: widens race windows
+  },
+  [FN_STALL]: function* (c, info) {
+    yield* recordRun(c, FN_STALL, info);
+    // Spins until the host opens the gate: a target that is unresponsive while running a function.
+    for (;;) {
+      yield STEP;
+      const g = Atomics.load(c.m, H_GATE);
+      if (g !== 0) return;
+      yield waitOn(c, H_GATE, g);
+    }
+  },
+};
+
+export function runFunction(c: Ctx, func: number, info: number): Proto {
+  const f = REGISTRY[func];
+  if (f === undefined) return recordRun(c, func, info);
+  return f(c, info);
+}

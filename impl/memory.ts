@@ -1,0 +1,72 @@
+/**
+ * What the protocol sees of memory and of its runtime.
+ *
+ * Protocol functions are generators: they `yield STEP` immediately before every shared-memory access
+ * (a scheduling point) and `yield WAIT` after setting `ctx.waitIdx/waitVal` when they cannot go on
+ * until the word `m[waitIdx]` differs from `waitVal`. The accesses themselves are plain `Atomics.*`
+ * calls on the one SharedArrayBuffer, so the same code is correct on real threads.
+ * - threads runtime: runs each generator to completion; STEP costs one generator resume, WAIT spins
+ *   ~200 loads then sleeps on the CPU's wake word (see runtime/threads-driver.ts).
+ * - deterministic runtime: every STEP is a point where another CPU may run; a WAITing CPU is not
+ *   runnable until the word changes.
+ */
+import type { Layout, Shared } from './layout.js';
+import { C_WAKE } from './layout.js';
+
+export const STEP = 0;
+export const WAIT = 1;
+export type Yield = typeof STEP | typeof WAIT;
+export type Proto<R = void> = Generator<Yield, R, void>;
+
+/** Structured lock-wait debug report (smp-semantics.md §5), posted to the host. */
+export interface DebugReport {
+  readonly kind: 'detected' | 'continued' | 'resend-ipi' | 'unstuck' | 'panic';
+  readonly bugId: number;
+  readonly waitingCpu: number;
+  readonly targetCpu: number;
+  readonly func: string;
+  readonly info: number;
+  readonly csd: number;
+  readonly waitedMs: number;
+  /** What the target is running now: a function name, or `idle`/`nothing`. */
+  readonly targetRunning: string;
+  readonly text: string;
+}
+
+export interface Ctx {
+  readonly m: Shared;
+  readonly f64: Float64Array<SharedArrayBuffer>;
+  readonly L: Layout;
+  readonly cpu: number;
+  /** Fault bitmask, read once at start (see faults.ts). */
+  readonly faults: number;
+  readonly traceOn: boolean;
+  readonly debug: boolean;
+  readonly csdLockTimeoutMs: number;
+  readonly panicOnIpistallMs: number;
+  readonly pollSpins: number;
+  waitIdx: number;
+  waitVal: number;
+  /** Upper bound for a threads-runtime sleep (lock-wait debug needs to wake up); Infinity = none. */
+  waitTimeoutMs: number;
+  /** Set while this CPU runs its own dying flush (smpcfd_dying_cpu): runs there are allowed offline. */
+  inDyingFlush: boolean;
+  /** Trace timestamp in seconds (threads: real time; deterministic: step count as µs). */
+  readonly now: () => number;
+  /** Milliseconds for lock-wait debug (threads: real time). */
+  readonly nowMs: () => number;
+  readonly report: (r: DebugReport) => void;
+}
+
+/** Make `cpu` notice a change (mailbox post, IPI, unlock of a CSD it waits on, stop_machine). */
+export function kick(c: Ctx, cpu: number): void {
+  const w = c.L.cpu(cpu, C_WAKE);
+  Atomics.add(c.m, w, 1); // seq bump before notify: a sleeper that read the old seq will not sleep
+  Atomics.notify(c.m, w);
+}
+
+export function waitOn(c: Ctx, idx: number, val: number): typeof WAIT {
+  c.waitIdx = idx;
+  c.waitVal = val;
+  return WAIT;
+}

@@ -1,0 +1,168 @@
+/**
+ * Explicit-state explorer: breadth-first over every reachable state of the composed model for one
+ * workload, checking every invariant in every state/step/terminal state. Parent pointers (index +
+ * event) give the shortest counterexample per violated invariant.
+ */
+import { CoverageCounter } from './coverage.js';
+import { faultById } from './faults.js';
+import { INVARIANTS, type Invariant } from './invariants.js';
+import { Stepper, stateKey, viewOf, type SystemSnapshot } from './step.js';
+import { createSystemMachine, type SysEvent } from './system.js';
+import { timelineEntry, stepText } from './timeline.js';
+import type { Counterexample, CoverageReport, InvariantId, InvariantResult } from './types.js';
+import { compileWorkload, findWorkload, type Workload } from './workload.js';
+
+export interface ExploreProgress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+}
+
+export interface ExploreOptions {
+  readonly cpus: number;
+  readonly workload: Workload | string;
+  readonly fault?: string;
+  readonly maxStates?: number;
+  readonly coverage?: boolean;
+  readonly onProgress?: (p: ExploreProgress) => void;
+}
+
+export interface ExploreResult {
+  readonly config: { readonly cpus: number; readonly workload: string; readonly fault: string | null; readonly maxStates: number };
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly elapsedMs: number;
+  readonly statesPerSecond: number;
+  readonly complete: boolean;
+  readonly invariants: InvariantResult[];
+  readonly violations: Counterexample[];
+  readonly deadlocks: number;
+  readonly terminals: number;
+  readonly coverage: CoverageReport;
+}
+
+const DEFAULT_MAX_STATES = 2_000_000;
+
+export function explore(opts: ExploreOptions): ExploreResult {
+  const workload = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
+  const cw = compileWorkload(workload, opts.cpus);
+  const fault = opts.fault === undefined ? undefined : faultById(opts.fault);
+  const base = createSystemMachine({ workload: cw });
+  const machine = fault === undefined ? base : fault.apply(base, cw);
+  const st = new Stepper(machine, cw);
+  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
+  const cov = new CoverageCounter(['explorer']);
+  const wantCov = opts.coverage !== false;
+  const t0 = performance.now();
+
+  const snaps: SystemSnapshot[] = [st.initial()];
+  const parent: number[] = [-1];
+  const via: (SysEvent | null)[] = [null];
+  const depthOf: number[] = [0];
+  const index = new Map<string, number>([[stateKey(snaps[0] as SystemSnapshot), 0]]);
+  const checks = new Map<InvariantId, number>();
+  const found = new Map<InvariantId, Counterexample>();
+  let transitions = 0;
+  let deadlocks = 0;
+  let terminals = 0;
+  let depth = 0;
+
+  const pathTo = (i: number, extra: SysEvent | null): { events: SysEvent[]; views: ReturnType<typeof viewOf>[] } => {
+    const idx: number[] = [];
+    for (let k = i; k > 0; k = parent[k] ?? 0) idx.push(k);
+    idx.reverse();
+    const events: SysEvent[] = [];
+    const views = [viewOf(snaps[0] as SystemSnapshot, cw)];
+    for (const k of idx) {
+      events.push(via[k] as SysEvent);
+      views.push(viewOf(snaps[k] as SystemSnapshot, cw));
+    }
+    if (extra !== null) events.push(extra);
+    return { events, views };
+  };
+  const record = (inv: Invariant, msg: string, at: number, extra: SysEvent | null): void => {
+    if (found.has(inv.id)) return;
+    const { events, views } = pathTo(at, extra);
+    const steps = events.map((e, k) => stepText(e, views[k] ?? views[views.length - 1] ?? viewOf(snaps[0] as SystemSnapshot, cw), cw));
+    found.set(inv.id, {
+      invariant: inv.id, sentence: inv.sentence, message: msg, steps,
+      timeline: events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? viewOf(snaps[0] as SystemSnapshot, cw), cw)),
+      replay: `npx smpcheck explore --cpus ${cw.n} --workload ${workload.name}${fault === undefined ? '' : ` --fault ${fault.id}`}`,
+    });
+  };
+  const count = (id: InvariantId): void => {
+    checks.set(id, (checks.get(id) ?? 0) + 1);
+  };
+  const checkState = (i: number): void => {
+    const v = viewOf(snaps[i] as SystemSnapshot, cw);
+    for (const inv of INVARIANTS) {
+      if (inv.kind !== 'state') continue;
+      count(inv.id);
+      const m = inv.check(v, cw);
+      if (m !== null) record(inv, m, i, null);
+    }
+  };
+
+  checkState(0);
+  let complete = true;
+  for (let i = 0; i < snaps.length; i++) {
+    if (snaps.length >= maxStates) {
+      complete = false;
+      break;
+    }
+    const s = snaps[i] as SystemSnapshot;
+    if (wantCov) cov.visitState(s.value);
+    const succ = st.successors(s);
+    const before = viewOf(s, cw);
+    if (succ.length === 0) {
+      terminals++;
+      for (const inv of INVARIANTS) {
+        if (inv.kind !== 'final') continue;
+        count(inv.id);
+        const m = inv.check(before, cw);
+        if (m !== null) {
+          if (inv.id === 'INV-NO-DEADLOCK') deadlocks++;
+          record(inv, m, i, null);
+        }
+      }
+      continue;
+    }
+    for (const { event, next } of succ) {
+      transitions++;
+      if (wantCov) cov.visitTransitions(machine.getTransitionData(s, event));
+      const after = viewOf(next, cw);
+      for (const inv of INVARIANTS) {
+        if (inv.kind !== 'step') continue;
+        count(inv.id);
+        const m = inv.check(before, event, after, cw);
+        if (m !== null) record(inv, m, i, event);
+      }
+      const k = stateKey(next);
+      if (index.has(k)) continue;
+      const j = snaps.length;
+      index.set(k, j);
+      snaps.push(next);
+      parent.push(i);
+      via.push(event);
+      const d = (depthOf[i] ?? 0) + 1;
+      depthOf.push(d);
+      if (d > depth) depth = d;
+      checkState(j);
+    }
+    if (opts.onProgress !== undefined && i % 5000 === 0) opts.onProgress({ states: snaps.length, transitions, depth });
+  }
+  const elapsedMs = performance.now() - t0;
+  const invariants: InvariantResult[] = INVARIANTS.map((inv) => ({
+    id: inv.id, sentence: inv.sentence,
+    status: found.has(inv.id) ? 'fail' : (checks.get(inv.id) ?? 0) > 0 ? 'pass' : 'not-checked',
+    checks: checks.get(inv.id) ?? 0,
+  }));
+  return {
+    config: { cpus: cw.n, workload: workload.name, fault: fault?.id ?? null, maxStates },
+    states: snaps.length, transitions, depth, elapsedMs,
+    statesPerSecond: Math.round(snaps.length / Math.max(elapsedMs / 1000, 1e-6)),
+    complete, invariants, violations: [...found.values()], deadlocks, terminals,
+    coverage: cov.report(),
+  };
+}

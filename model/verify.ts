@@ -1,0 +1,75 @@
+/**
+ * `verifyModel`: the default workload set explored for the given CPU counts, as one JSON-able
+ * summary with merged component coverage (`npm run verify` writes it to reports/model.json).
+ */
+import { explore, type ExploreOptions } from './explorer.js';
+import type { ComponentCoverage, CoverageReport, Counterexample } from './types.js';
+import { DEFAULT_WORKLOADS, type Workload } from './workload.js';
+
+export interface VerifyRow {
+  readonly workload: string;
+  readonly cpus: number;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly statesPerSecond: number;
+  readonly elapsedMs: number;
+  readonly complete: boolean;
+  readonly violations: readonly Counterexample[];
+}
+
+export interface VerifySummary {
+  readonly schema: 'smpcheck.model/1';
+  readonly rows: readonly VerifyRow[];
+  readonly violations: number;
+  readonly coverage: CoverageReport;
+}
+
+function mergeCoverage(reports: readonly CoverageReport[]): CoverageReport {
+  const first = reports[0];
+  if (first === undefined) return { schema: 'smpcheck.coverage/1', sources: [], components: [] };
+  const components: ComponentCoverage[] = first.components.map((c, ci) => {
+    const sum = (kind: 'states' | 'transitions') => {
+      const items = c[kind].items.map((it, ii) => ({
+        id: it.id,
+        visits: reports.reduce((acc, r) => acc + (r.components[ci]?.[kind].items[ii]?.visits ?? 0), 0),
+      }));
+      return { total: items.length, covered: items.filter((x) => x.visits > 0).length, items };
+    };
+    const states = sum('states');
+    const transitions = sum('transitions');
+    return {
+      machine: c.machine, states, transitions, unreachable: [],
+      uncovered: {
+        states: states.items.filter((x) => x.visits === 0).map((x) => x.id),
+        transitions: transitions.items.filter((x) => x.visits === 0).map((x) => x.id),
+      },
+    };
+  });
+  return { schema: 'smpcheck.coverage/1', sources: ['explorer'], components };
+}
+
+export function verifyModel(opts: {
+  readonly cpus: readonly number[];
+  readonly workloads?: readonly Workload[];
+  readonly maxStates?: number;
+  readonly onRow?: (r: VerifyRow) => void;
+}): VerifySummary {
+  const rows: VerifyRow[] = [];
+  const covs: CoverageReport[] = [];
+  for (const w of opts.workloads ?? DEFAULT_WORKLOADS) {
+    for (const cpus of opts.cpus) {
+      if (w.minCpus !== undefined && cpus < w.minCpus) continue;
+      const o: ExploreOptions = opts.maxStates === undefined ? { cpus, workload: w } : { cpus, workload: w, maxStates: opts.maxStates };
+      const r = explore(o);
+      covs.push(r.coverage);
+      const row: VerifyRow = {
+        workload: w.name, cpus, states: r.states, transitions: r.transitions, depth: r.depth,
+        statesPerSecond: r.statesPerSecond, elapsedMs: Math.round(r.elapsedMs), complete: r.complete, violations: r.violations,
+      };
+      rows.push(row);
+      opts.onRow?.(row);
+    }
+  }
+  return { schema: 'smpcheck.model/1', rows, violations: rows.reduce((a, r) => a + r.violations.length, 0), coverage: mergeCoverage(covs) };
+}
