@@ -5,14 +5,15 @@
  */
 import {
   C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_STOP, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
-  R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
+  R_ELAPSED_NS, R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
+import { FN_NOP } from './functions.js';
 import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './hotplug.js';
 import { cpuIdle } from './idle.js';
 import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
-  K_ANY, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
+  K_ANY, K_BENCH_SINGLE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
   K_SINGLE_ASYNC,
 } from './requests.js';
 import {
@@ -44,6 +45,13 @@ function* dispatch(c: Ctx, id: number): Proto<number> {
     case K_ON_EACH_CPU_COND_MASK: return yield* onEachCpuCondMask(c, cond, func, id, wait, arg);
     case K_CPU_DOWN: return yield* cpuDown(c, arg);
     case K_CPU_UP: return yield* cpuUp(c, arg);
+    case K_BENCH_SINGLE: {
+      const n = Atomics.load(m, L.req(id, R_COND));
+      const t0 = c.nowMs();
+      for (let i = 0; i < n; i++) yield* smpCallFunctionSingle(c, arg, FN_NOP, -1, true);
+      c.f64[L.req(id, R_ELAPSED_NS) >> 1] = (c.nowMs() - t0) * 1e6; // published by the status store
+      return 0;
+    }
     default: return -EINVAL;
   }
 }

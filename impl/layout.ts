@@ -58,6 +58,10 @@ export const H_LIST_CORRUPT = 24;
 /** test gate: fn_stall spins until this word is non-zero */
 export const H_GATE = 25;
 export const H_ALLOC_FAILS = 26;
+/** threads runtime: loads spent spinning on a word before sleeping */
+export const H_SPIN_LOADS = 28;
+/** lock-wait debug reports posted by workers (the host waits until it received them all) */
+export const H_REPORTS = 29;
 /** cpu_hotplug_lock: controller cpu + 1, 0 = free */
 export const H_HP_LOCK = 27;
 export const HEADER_WORDS = 32;
@@ -141,7 +145,7 @@ export const R_DUP = 10;
 export const R_WRONG = 11;
 export const R_COND = 12; // cond mask for *_cond calls (cond(cpu) = bit set)
 export const R_CSD = 13; // user CSD slot for single_async
-export const R_ERR = 14; // usage error code, 0 = none
+export const R_ELAPSED_NS = 14; // bench_single: elapsed ns of the whole loop, float64 in words 14..15
 export const REQ_WORDS = 16;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
@@ -204,7 +208,8 @@ export class Layout {
     this.csdCount = this.staticCsds + this.cfdBlocks * n;
     this.cfd0 = this.csd0 + this.csdCount * CSD_WORDS;
     this.reqCap = cfg.requests ?? 4096;
-    this.req0 = this.cfd0 + this.cfdBlocks * CFD_WORDS;
+    const r0 = this.cfd0 + this.cfdBlocks * CFD_WORDS;
+    this.req0 = r0 + (r0 & 1); // float64 alignment of R_ELAPSED_NS (REQ_WORDS is even)
     this.func0 = this.req0 + this.reqCap * REQ_WORDS;
     this.traceCap = cfg.traceCap ?? 16384;
     const t = this.func0 + NFUNCS * n;

@@ -45,6 +45,7 @@ export interface Ctx {
   readonly csdLockTimeoutMs: number;
   readonly panicOnIpistallMs: number;
   readonly pollSpins: number;
+  readonly spinLoads: number;
   waitIdx: number;
   waitVal: number;
   /** Upper bound for a threads-runtime sleep (lock-wait debug needs to wake up); Infinity = none. */

@@ -6,7 +6,7 @@
 import {
   B_CSDS, B_MASKS, B_OWNER, C_CFD, C_MB_HEAD, C_MB_TAIL, C_STATE, CSD_FLAG_LOCK, F_FLAGS, H_LIST_CORRUPT,
   H_OFFLINE_RUNS, H_REQ_NEXT, H_UNLOCK_WARN, H_USAGE_ERRORS, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
-  MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
+  MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
   R_STATUS, R_WRONG, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_POSTED, RS_RETURNED, USER_CSDS,
   H_ALLOC_LIVE, type Layout, type Shared,
 } from './layout.js';
@@ -23,6 +23,8 @@ export const K_CALL_FUNCTION = 6;
 export const K_ON_EACH_CPU_COND_MASK = 7;
 export const K_CPU_DOWN = 8;
 export const K_CPU_UP = 9;
+/** benchmark: `repeat` waiting single calls of do_nothing in a loop on the issuing CPU */
+export const K_BENCH_SINGLE = 10;
 
 interface Common {
   /** the function to run (default fn_ping) */
@@ -45,7 +47,8 @@ export type SmpRequest =
       readonly cond?: readonly number[];
     })
   | (Common & { readonly kind: 'cpu_down'; readonly cpu: number })
-  | (Common & { readonly kind: 'cpu_up'; readonly cpu: number });
+  | (Common & { readonly kind: 'cpu_up'; readonly cpu: number })
+  | (Common & { readonly kind: 'bench_single'; readonly target: number; readonly repeat: number });
 
 export interface RequestResult {
   readonly id: number;
@@ -55,6 +58,8 @@ export interface RequestResult {
   readonly expected: readonly number[];
   readonly ranOn: readonly number[];
   readonly runs: number;
+  /** bench_single only: nanoseconds for the whole loop */
+  readonly elapsedNs: number;
 }
 
 function toMask(cpus: readonly number[], what: string): number {
@@ -95,6 +100,7 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
     };
     case 'cpu_down': return { kind: K_CPU_DOWN, arg: req.cpu, flags: irq, cond: 0, csd: 0 };
     case 'cpu_up': return { kind: K_CPU_UP, arg: req.cpu, flags: irq, cond: 0, csd: 0 };
+    case 'bench_single': return { kind: K_BENCH_SINGLE, arg: req.target, flags: RQ_WAIT | irq, cond: req.repeat, csd: 0 };
   }
 }
 
@@ -120,7 +126,7 @@ export function postRequest(m: Shared, L: Layout, cpu: number, req: SmpRequest):
   return id;
 }
 
-export function requestResult(m: Shared, L: Layout, id: number): RequestResult {
+export function requestResult(m: Shared, L: Layout, id: number, f64?: Float64Array<SharedArrayBuffer>): RequestResult {
   return {
     id,
     rc: Atomics.load(m, L.req(id, R_RC)),
@@ -128,6 +134,7 @@ export function requestResult(m: Shared, L: Layout, id: number): RequestResult {
     expected: fromMask(Atomics.load(m, L.req(id, R_EXPECTED)), L.ncpus),
     ranOn: fromMask(Atomics.load(m, L.req(id, R_RAN)), L.ncpus),
     runs: Atomics.load(m, L.req(id, R_RUNS)),
+    elapsedNs: f64?.[L.req(id, R_ELAPSED_NS) >> 1] ?? 0,
   };
 }
 
@@ -162,7 +169,7 @@ export function accountingReport(m: Shared, L: Layout): AccountingReport {
   let returned = 0, lost = 0, duplicated = 0, wrongCpu = 0, enxio = 0;
   for (let id = 0; id < n; id++) {
     const kind = Atomics.load(m, L.req(id, R_KIND));
-    if (kind === K_CPU_DOWN || kind === K_CPU_UP) {
+    if (kind === K_CPU_DOWN || kind === K_CPU_UP || kind === K_BENCH_SINGLE) {
       if (Atomics.load(m, L.req(id, R_STATUS)) === RS_RETURNED) returned++;
       continue;
     }

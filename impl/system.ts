@@ -5,7 +5,7 @@
 import {
   C_CFD, C_CSD_DATA, C_CUR_CSD, C_QUEUE, C_STACK_CSD, C_STATE, C_USER_CSD, F_DST, F_NEXT, F_SRC, FLAG_CSDLOCK_DEBUG,
   FLAG_IDLE_POLL, FLAG_TRACE, H_ALLOC_LIMIT, H_CSD_TIMEOUT_MS, H_FAULTS, H_FLAGS, H_MAGIC, H_NCPUS, H_PANIC_MS,
-  H_POLL_SPINS, HP_ONLINE, Layout, MAGIC, NULL, USER_CSDS, type Shared,
+  H_POLL_SPINS, H_SPIN_LOADS, HP_ONLINE, Layout, MAGIC, NULL, USER_CSDS, type Shared,
 } from './layout.js';
 import { faultMask, type FaultId } from './faults.js';
 import { allocCfdNow } from './hotplug.js';
@@ -18,6 +18,9 @@ export interface SmpConfig {
   readonly idle?: 'poll' | 'halt';
   /** loads spent polling before halting (default: 200 threads / 2 deterministic) */
   readonly pollSpins?: number;
+  /** threads runtime: loads spent spinning on a word before sleeping (default 200: keeps
+   *  oversubscribed runs moving; raise it only when threads ≤ cores) */
+  readonly spinLoads?: number;
   readonly trace?: boolean;
   /** csdlock_debug=1 */
   readonly csdlockDebug?: boolean;
@@ -63,6 +66,7 @@ export function resetSharedMem(mem: SharedMem, cfg: SmpConfig, defaultPollSpins:
   Atomics.store(m, H_PANIC_MS, cfg.panicOnIpistallMs ?? 0);
   Atomics.store(m, H_ALLOC_LIMIT, cfg.allocLimit ?? -1);
   Atomics.store(m, H_POLL_SPINS, cfg.pollSpins ?? defaultPollSpins);
+  Atomics.store(m, H_SPIN_LOADS, cfg.spinLoads ?? 200);
   for (let i = 0; i < L.csdCount; i++) {
     Atomics.store(m, L.csd(i, F_NEXT), NULL);
     Atomics.store(m, L.csd(i, F_SRC), NULL);
@@ -103,6 +107,7 @@ export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks): Ctx {
     csdLockTimeoutMs: Atomics.load(m, H_CSD_TIMEOUT_MS),
     panicOnIpistallMs: Atomics.load(m, H_PANIC_MS),
     pollSpins: Atomics.load(m, H_POLL_SPINS),
+    spinLoads: Atomics.load(m, H_SPIN_LOADS),
     waitIdx: 0, waitVal: 0, waitTimeoutMs: Infinity, inDyingFlush: false,
     now: hooks.now, nowMs: hooks.nowMs, report: hooks.report,
   };

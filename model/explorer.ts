@@ -6,7 +6,8 @@
 import { CoverageCounter } from './coverage.js';
 import { faultById } from './faults.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
-import { Stepper, stateKey, viewOf, type SystemSnapshot } from './step.js';
+import { FastStepper, type FastSnapshot, type TakenTransition } from './fast-step.js';
+import { Stepper, stateKey, viewOf, type ModelState, type SystemSnapshot } from './step.js';
 import { createSystemMachine, type SysEvent } from './system.js';
 import { timelineEntry, stepText } from './timeline.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult } from './types.js';
@@ -24,6 +25,8 @@ export interface ExploreOptions {
   readonly fault?: string;
   readonly maxStates?: number;
   readonly coverage?: boolean;
+  /** 'fast' (default): the stepper derived from the machine; 'xstate': machine.transition. */
+  readonly stepper?: 'fast' | 'xstate';
   readonly onProgress?: (p: ExploreProgress) => void;
 }
 
@@ -51,16 +54,18 @@ export function explore(opts: ExploreOptions): ExploreResult {
   const base = createSystemMachine({ workload: cw });
   const machine = fault === undefined ? base : fault.apply(base, cw);
   const st = new Stepper(machine, cw);
+  const fast = opts.stepper === 'xstate' ? null : new FastStepper(machine, cw);
   const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
   const cov = new CoverageCounter(['explorer']);
   const wantCov = opts.coverage !== false;
   const t0 = performance.now();
 
-  const snaps: SystemSnapshot[] = [st.initial()];
+  const x0 = st.initial();
+  const snaps: ModelState[] = [fast === null ? x0 : fast.initial(x0)];
   const parent: number[] = [-1];
   const via: (SysEvent | null)[] = [null];
   const depthOf: number[] = [0];
-  const index = new Map<string, number>([[stateKey(snaps[0] as SystemSnapshot), 0]]);
+  const index = new Map<string, number>([[stateKey(snaps[0] as ModelState), 0]]);
   const checks = new Map<InvariantId, number>();
   const found = new Map<InvariantId, Counterexample>();
   let transitions = 0;
@@ -73,10 +78,10 @@ export function explore(opts: ExploreOptions): ExploreResult {
     for (let k = i; k > 0; k = parent[k] ?? 0) idx.push(k);
     idx.reverse();
     const events: SysEvent[] = [];
-    const views = [viewOf(snaps[0] as SystemSnapshot, cw)];
+    const views = [viewOf(snaps[0] as ModelState, cw)];
     for (const k of idx) {
       events.push(via[k] as SysEvent);
-      views.push(viewOf(snaps[k] as SystemSnapshot, cw));
+      views.push(viewOf(snaps[k] as ModelState, cw));
     }
     if (extra !== null) events.push(extra);
     return { events, views };
@@ -84,10 +89,10 @@ export function explore(opts: ExploreOptions): ExploreResult {
   const record = (inv: Invariant, msg: string, at: number, extra: SysEvent | null): void => {
     if (found.has(inv.id)) return;
     const { events, views } = pathTo(at, extra);
-    const steps = events.map((e, k) => stepText(e, views[k] ?? views[views.length - 1] ?? viewOf(snaps[0] as SystemSnapshot, cw), cw));
+    const steps = events.map((e, k) => stepText(e, views[k] ?? views[views.length - 1] ?? viewOf(snaps[0] as ModelState, cw), cw));
     found.set(inv.id, {
       invariant: inv.id, sentence: inv.sentence, message: msg, steps,
-      timeline: events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? viewOf(snaps[0] as SystemSnapshot, cw), cw)),
+      timeline: events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? viewOf(snaps[0] as ModelState, cw), cw)),
       replay: `npx smpcheck explore --cpus ${cw.n} --workload ${workload.name}${fault === undefined ? '' : ` --fault ${fault.id}`}`,
     });
   };
@@ -95,7 +100,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
     checks.set(id, (checks.get(id) ?? 0) + 1);
   };
   const checkState = (i: number): void => {
-    const v = viewOf(snaps[i] as SystemSnapshot, cw);
+    const v = viewOf(snaps[i] as ModelState, cw);
     for (const inv of INVARIANTS) {
       if (inv.kind !== 'state') continue;
       count(inv.id);
@@ -111,9 +116,16 @@ export function explore(opts: ExploreOptions): ExploreResult {
       complete = false;
       break;
     }
-    const s = snaps[i] as SystemSnapshot;
-    if (wantCov) cov.visitState(s.value);
-    const succ = st.successors(s);
+    const s = snaps[i] as ModelState;
+    if (wantCov) cov.visitState(s.value as Record<string, string>);
+    const succ: { event: SysEvent; next: ModelState; taken: TakenTransition[] }[] = [];
+    for (const event of st.candidates(s)) {
+      const taken: TakenTransition[] = [];
+      const next = fast === null ? st.step(s as SystemSnapshot, event) : fast.step(s as FastSnapshot, event, taken);
+      if (next === s) continue;
+      if (wantCov && fast === null) taken.push(...machine.getTransitionData(s as SystemSnapshot, event));
+      succ.push({ event, next, taken });
+    }
     const before = viewOf(s, cw);
     if (succ.length === 0) {
       terminals++;
@@ -128,9 +140,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
       }
       continue;
     }
-    for (const { event, next } of succ) {
+    for (const { event, next, taken } of succ) {
       transitions++;
-      if (wantCov) cov.visitTransitions(machine.getTransitionData(s, event));
+      if (wantCov) cov.visitTransitions(taken);
       const after = viewOf(next, cw);
       for (const inv of INVARIANTS) {
         if (inv.kind !== 'step') continue;

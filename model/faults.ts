@@ -49,7 +49,7 @@ export const MODEL_FAULTS: readonly ModelFault[] = [
   fault('async-unlock-after-run', 'ASYNC entries unlocked after their func returned', 'B4', 'async-ebusy',
     ['INV-UNLOCK-POINT'], { asyncUnlock: 'after' }, ['runSyncNext?', 'runAsyncNext?', 'syncDone?', 'asyncDone?'], []),
   fault('no-ebusy-check', 'single_async does not test the lock bit (reuse while locked)', 'B6', 'async-ebusy',
-    ['INV-NO-REUSE-LOCKED', 'INV-ONE-OWNER'], { asyncBusyCheck: false }, ['callBusy?', 'callLock?', 'callSelf?', 'callEnxio?'], []),
+    ['INV-NO-REUSE-LOCKED', 'INV-ONE-OWNER', 'INV-NO-DOUBLE-RUN', 'INV-NO-LOST-CALL'], { asyncBusyCheck: false }, ['callBusy?', 'callLock?', 'callSelf?', 'callEnxio?'], []),
   fault('no-kick-on-empty', 'no IPI on the empty→non-empty edge of llist_add', null, 'single-wait',
     ['INV-KICK', 'INV-IPI-OR-POLL', 'INV-NO-DEADLOCK'], { kickOnEmpty: false }, [], ['kickSingle', 'noteIpi']),
   fault('snapshot-not-online', 'many-call snapshot not intersected with cpu_online_mask', null, 'hotplug-many',

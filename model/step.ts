@@ -12,6 +12,12 @@ import type { CompiledWorkload } from './workload.js';
 
 export type SystemSnapshot = SnapshotFrom<SystemMachine>;
 
+/** What candidates, keys and views read: an xstate snapshot or a FastSnapshot (fast-step.ts). */
+export interface ModelState {
+  readonly value: unknown;
+  readonly context: SysContext;
+}
+
 type Scope = Parameters<SystemMachine['transition']>[2];
 
 function mockScope(): Scope {
@@ -42,7 +48,7 @@ export class Stepper {
    * Events worth trying: an over-approximation derived from the context only (which CPU could do
    * what); xstate's guards decide. Order is fixed (CPU, then event type) so BFS is deterministic.
    */
-  candidates(s: SystemSnapshot): SysEvent[] {
+  candidates(s: ModelState): SysEvent[] {
     const ctx = s.context;
     const v = s.value as Record<string, string>;
     const out: SysEvent[] = [];
@@ -85,7 +91,7 @@ export function allEvents(n: number): SysEvent[] {
 }
 
 /** Canonical key: region values in fixed order plus the context (JSON-clean, fixed field order). */
-export function stateKey(s: SystemSnapshot): string {
+export function stateKey(s: ModelState): string {
   const v = s.value as Record<string, string>;
   let k = '';
   for (const r in v) k += (v[r] ?? '').charAt(0) + (v[r] ?? '').charAt(2);
@@ -99,7 +105,7 @@ export interface SystemView {
   readonly ctx: SysContext;
 }
 
-export function viewOf(s: SystemSnapshot, cw: CompiledWorkload): SystemView {
+export function viewOf(s: ModelState, cw: CompiledWorkload): SystemView {
   const v = s.value as Record<string, string>;
   const hotplug: HotplugState[] = [];
   for (let c = 0; c < cw.n; c++) hotplug.push((v[`cpu${c}`] ?? 'offline') as HotplugState);

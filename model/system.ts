@@ -50,6 +50,12 @@ export interface SysContext {
   readonly ipiMask: readonly number[];
   /** Per physical CSD: 0 = unlocked, else owner slot + 1 (CSD_FLAG_LOCK). */
   readonly lock: readonly number[];
+  /**
+   * Per physical CSD: the slot whose func/info the memory holds (last writer), -1 before first use.
+   * A queue entry runs what its memory holds: if a second submitter overwrote it (B6), the first
+   * request's func is lost and the second one's runs twice.
+   */
+  readonly func: readonly number[];
   /** Per slot: times func ran, CPU it ran on (-1), resolved target. */
   readonly ran: readonly number[];
   readonly ranOn: readonly number[];
@@ -388,7 +394,8 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
     csdLock: (ctx, _e, p) => {
       const s = R.slot(p);
       const r = R.req(s.req);
-      const out: Partial<SysContext> = { lock: put(ctx.lock, s.csd, s.id + 1) };
+      // csd_lock, then the owner writes func/info/type into the CSD memory
+      const out: Partial<SysContext> = { lock: put(ctx.lock, s.csd, s.id + 1), func: put(ctx.func, s.csd, s.id) };
       if (r.many) return out;
       return { ...out, target: put(ctx.target, s.id, R.resolveTarget(ctx, r)), phase: put(ctx.phase, s.caller, PHASE_WINDOW) };
     },
@@ -423,17 +430,19 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
     flushRunFunc: (ctx, ev, p) => {
       const s = R.slot(p);
       const c = ev.cpu;
+      const f = ctx.func[s.csd] ?? s.id;
       return {
         batch: put(ctx.batch, c, without(ctx.batch[c] ?? [], s.id)), running: put(ctx.running, c, s.id),
-        ran: put(ctx.ran, s.id, (ctx.ran[s.id] ?? 0) + 1), ranOn: put(ctx.ranOn, s.id, c),
+        ran: put(ctx.ran, f, (ctx.ran[f] ?? 0) + 1), ranOn: put(ctx.ranOn, f, c),
       };
     },
     dyingRunFunc: (ctx, ev, p) => {
       const s = R.slot(p);
       const c = ev.cpu;
+      const f = ctx.func[s.csd] ?? s.id;
       return {
         queue: put(ctx.queue, c, without(ctx.queue[c] ?? [], s.id)),
-        ran: put(ctx.ran, s.id, (ctx.ran[s.id] ?? 0) + 1), ranOn: put(ctx.ranOn, s.id, c), lock: put(ctx.lock, s.csd, 0),
+        ran: put(ctx.ran, f, (ctx.ran[f] ?? 0) + 1), ranOn: put(ctx.ranOn, f, c), lock: put(ctx.lock, s.csd, 0),
       };
     },
     funcReturn: (ctx, ev) => {
@@ -512,7 +521,7 @@ export function initialContext(cw: CompiledWorkload): SysContext {
     queue: Array.from({ length: n }, () => []), batch: Array.from({ length: n }, () => []),
     inFlush: fill(false), running: fill(-1), ipi: fill(false), polling: cw.polling.slice(), needResched: fill(false),
     pc: fill(0), phase: fill(PHASE_READY), sel: fill(0), ipiMask: fill(0),
-    lock: new Array<number>(cw.csds.length).fill(0),
+    lock: new Array<number>(cw.csds.length).fill(0), func: new Array<number>(cw.csds.length).fill(-1),
     ran: cw.slots.map(() => 0), ranOn: cw.slots.map(() => -1), target: cw.slots.map((s) => s.target),
     enq: cw.requests.map(() => 0), localRan: cw.requests.map(() => 0), ret: cw.requests.map(() => null),
     hpLeft: cw.hpCycles.slice(), enomemLeft: cw.hpCycles.map((h) => (cw.enomem && h > 0 ? 1 : 0)),

@@ -4,7 +4,7 @@
  */
 import { explore, type ExploreOptions } from './explorer.js';
 import type { ComponentCoverage, CoverageReport, Counterexample } from './types.js';
-import { DEFAULT_WORKLOADS, type Workload } from './workload.js';
+import { DEFAULT_WORKLOADS, STRESS_WORKLOAD, type Workload } from './workload.js';
 
 export interface VerifyRow {
   readonly workload: string;
@@ -53,11 +53,14 @@ export function verifyModel(opts: {
   readonly cpus: readonly number[];
   readonly workloads?: readonly Workload[];
   readonly maxStates?: number;
+  /** Also explore the sizing workload `stress` (N×2 requests×1 hotplug; ~137k states at 3 CPUs). */
+  readonly includeStress?: boolean;
   readonly onRow?: (r: VerifyRow) => void;
 }): VerifySummary {
   const rows: VerifyRow[] = [];
   const covs: CoverageReport[] = [];
-  for (const w of opts.workloads ?? DEFAULT_WORKLOADS) {
+  const set = [...(opts.workloads ?? DEFAULT_WORKLOADS), ...(opts.includeStress === true ? [STRESS_WORKLOAD] : [])];
+  for (const w of set) {
     for (const cpus of opts.cpus) {
       if (w.minCpus !== undefined && cpus < w.minCpus) continue;
       const o: ExploreOptions = opts.maxStates === undefined ? { cpus, workload: w } : { cpus, workload: w, maxStates: opts.maxStates };

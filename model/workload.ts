@@ -44,6 +44,8 @@ export interface Workload {
   readonly description: string;
   /** Scripts for CPU 0, 1, …; CPUs beyond the list have empty scripts (they idle). */
   readonly scripts: readonly (readonly Request[])[];
+  /** Scripts as a function of the CPU count (overrides `scripts`), for workloads that scale with N. */
+  readonly generate?: (n: number) => readonly (readonly Request[])[];
   /** CPUs that go through offline→online cycles (never CPU 0: the last CPU cannot go down). */
   readonly hotplug?: readonly { readonly cpu: number; readonly cycles: number }[];
   /** Let the first prepare of each hotplugged CPU fail with -ENOMEM (then retried). */
@@ -124,7 +126,8 @@ export function compileWorkload(w: Workload, n: number): CompiledWorkload {
   if (w.minCpus !== undefined && n < w.minCpus) {
     throw new WorkloadError(`workload ${w.name} needs at least ${w.minCpus} CPUs, got ${n}`);
   }
-  if (w.scripts.length > n) throw new WorkloadError(`workload ${w.name} has scripts for ${w.scripts.length} CPUs, more than cpus=${n}`);
+  const given = w.generate === undefined ? w.scripts : w.generate(n);
+  if (given.length > n) throw new WorkloadError(`workload ${w.name} has scripts for ${given.length} CPUs, more than cpus=${n}`);
   const csds: string[] = [];
   const csdIndex = (name: string): number => {
     const i = csds.indexOf(name);
@@ -137,7 +140,7 @@ export function compileWorkload(w: Workload, n: number): CompiledWorkload {
   const scripts: number[][] = [];
   for (let cpu = 0; cpu < n; cpu++) {
     const ids: number[] = [];
-    for (const r of w.scripts[cpu] ?? []) {
+    for (const r of given[cpu] ?? []) {
       const id = requests.length;
       const many = MANY_KINDS.has(r.kind);
       const wait = r.wait === true && r.kind !== 'single_async' && r.kind !== 'irq_work' && r.kind !== 'ttwu';
@@ -255,10 +258,26 @@ export const DEFAULT_WORKLOADS: readonly Workload[] = [
   },
 ];
 
+/**
+ * The issue's sizing workload: N CPUs × 2 requests each × 1 hotplug cycle. Every CPU makes a
+ * synchronous single call to its neighbour, then an async many-call to all; cpu1 goes down and up.
+ */
+export const STRESS_WORKLOAD: Workload = {
+  name: 'stress',
+  description: 'every CPU: sync single to its neighbour, then async many-call to all; cpu1 hotplugs once',
+  scripts: [],
+  generate: (n) =>
+    Array.from({ length: n }, (_, c) => [
+      { kind: 'single' as const, target: (c + 1) % n, wait: true },
+      { kind: 'many' as const, mask: 'all' as const, wait: false },
+    ]),
+  hotplug: [{ cpu: 1, cycles: 1 }],
+};
+
 export function findWorkload(name: string): Workload {
-  const w = DEFAULT_WORKLOADS.find((x) => x.name === name);
+  const w = [...DEFAULT_WORKLOADS, STRESS_WORKLOAD].find((x) => x.name === name);
   if (w === undefined) {
-    throw new WorkloadError(`unknown workload "${name}" (known: ${DEFAULT_WORKLOADS.map((x) => x.name).join(', ')})`);
+    throw new WorkloadError(`unknown workload "${name}" (known: ${[...DEFAULT_WORKLOADS, STRESS_WORKLOAD].map((x) => x.name).join(', ')})`);
   }
   return w;
 }

@@ -84,7 +84,7 @@ export class DeterministicSystem {
   }
 
   result(id: number): RequestResult {
-    return requestResult(this.mem.m, this.mem.L, id);
+    return requestResult(this.mem.m, this.mem.L, id, this.mem.f64);
   }
 
   accounting(): AccountingReport {

@@ -31,3 +31,12 @@ describe('explorer on the correct model', () => {
     expect(() => compileWorkload(findWorkload('single-wait'), 9)).toThrow(WorkloadError);
   });
 });
+
+describe('sizing workload', () => {
+  it('stress (N CPUs x 2 requests x 1 hotplug) on 2 CPUs: exhaustive, no violation', () => {
+    const r = explore({ cpus: 2, workload: 'stress', coverage: false });
+    expect(r.complete).toBe(true);
+    expect(r.violations).toEqual([]);
+    expect(r.states).toBe(679);
+  });
+});

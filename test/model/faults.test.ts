@@ -20,9 +20,8 @@ describe('broken model variants are caught', () => {
       }
     });
   }
-  it('every protocol invariant ID is violated by at least one fault (except the documented gap)', () => {
+  it('every protocol invariant ID is violated by at least one fault', () => {
     const missing = PROTOCOL_INVARIANT_IDS.filter((id) => !hit.has(id));
-    // INV-NO-DOUBLE-RUN has no breaking fault yet (see report): keep this list honest
-    expect(missing).toEqual(['INV-NO-DOUBLE-RUN']);
+    expect(missing).toEqual([]);
   });
 });

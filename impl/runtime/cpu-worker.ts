@@ -1,0 +1,43 @@
+/**
+ * Worker entry: one simulated CPU on one real thread. Waits for `run` messages; each run builds a
+ * fresh protocol context (faults and knobs read once from the SAB header) and drives cpuLoop until
+ * the host sets H_STOP. The pool is reused across runs; the host resets the memory in between.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { cpuLoop } from '../cpu-loop.js';
+import { H_REPORTS, Layout } from '../layout.js';
+import { CsdLockPanic } from '../lockwait-debug.js';
+import { attachSharedMem, makeCtx } from '../system.js';
+import { drive, StopRun } from './threads-driver.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (port === null) throw new Error('cpu-worker: must run as a worker thread');
+const mem = attachSharedMem(init.sab, new Layout(init.layout));
+const send = (msg: FromWorker): void => { port.postMessage(msg); };
+
+function run(t0: number): void {
+  const ctx = makeCtx(mem, init.cpu, {
+    now: () => (performance.timeOrigin + performance.now() - t0) / 1000,
+    nowMs: () => performance.now(),
+    report: (report) => {
+      Atomics.add(mem.m, H_REPORTS, 1); // counted before posting: quiesce waits for all of them
+      send({ type: 'debug', cpu: init.cpu, report });
+    },
+  });
+  try {
+    drive(ctx, cpuLoop(ctx));
+    send({ type: 'stopped', cpu: init.cpu });
+  } catch (e) {
+    if (e instanceof StopRun) send({ type: 'stopped', cpu: init.cpu });
+    else if (e instanceof CsdLockPanic) send({ type: 'panic', cpu: init.cpu, report: e.report }); // already counted as a debug report
+    else send({ type: 'error', cpu: init.cpu, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'run') run(msg.t0);
+  else process.exit(0);
+});
+send({ type: 'ready', cpu: init.cpu });

@@ -1,0 +1,64 @@
+/**
+ * Running protocol generators on a real thread: STEP costs one generator resume plus a doorbell
+ * check (an IPI is taken at any step while interrupts are on); WAIT spins ~200 loads on the word,
+ * then sleeps on the CPU's wake word (Atomics.wait), which every producer of a change bumps. A CPU
+ * waits on one word but must also wake for an IPI, hence one wake word per CPU rather than
+ * sleeping on the lock word itself (the unlocker wakes the CSD's owner: csd-lock.ts).
+ */
+import { C_DOORBELL, C_IPIS, C_IRQS_OFF, C_STATE, C_WAKE, H_STOP, HP_ONLINE } from '../layout.js';
+import { ipiHandler } from '../flush.js';
+import { WAIT, type Ctx, type Proto } from '../memory.js';
+
+/** Thrown out of a wait when the host stops the run (H_STOP): unwinds a stuck CPU. */
+export class StopRun extends Error {
+  constructor() {
+    super('run stopped by the host');
+    this.name = 'StopRun';
+  }
+}
+
+function ipiPending(c: Ctx): boolean {
+  const m = c.m;
+  const L = c.L;
+  return Atomics.load(m, L.cpu(c.cpu, C_DOORBELL)) !== 0 && Atomics.load(m, L.cpu(c.cpu, C_IRQS_OFF)) === 0
+    && Atomics.load(m, L.cpu(c.cpu, C_STATE)) === HP_ONLINE;
+}
+
+function handleIpi(c: Ctx): void {
+  const m = c.m;
+  const L = c.L;
+  // Entering the interrupt masks interrupts and acks the doorbell.
+  Atomics.store(m, L.cpu(c.cpu, C_IRQS_OFF), 1);
+  Atomics.store(m, L.cpu(c.cpu, C_DOORBELL), 0);
+  Atomics.add(m, L.cpu(c.cpu, C_IPIS), 1);
+  drive(c, ipiHandler(c));
+  Atomics.store(m, L.cpu(c.cpu, C_IRQS_OFF), 0);
+}
+
+function waitThreads(c: Ctx): void {
+  const m = c.m;
+  const idx = c.waitIdx;
+  const val = c.waitVal;
+  const spins = c.spinLoads;
+  for (let i = 0; i < spins; i++) {
+    if (Atomics.load(m, idx) !== val) return;
+    if (ipiPending(c)) { handleIpi(c); return; }
+  }
+  const wake = c.L.cpu(c.cpu, C_WAKE);
+  const seq = Atomics.load(m, wake); // read before the re-check: a kick after it changes seq
+  if (Atomics.load(m, idx) !== val) return;
+  if (ipiPending(c)) { handleIpi(c); return; }
+  if (Atomics.load(m, H_STOP) !== 0) throw new StopRun();
+  Atomics.wait(m, wake, seq, c.waitTimeoutMs);
+}
+
+export function drive<R>(c: Ctx, g: Proto<R>): R {
+  const m = c.m;
+  const db = c.L.cpu(c.cpu, C_DOORBELL);
+  for (;;) {
+    const r = g.next();
+    if (r.done === true) return r.value;
+    if (r.value === WAIT) waitThreads(c);
+    else if (Atomics.load(m, db) !== 0 && ipiPending(c)) handleIpi(c);
+  }
+}
