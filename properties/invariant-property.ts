@@ -20,6 +20,8 @@ export interface InvariantRunOptions {
   readonly maxCommands?: number;
   /** replay exactly one failing path (from a token) */
   readonly path?: string;
+  /** fc.commands replayPath of that failure (which commands ran): needed with `path` */
+  readonly replayPath?: string;
 }
 
 export interface InvariantOutcome {
@@ -50,6 +52,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const cfg = {
     cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
+    ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
   };
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
   const t0 = performance.now();
@@ -67,6 +70,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const violation = err instanceof PropertyViolation ? err.violation : null;
   const token = encodeReplayToken({
     v: 1, inv: o.id, cpus: o.cpus, faults: [...(o.faults ?? [])], seed: res.seed, path: res.counterexamplePath,
+    replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
   });
   const counterexample: Counterexample = {

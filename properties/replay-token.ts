@@ -13,6 +13,8 @@ export interface ReplayToken {
   readonly faults: readonly FaultId[];
   readonly seed: number;
   readonly path: string;
+  /** fc.commands replayPath: which generated commands ran (fast-check needs it to replay commands) */
+  readonly replayPath: string;
   readonly runs: number;
   readonly maxCommands?: number;
 }
@@ -44,7 +46,7 @@ export function decodeReplayToken(s: string): ReplayToken {
   if (typeof o.inv !== 'string' || !o.inv.startsWith('INV-')) bad('has no invariant id');
   if (typeof o.cpus !== 'number' || !Number.isInteger(o.cpus) || o.cpus < 2 || o.cpus > 8) bad('cpus must be an integer in 2..8');
   if (!Array.isArray(o.faults) || !o.faults.every((f) => typeof f === 'string' && (FAULT_IDS as readonly string[]).includes(f))) bad('has unknown faults');
-  if (typeof o.seed !== 'number' || typeof o.path !== 'string' || typeof o.runs !== 'number') bad('needs seed, path and runs');
+  if (typeof o.seed !== 'number' || typeof o.path !== 'string' || typeof o.replayPath !== 'string' || typeof o.runs !== 'number') bad('needs seed, path, replayPath and runs');
   if (o.maxCommands !== undefined && typeof o.maxCommands !== 'number') bad('maxCommands must be a number');
   return raw as ReplayToken;
 }

@@ -5,7 +5,7 @@ import { decodeReplayToken } from './replay-token.js';
 export function replay(token: string): InvariantOutcome {
   const t = decodeReplayToken(token);
   return runInvariantProperty({
-    id: t.inv, cpus: t.cpus, faults: t.faults, seed: t.seed, runs: t.runs, path: t.path,
+    id: t.inv, cpus: t.cpus, faults: t.faults, seed: t.seed, runs: t.runs, path: t.path, replayPath: t.replayPath,
     ...(t.maxCommands === undefined ? {} : { maxCommands: t.maxCommands }),
   });
 }
