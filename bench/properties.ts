@@ -14,7 +14,7 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-const r = runPropertySuite({ runs, seed, cpus: 3, refinementRuns: runs });
+const r = await runPropertySuite({ runs, seed, cpus: 3, refinementRuns: runs });
 const s = r.stats;
 console.log(`deterministic runtime, 3 CPUs, seed ${seed}, ${runs} runs x ${r.invariants.length} invariant properties + ${r.refinement.runs} refinement runs`);
 console.log(`  invariant properties: ${s.runs} runs, ${s.commands} commands, ${s.steps} protocol steps in ${(s.elapsedMs / 1000).toFixed(1)} s (suite total incl. refinement)`);
@@ -30,3 +30,7 @@ for (const f of FAULT_CATALOGUE) {
   const o = runInvariantProperty({ id: f.catchBy, cpus: 3, seed, runs: 1000, faults: [f.fault] });
   console.log(`  ${f.fault.padEnd(28)} ${f.catchBy.padEnd(20)} ${o.failed ? `caught after ${o.runs} run(s)` : 'NOT CAUGHT'} (${Math.round(o.elapsedMs)} ms incl. shrinking, ${o.counterexample?.steps.length ?? 0} shrunk steps)`);
 }
+
+const th = await runPropertySuite({ runtime: 'threads', runs: Math.max(10, Math.round(runs / 2)), seed, cpus: 3, refinementRuns: 0 });
+console.log(`threads runtime (3 worker CPUs, one pool, await quiescence after every command): ${th.stats.runs} runs, ${th.stats.commands} commands in ${(th.stats.elapsedMs / 1000).toFixed(1)} s (incl. pool start ~0.5 s)`);
+console.log(`  => ${th.stats.runsPerSecond} runs/s, ${th.stats.commandsPerSecond} commands/s; ${th.invariants.filter((i) => i.status === 'pass').length} pass, ${th.invariants.filter((i) => i.status === 'not-checked').length} not-checked (step-level), ${th.invariants.filter((i) => i.status === 'fail').length} fail`);

@@ -1,5 +1,5 @@
 /** Public API of the property layer (explicit export list) for the CLI and reports. */
-export { runPropertySuite, PROPERTY_UNREACHABLE, SuiteOptionError, type PropertySuiteOptions, type PropertySuiteResult } from './suite.js';
+export { runPropertySuite, PROPERTY_UNREACHABLE, THREADS_CHECKED, SuiteOptionError, type PropertySuiteOptions, type PropertySuiteResult } from './suite.js';
 export { replay } from './replay.js';
 export { encodeReplayToken, decodeReplayToken, ReplayTokenError, type ReplayToken } from './replay-token.js';
 export { runInvariantProperty, formatCounterexample, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';
@@ -10,3 +10,5 @@ export { replayTrace, labelsOf, type ReplayResult } from './refinement/trace-rep
 export { ModelOracle } from './refinement/model-oracle.js';
 export { SteppedSystem } from './stepped-system.js';
 export { RealSystem, PropertyViolation } from './real-system.js';
+export { threadsProperty, type ThreadsPropertyConfig } from './threads/threads-property.js';
+export { ThreadsReal } from './threads/threads-real.js';

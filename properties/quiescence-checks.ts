@@ -7,7 +7,14 @@ import { EBUSY, EDEADLK_IRQS_OFF, ENXIO } from '../impl/errno.js';
 import { C_CFD, C_QUEUE, C_STATE, HP_DYING, HP_NAMES, HP_ONLINE, HP_PREPARED, NULL } from '../impl/layout.js';
 import { accountingReport, requestResult } from '../impl/requests.js';
 import { readTrace, type TraceEvent } from '../impl/trace-export.js';
-import type { Observations } from './observations.js';
+import type { Observations, PostedCall } from './observations.js';
+import type { SharedMem } from '../impl/system.js';
+import type { InvariantId } from '../model/types.js';
+
+/** Where violations go (Observations, or the threads runtime's log). */
+export interface ViolationSink {
+  violate(id: InvariantId, message: string): void;
+}
 import type { SteppedSystem } from './stepped-system.js';
 
 function maskOf(list: string): number {
@@ -51,7 +58,7 @@ function checkKicks(sys: SteppedSystem, obs: Observations, trace: readonly Trace
  * started (the lock is released at or after the start); a second queueing before that means the
  * CSD was queued while its lock bit was set, i.e. owned twice.
  */
-function checkReuse(obs: Observations, trace: readonly TraceEvent[]): void {
+export function checkReuse(obs: ViolationSink, trace: readonly TraceEvent[]): void {
   const queuedTo = new Map<string, number>();
   for (const e of trace) {
     const csd = e.fields.csd;
@@ -92,14 +99,14 @@ function checkOrder(sys: SteppedSystem, obs: Observations, trace: readonly Trace
   }
 }
 
-/** Everything checkable once nothing is enabled. */
-export function checkAtQuiescence(
-  sys: SteppedSystem, obs: Observations, reached: boolean, hotplugTouched: (epoch: number) => ReadonlySet<number>,
+/**
+ * Checks that need only shared memory at a quiescent point (both runtimes): the implementation's
+ * accounting, cfd ownership per hotplug state, queues of online CPUs, and the return codes of calls.
+ */
+export function checkMemoryAtQuiescence(
+  mem: SharedMem, obs: ViolationSink, calls: readonly PostedCall[], hotplugTouched: (epoch: number) => ReadonlySet<number>,
 ): void {
-  const { m, L } = sys.mem;
-  if (!reached) obs.violate('INV-NO-DEADLOCK', `no quiescence within the step bound at step ${sys.stepCount} (livelock?)`);
-  const stuck = sys.stuckCpus();
-  if (stuck.length > 0) obs.violate('INV-NO-DEADLOCK', `nothing is runnable but work remains: ${stuck.map((s) => `cpu${s.cpu} ${s.waitsOn}`).join('; ')}`);
+  const { m, L } = mem;
   const acc = accountingReport(m, L);
   if (acc.lost > 0) obs.violate('INV-NO-LOST-CALL', `${acc.lost} expected run(s) of queued or returned-0 requests never happened`);
   if (acc.duplicated > 0) obs.violate('INV-NO-DOUBLE-RUN', `${acc.duplicated} func run(s) repeated a request on the same CPU`);
@@ -109,7 +116,7 @@ export function checkAtQuiescence(
   if (acc.listCorruptions > 0) obs.violate('INV-ONE-OWNER', `${acc.listCorruptions} call_single_queue batch(es) longer than the CSD pool (a CSD queued twice)`);
   if (acc.unlockWarnings > 0) obs.violate('INV-ONE-OWNER', `${acc.unlockWarnings} csd_unlock of an unlocked CSD (two owners released it)`);
   if (acc.leakedCfd > 0) obs.violate('INV-NO-LEAK', `${acc.leakedCfd} cfd allocation(s) owned by no prepared/online/dying CPU`);
-  for (let c = 0; c < sys.n; c++) {
+  for (let c = 0; c < L.ncpus; c++) {
     const st = m[L.cpu(c, C_STATE)] ?? -1;
     const has = (m[L.cpu(c, C_CFD)] ?? NULL) !== NULL;
     const want = st === HP_PREPARED || st === HP_ONLINE || st === HP_DYING;
@@ -118,19 +125,29 @@ export function checkAtQuiescence(
       obs.violate('INV-IPI-OR-POLL', `online cpu${c} has a non-empty call_single_queue at quiescence: no IPI pending, not handling one, not polling`);
     }
   }
-  for (const call of obs.calls) {
+  for (const call of calls) {
     const r = requestResult(m, L, call.id);
     if (!r.returned) continue;
     if (r.rc === -ENXIO && r.runs > 0) obs.violate('INV-ENXIO', `cpu${call.cpu} ${call.text} returned -ENXIO but its func ran ${r.runs} time(s)`);
     // offline when posted and no hotplug of that CPU ran in the same epoch: it stayed offline
     const offlineSure = call.targetOffline && !hotplugTouched(call.epoch).has(call.target);
-    // -EBUSY comes first for an async CSD still in flight (the lock test precedes the online check)
+    // -EBUSY comes first for an async CSD still in flight (the lock test precedes the online check);
     // -EDEADLK_IRQS_OFF: the impl refuses a waiting call with irqs off before the online check
     // (the kernel only warns); counted as a usage error, not judged here
     if (offlineSure && call.target !== call.cpu && r.rc !== -ENXIO && r.rc !== -EBUSY && r.rc !== -EDEADLK_IRQS_OFF) {
       obs.violate('INV-ENXIO', `cpu${call.cpu} ${call.text} to an offline or invalid CPU returned ${r.rc}, not -ENXIO`);
     }
   }
+}
+
+/** Everything checkable once nothing is enabled (deterministic runtime: step observations too). */
+export function checkAtQuiescence(
+  sys: SteppedSystem, obs: Observations, reached: boolean, hotplugTouched: (epoch: number) => ReadonlySet<number>,
+): void {
+  if (!reached) obs.violate('INV-NO-DEADLOCK', `no quiescence within the step bound at step ${sys.stepCount} (livelock?)`);
+  const stuck = sys.stuckCpus();
+  if (stuck.length > 0) obs.violate('INV-NO-DEADLOCK', `nothing is runnable but work remains: ${stuck.map((s) => `cpu${s.cpu} ${s.waitsOn}`).join('; ')}`);
+  checkMemoryAtQuiescence(sys.mem, obs, obs.calls, hotplugTouched);
   const trace = readTrace(sys.mem);
   checkKicks(sys, obs, trace);
   checkReuse(obs, trace);

@@ -10,7 +10,10 @@ import { FAULT_IDS, type FaultId } from '../impl/faults.js';
 import { CoverageCounter } from '../model/coverage.js';
 import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
-import { runInvariantProperty } from './invariant-property.js';
+import { ThreadsSystem } from '../impl/runtime/threads.js';
+import { runInvariantProperty, sentenceOf } from './invariant-property.js';
+import { PropertyViolation } from './real-system.js';
+import { threadsProperty } from './threads/threads-property.js';
 import { refinementProperty } from './refinement/refinement-property.js';
 
 export interface PropertySuiteOptions {
@@ -18,7 +21,8 @@ export interface PropertySuiteOptions {
   readonly runs?: number;
   readonly seed?: number;
   readonly cpus?: number;
-  readonly runtime?: 'deterministic';
+  /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
+  readonly runtime?: 'deterministic' | 'threads';
   readonly faults?: readonly FaultId[];
   /** subset of invariant IDs (default: all 16 of smp-protocol.md §8) */
   readonly invariants?: readonly InvariantId[];
@@ -31,7 +35,7 @@ export interface PropertySuiteOptions {
 
 export interface PropertySuiteResult {
   readonly schema: 'smpcheck.properties/1';
-  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic'; readonly faults: readonly FaultId[] };
+  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
   readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null };
@@ -63,13 +67,50 @@ function validate(o: PropertySuiteOptions): void {
   int(o.refinementRuns, 'refinementRuns', 0, 1_000_000);
   int(o.cpus, 'cpus', 2, 8);
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
-  if (o.runtime !== undefined && (o.runtime as string) !== 'deterministic') throw new SuiteOptionError(`runtime must be 'deterministic' (threads: see properties/threads), got ${o.runtime as string}`);
+  if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
   for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
   for (const id of o.invariants ?? []) if (!PROTOCOL_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}'`);
 }
 
-export function runPropertySuite(opts: PropertySuiteOptions = {}): PropertySuiteResult {
+/** Invariants the threads runtime can judge: only at quiescence (no per-step observations there). */
+export const THREADS_CHECKED: readonly InvariantId[] = [
+  'INV-NO-LOST-CALL', 'INV-NO-DOUBLE-RUN', 'INV-RUN-ON-TARGET', 'INV-NOT-ON-OFFLINE', 'INV-ENXIO', 'INV-LOCK-RELEASED',
+  'INV-NO-REUSE-LOCKED', 'INV-IPI-OR-POLL', 'INV-NO-LEAK', 'INV-NO-DEADLOCK', 'INV-ONE-OWNER',
+];
+
+async function threadsInvariants(
+  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined,
+): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number }> {
+  const pool = await ThreadsSystem.start({ cpus });
+  try {
+    const stats = { runs: 0, commands: 0 };
+    const select = ids.filter((id) => THREADS_CHECKED.includes(id));
+    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
+    const err = res.errorInstance;
+    const failedId = err instanceof PropertyViolation ? err.violation.id : null;
+    const counterexamples: Counterexample[] = [];
+    if (res.failed && res.counterexample !== null) {
+      counterexamples.push({
+        invariant: failedId ?? 'INV-NO-DEADLOCK', sentence: sentenceOf(failedId ?? 'INV-NO-DEADLOCK'),
+        message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
+        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: [],
+        replay: `npx smpcheck verify --runtime threads --seed ${res.seed} --runs ${runs} --cpus ${cpus} (fast-check path ${res.counterexamplePath})`,
+      });
+    }
+    const results: InvariantResult[] = ids.map((id) => ({
+      id, sentence: sentenceOf(id),
+      status: !select.includes(id) ? 'not-checked' : failedId === id || (res.failed && failedId === null) ? 'fail' : 'pass',
+      checks: select.includes(id) ? res.numRuns : 0,
+    }));
+    return { results, counterexamples, runs: stats.runs, commands: stats.commands };
+  } finally {
+    await pool.stop();
+  }
+}
+
+export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise<PropertySuiteResult> {
   validate(opts);
+  const runtime = opts.runtime ?? 'deterministic';
   const runs = opts.runs ?? 100;
   const seed = opts.seed ?? 20261125;
   const cpus = opts.cpus ?? 3;
@@ -78,7 +119,14 @@ export function runPropertySuite(opts: PropertySuiteOptions = {}): PropertySuite
   const invariants: InvariantResult[] = [];
   const counterexamples: Counterexample[] = [];
   let totalRuns = 0, commands = 0, steps = 0;
-  for (const id of opts.invariants ?? PROTOCOL_INVARIANT_IDS) {
+  if (runtime === 'threads') {
+    const t = await threadsInvariants(opts.invariants ?? PROTOCOL_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    invariants.push(...t.results);
+    counterexamples.push(...t.counterexamples);
+    totalRuns += t.runs;
+    commands += t.commands;
+  }
+  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROTOCOL_INVARIANT_IDS) {
     const o = runInvariantProperty({ id, cpus, seed, runs, faults, ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }) });
     totalRuns += o.stats.runs;
     commands += o.stats.commands;
@@ -86,7 +134,7 @@ export function runPropertySuite(opts: PropertySuiteOptions = {}): PropertySuite
     invariants.push({ id, sentence: o.sentence, status: o.failed ? 'fail' : 'pass', checks: o.runs });
     if (o.counterexample !== null) counterexamples.push(o.counterexample);
   }
-  const cov = new CoverageCounter(['properties:deterministic']);
+  const cov = new CoverageCounter([runtime === 'threads' ? 'properties:threads+refinement:deterministic' : 'properties:deterministic']);
   const rRuns = opts.refinementRuns ?? runs;
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null };
   if (rRuns > 0) {
@@ -106,7 +154,7 @@ export function runPropertySuite(opts: PropertySuiteOptions = {}): PropertySuite
   const sec = Math.max(elapsedMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
-    config: { runs, seed, cpus, runtime: 'deterministic', faults },
+    config: { runs, seed, cpus, runtime, faults },
     invariants, counterexamples, refinement,
     stats: { runs: totalRuns, commands, steps, elapsedMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage, coveragePath,

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runPropertySuite } from '../../properties/suite.js';
 
 describe('runPropertySuite (what the CLI verify/check call)', () => {
-  it('returns JSON-able per-invariant results, stats and coverage, and writes coverage.json', () => {
+  it('returns JSON-able per-invariant results, stats and coverage, and writes coverage.json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smpcheck-props-'));
-    const r = runPropertySuite({ runs: 5, refinementRuns: 20, seed: 3, cpus: 3, reportsDir: dir, invariants: ['INV-NO-LOST-CALL', 'INV-KICK'] });
+    const r = await runPropertySuite({ runs: 5, refinementRuns: 20, seed: 3, cpus: 3, reportsDir: dir, invariants: ['INV-NO-LOST-CALL', 'INV-KICK'] });
     expect(r.invariants.map((i) => [i.id, i.status, i.checks])).toEqual([['INV-NO-LOST-CALL', 'pass', 5], ['INV-KICK', 'pass', 5]]);
     expect(r.refinement).toEqual({ runs: 20, status: 'pass', message: null });
     expect(r.stats.runs).toBe(10);
@@ -19,15 +19,23 @@ describe('runPropertySuite (what the CLI verify/check call)', () => {
     expect(r.coverage.components.every((c) => c.uncovered.transitions.length < c.transitions.total)).toBe(true);
   });
 
-  it('a broken variant shows up as a failed invariant with a counterexample', () => {
-    const r = runPropertySuite({ runs: 50, refinementRuns: 0, seed: 3, faults: ['cfd-not-freed-at-dead'], invariants: ['INV-NO-LEAK'] });
+  it('a broken variant shows up as a failed invariant with a counterexample', async () => {
+    const r = await runPropertySuite({ runs: 50, refinementRuns: 0, seed: 3, faults: ['cfd-not-freed-at-dead'], invariants: ['INV-NO-LEAK'] });
     expect(r.invariants[0]?.status).toBe('fail');
     expect(r.counterexamples[0]?.invariant).toBe('INV-NO-LEAK');
     expect(r.counterexamples[0]?.replay).toMatch(/^npx smpcheck replay smpp1\./);
   });
 
-  it('bad options get a one-line error naming the option', () => {
-    expect(() => runPropertySuite({ cpus: 1 })).toThrow(/^cpus must be an integer in 2\.\.8, got 1$/);
-    expect(() => runPropertySuite({ faults: ['nope' as never] })).toThrow(/^unknown fault 'nope'/);
+  it('runtime threads: the command properties run on worker threads, step-level invariants are not-checked there', async () => {
+    const r = await runPropertySuite({ runtime: 'threads', runs: 5, refinementRuns: 0, seed: 3, cpus: 2 });
+    expect(r.config.runtime).toBe('threads');
+    expect(r.invariants.find((i) => i.id === 'INV-NO-LOST-CALL')).toMatchObject({ status: 'pass', checks: 5 });
+    expect(r.invariants.find((i) => i.id === 'INV-KICK')).toMatchObject({ status: 'not-checked', checks: 0 });
+    expect(r.stats.runs).toBe(5);
+  }, 60_000);
+
+  it('bad options get a one-line error naming the option', async () => {
+    await expect(runPropertySuite({ cpus: 1 })).rejects.toThrow(/^cpus must be an integer in 2\.\.8, got 1$/);
+    await expect(runPropertySuite({ faults: ['nope' as never] })).rejects.toThrow(/^unknown fault 'nope'/);
   });
 });
