@@ -22,6 +22,8 @@ export interface InvariantRunOptions {
   readonly path?: string;
   /** fc.commands replayPath of that failure (which commands ran): needed with `path` */
   readonly replayPath?: string;
+  /** idle loop of the impl CPUs: poll first (default) or halt at once (no polling rescue) */
+  readonly idle?: 'poll' | 'halt';
 }
 
 export interface InvariantOutcome {
@@ -53,6 +55,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
     cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
+    ...(o.idle === undefined ? {} : { idle: o.idle }),
   };
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
   const t0 = performance.now();
@@ -72,6 +75,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
     v: 1, inv: o.id, cpus: o.cpus, faults: [...(o.faults ?? [])], seed: res.seed, path: res.counterexamplePath,
     replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
+    ...(o.idle === undefined ? {} : { idle: o.idle }),
   });
   const counterexample: Counterexample = {
     invariant: o.id, sentence,

@@ -20,6 +20,8 @@ export interface RealConfig {
   readonly select?: readonly InvariantId[];
   /** step bound for one run to quiescence */
   readonly maxSteps?: number;
+  /** allocator limit in live allocations (-ENOMEM injection); absent = unlimited */
+  readonly allocLimit?: number;
 }
 
 export class PropertyViolation extends Error {
@@ -38,7 +40,10 @@ export class RealSystem {
   private readonly hpTouched = new Map<number, Set<number>>();
 
   constructor(readonly cfg: RealConfig) {
-    this.sys = new SteppedSystem({ cpus: cfg.cpus, faults: cfg.faults ?? [], idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384 });
+    this.sys = new SteppedSystem({
+      cpus: cfg.cpus, faults: cfg.faults ?? [], idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
+      ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
+    });
     this.obs = new Observations(this.sys);
   }
 

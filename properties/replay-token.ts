@@ -17,6 +17,7 @@ export interface ReplayToken {
   readonly replayPath: string;
   readonly runs: number;
   readonly maxCommands?: number;
+  readonly idle?: 'poll' | 'halt';
 }
 
 export class ReplayTokenError extends Error {
@@ -48,5 +49,6 @@ export function decodeReplayToken(s: string): ReplayToken {
   if (!Array.isArray(o.faults) || !o.faults.every((f) => typeof f === 'string' && (FAULT_IDS as readonly string[]).includes(f))) bad('has unknown faults');
   if (typeof o.seed !== 'number' || typeof o.path !== 'string' || typeof o.replayPath !== 'string' || typeof o.runs !== 'number') bad('needs seed, path, replayPath and runs');
   if (o.maxCommands !== undefined && typeof o.maxCommands !== 'number') bad('maxCommands must be a number');
+  if (o.idle !== undefined && o.idle !== 'poll' && o.idle !== 'halt') bad("idle must be 'poll' or 'halt'");
   return raw as ReplayToken;
 }

@@ -7,5 +7,6 @@ export function replay(token: string): InvariantOutcome {
   return runInvariantProperty({
     id: t.inv, cpus: t.cpus, faults: t.faults, seed: t.seed, runs: t.runs, path: t.path, replayPath: t.replayPath,
     ...(t.maxCommands === undefined ? {} : { maxCommands: t.maxCommands }),
+    ...(t.idle === undefined ? {} : { idle: t.idle }),
   });
 }

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { FaultId } from '../../impl/faults.js';
+import { H_ALLOC_LIMIT } from '../../impl/layout.js';
 import { readTrace } from '../../impl/trace-export.js';
 import type { CoverageCounter } from '../../model/coverage.js';
 import { RealSystem } from '../real-system.js';
@@ -32,7 +33,8 @@ export interface RefinementConfig {
 
 /** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
 export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
-  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt' });
+  // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
+  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
@@ -40,6 +42,12 @@ export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolea
     real.post(0, { kind: 'cpu_up', cpu: w.hotplug }, 'cpu_up');
   }
   real.quiesce(seed, lateIpis);
+  if (w.enomem) {
+    // the host frees memory, then CPU 0 retries the bring-up
+    Atomics.store(real.sys.mem.m, H_ALLOC_LIMIT, -1);
+    real.post(0, { kind: 'cpu_up', cpu: w.hotplug }, 'cpu_up');
+    real.quiesce(seed + 1, lateIpis);
+  }
   const key = JSON.stringify(w);
   let o = oracles.get(key);
   if (o === undefined) {

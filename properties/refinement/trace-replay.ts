@@ -10,7 +10,7 @@
  *   csd_function_entry(csd≠NULL) on c       → FLUSH_RUN by c (not inside c's dying callback)
  *   cpuhp_enter(smpcfd_dying_cpu, cpu=c)    → HP_DYING of c (its dying flush runs inside that step)
  *   cpuhp_enter(smpcfd_dead_cpu, cpu=c)     → HP_DEAD of c
- *   cpuhp_enter(smpcfd_prepare_cpu, cpu=c)  → HP_PREPARE of c
+ *   cpuhp_enter(smpcfd_prepare_cpu, cpu=c)  → HP_PREPARE of c (HP_PREPARE_ENOMEM when its exit has ret≠0)
  */
 import type { TraceEvent } from '../../impl/trace-export.js';
 import type { FastSnapshot, TakenTransition } from '../../model/fast-step.js';
@@ -19,7 +19,7 @@ import { stateKey, viewOf } from '../../model/step.js';
 import type { SysEvent, SysEventType } from '../../model/system.js';
 import type { ModelOracle } from './model-oracle.js';
 
-const OBSERVABLE: ReadonlySet<SysEventType> = new Set(['QUEUE', 'FLUSH_RUN', 'HP_DYING', 'HP_DEAD', 'HP_PREPARE']);
+const OBSERVABLE: ReadonlySet<SysEventType> = new Set(['QUEUE', 'FLUSH_RUN', 'HP_DYING', 'HP_DEAD', 'HP_PREPARE', 'HP_PREPARE_ENOMEM']);
 
 interface Node {
   readonly s: FastSnapshot;
@@ -57,7 +57,12 @@ export function labelsOf(trace: readonly TraceEvent[]): Label[] {
       out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1 });
     } else if (e.event === 'cpuhp_enter') {
       const c = Number(e.fields.cpu);
-      const type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_dead_cpu' ? 'HP_DEAD' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
+      let type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_dead_cpu' ? 'HP_DEAD' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
+      // a prepare whose cpuhp_exit reports an error is the model's HP_PREPARE_ENOMEM
+      if (type === 'HP_PREPARE') {
+        const exit = trace.slice(index + 1).find((x) => x.event === 'cpuhp_exit' && x.cpu === e.cpu && x.fields.cpu === e.fields.cpu);
+        if (exit !== undefined && exit.fields.ret !== '0') type = 'HP_PREPARE_ENOMEM';
+      }
       if (type === 'HP_DYING') dying.add(c);
       if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1 });
     } else if (e.event === 'cpuhp_exit' && dying.has(e.cpu) && Number(e.fields.cpu) === e.cpu) dying.delete(e.cpu);
