@@ -3,6 +3,7 @@
  * (absolute times on a shared VM mean little; toolchain notes gotcha 8). Medians of RUNS runs.
  *   polling:  sync smp_call_function_single to a polling-idle CPU / raw spin round trip      (target ≤ 3)
  *   halted:   sync smp_call_function_single to a halted CPU / raw wait+notify round trip      (target ≤ 1.2)
+ *             (both sides sleep at once there, spinLoads=0, as in the baseline; polling spins, as its baseline)
  *   rpc:      postMessage RPC round trip / sync single call to a polling-idle CPU              (target ≥ 20)
  *   det:      deterministic runtime scheduling steps per second                               (target ≥ 2 M)
  * Writes reports/bench.json and reports/bench.md (temp file, then rename).
@@ -49,7 +50,7 @@ async function rpc(iters: number): Promise<number> {
 }
 
 async function ours(idle: 'poll' | 'halt', iters: number, runs: number): Promise<number[]> {
-  const sys = await ThreadsSystem.start({ cpus: 2, idle, pollSpins: idle === 'poll' ? 1e9 : 0, spinLoads: idle === 'poll' ? 1e9 : 200, trace: false });
+  const sys = await ThreadsSystem.start({ cpus: 2, idle, pollSpins: idle === 'poll' ? 1e9 : 0, spinLoads: idle === 'poll' ? 1e9 : 0, trace: false });
   const out: number[] = [];
   try {
     await sys.call(0, { kind: 'bench_single', target: 1, repeat: Math.min(iters, 1000) }); // warm-up
@@ -84,13 +85,13 @@ const wait: number[] = [];
 const rpcs: number[] = [];
 const det: number[] = [];
 for (let k = 0; k < RUNS; k++) {
-  spin.push(await pair('spin', 200_000));
+  spin.push(await pair('spin', 100_000));
   wait.push(await pair('wait', 2_000));
   rpcs.push(await rpc(2_000));
   det.push(detStepsPerSec());
 }
-const poll = await ours('poll', 200_000, RUNS);
-const halt = await ours('halt', 2_000, RUNS);
+const poll = await ours('poll', 20_000, RUNS);
+const halt = await ours('halt', 1_000, RUNS);
 
 const m = {
   spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),

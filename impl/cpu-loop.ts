@@ -4,16 +4,16 @@
  * disabled" window), otherwise idle. Offline CPUs wait (interrupts off) until they are onlined.
  */
 import {
-  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_STOP, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
+  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
   R_ELAPSED_NS, R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
 import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './hotplug.js';
 import { cpuIdle } from './idle.js';
-import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
+import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
-  K_ANY, K_BENCH_SINGLE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
+  K_ANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
   K_SINGLE_ASYNC,
 } from './requests.js';
 import {
@@ -21,10 +21,13 @@ import {
   smpCallFunctionManyCond, smpCallFunctionSingle, smpCallFunctionSingleAsync,
 } from './smp.js';
 
-function* dispatch(c: Ctx, id: number): Proto<number> {
+/**
+ * The generator of the call a request asks for. A plain function (not a generator) so that the
+ * call runs one frame shallower; the request words are immutable once posted, not shared state.
+ */
+function dispatch(c: Ctx, id: number): Proto<number> {
   const m = c.m;
   const L = c.L;
-  yield STEP;
   const kind = Atomics.load(m, L.req(id, R_KIND));
   const arg = Atomics.load(m, L.req(id, R_ARG));
   const flags = Atomics.load(m, L.req(id, R_FLAGS));
@@ -32,28 +35,44 @@ function* dispatch(c: Ctx, id: number): Proto<number> {
   const cond = (flags & RQ_HAS_COND) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : null;
   const wait = (flags & RQ_WAIT) !== 0;
   switch (kind) {
-    case K_SINGLE: return yield* smpCallFunctionSingle(c, arg, func, id, wait);
+    case K_SINGLE: return smpCallFunctionSingle(c, arg, func, id, wait);
     case K_SINGLE_ASYNC: {
       const csd = Atomics.load(m, L.cpu(c.cpu, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
-      return yield* smpCallFunctionSingleAsync(c, arg, csd, func, id);
+      return smpCallFunctionSingleAsync(c, arg, csd, func, id);
     }
-    case K_ANY: return yield* smpCallFunctionAny(c, arg, func, id, wait);
-    case K_MANY: return yield* smpCallFunctionMany(c, arg, func, id, wait);
+    case K_ANY: return smpCallFunctionAny(c, arg, func, id, wait);
+    case K_MANY: return smpCallFunctionMany(c, arg, func, id, wait);
     case K_MANY_COND:
-      return yield* smpCallFunctionManyCond(c, arg, func, id, (wait ? SCF_WAIT : 0) | ((flags & RQ_RUN_LOCAL) !== 0 ? SCF_RUN_LOCAL : 0), cond);
-    case K_CALL_FUNCTION: return yield* smpCallFunction(c, func, id, wait);
-    case K_ON_EACH_CPU_COND_MASK: return yield* onEachCpuCondMask(c, cond, func, id, wait, arg);
-    case K_CPU_DOWN: return yield* cpuDown(c, arg);
-    case K_CPU_UP: return yield* cpuUp(c, arg);
-    case K_BENCH_SINGLE: {
-      const n = Atomics.load(m, L.req(id, R_COND));
-      const t0 = c.nowMs();
-      for (let i = 0; i < n; i++) yield* smpCallFunctionSingle(c, arg, FN_NOP, -1, true);
-      c.f64[L.req(id, R_ELAPSED_NS) >> 1] = (c.nowMs() - t0) * 1e6; // published by the status store
-      return 0;
-    }
-    default: return -EINVAL;
+      return smpCallFunctionManyCond(c, arg, func, id, (wait ? SCF_WAIT : 0) | ((flags & RQ_RUN_LOCAL) !== 0 ? SCF_RUN_LOCAL : 0), cond);
+    case K_CALL_FUNCTION: return smpCallFunction(c, func, id, wait);
+    case K_ON_EACH_CPU_COND_MASK: return onEachCpuCondMask(c, cond, func, id, wait, arg);
+    case K_CPU_DOWN: return cpuDown(c, arg);
+    case K_CPU_UP: return cpuUp(c, arg);
+    case K_OPEN_GATE: return openGate(c);
+    case K_BENCH_SINGLE: return benchSingle(c, id, arg);
+    default: return errorCode(-EINVAL);
   }
+}
+
+function* openGate(c: Ctx): Proto<number> {
+  yield STEP;
+  Atomics.store(c.m, H_GATE, 1);
+  for (let t = 0; t < c.L.ncpus; t++) kick(c, t);
+  return 0;
+}
+
+function* benchSingle(c: Ctx, id: number, target: number): Proto<number> {
+  const L = c.L;
+  const n = Atomics.load(c.m, L.req(id, R_COND));
+  const t0 = c.nowMs();
+  for (let i = 0; i < n; i++) yield* smpCallFunctionSingle(c, target, FN_NOP, -1, true);
+  c.f64[L.req(id, R_ELAPSED_NS) >> 1] = (c.nowMs() - t0) * 1e6; // published by the status store
+  return 0;
+}
+
+// eslint-disable-next-line require-yield
+function* errorCode(rc: number): Proto<number> {
+  return rc;
 }
 
 export function* runCommand(c: Ctx, id: number): Proto {
@@ -66,6 +85,13 @@ export function* runCommand(c: Ctx, id: number): Proto {
   if (irqsOff) Atomics.store(m, irq, 1);
   const rc = yield* dispatch(c, id);
   yield STEP;
+  // INV-SYNC-AFTER-RUN: a waiting call that returned 0 must find its function run on every CPU
+  // it was queued to (B9, sync-unlock-before-func); checked here from the shared counters.
+  const flags = Atomics.load(m, L.req(id, R_FLAGS));
+  if (rc === 0 && (flags & RQ_WAIT) !== 0) {
+    const exp = Atomics.load(m, L.req(id, R_EXPECTED));
+    if ((Atomics.load(m, L.req(id, R_RAN)) & exp) !== exp) Atomics.add(m, H_SYNC_EARLY, 1);
+  }
   if (irqsOff) Atomics.store(m, irq, 0);
   Atomics.store(m, L.req(id, R_RC), rc);
   Atomics.store(m, L.req(id, R_STATUS), RS_RETURNED); // release: rc before status; host waits on it

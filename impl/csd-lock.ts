@@ -8,7 +8,8 @@ import { CSD_FLAG_LOCK, F_FLAGS, F_SRC, H_UNLOCK_WARN } from './layout.js';
 import { LockWaitDebug } from './lockwait-debug.js';
 import { kick, STEP, WAIT, type Ctx, type Proto } from './memory.js';
 
-export function* csdLockWait(c: Ctx, csd: number): Proto {
+/** `sleepBoundMs`: for a waiter that is not the CSD's owner (the unlock wakes only the owner). */
+export function* csdLockWait(c: Ctx, csd: number, sleepBoundMs = Infinity): Proto {
   const idx = c.L.csd(csd, F_FLAGS);
   let dbg: LockWaitDebug | null = null;
   for (;;) {
@@ -19,9 +20,10 @@ export function* csdLockWait(c: Ctx, csd: number): Proto {
       c.waitTimeoutMs = Infinity;
       return;
     }
+    c.waitTimeoutMs = sleepBoundMs;
     if (c.debug) {
       dbg ??= new LockWaitDebug(c, csd);
-      c.waitTimeoutMs = dbg.stillLocked();
+      c.waitTimeoutMs = Math.min(sleepBoundMs, dbg.stillLocked());
     }
     c.waitIdx = idx;
     c.waitVal = f;

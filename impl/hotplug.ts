@@ -16,6 +16,7 @@ import {
   H_SM_CPU, H_SM_CTRL, H_SM_GEN, H_SM_PHASE, HP_DEAD, HP_DYING, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
   type Layout, type Shared,
 } from './layout.js';
+import { csdLockWait } from './csd-lock.js';
 import { EBUSY, EINVAL, ENOMEM } from './errno.js';
 import { F_CFD_NOT_FREED_AT_DEAD, F_NO_DYING_FLUSH, F_NO_STOP_MACHINE_BARRIER } from './faults.js';
 import { flushSmpCallFunctionQueueInner } from './flush.js';
@@ -104,8 +105,14 @@ export function* smpcfdDeadCpu(c: Ctx, cpu: number): Proto {
   const L = c.L;
   yield STEP;
   const b = Atomics.load(m, L.cpu(cpu, C_CFD));
+  if (b === NULL) return;
+  // The dead CPU's last smp_call_function_many(wait=0) may still sit in other CPUs' queues.
+  // Mainline (2025) frees anyway, a latent use-after-free (smp-semantics §4.2 c); we wait for
+  // those CSDs to be released so that the allocator cannot hand them out while queued.
+  for (let t = 0; t < L.ncpus; t++) yield* csdLockWait(c, L.cfdCsd(b, t), 1);
+  yield STEP;
   Atomics.store(m, L.cpu(cpu, C_CFD), NULL);
-  if (b === NULL || (c.faults & F_CFD_NOT_FREED_AT_DEAD) !== 0) return;
+  if ((c.faults & F_CFD_NOT_FREED_AT_DEAD) !== 0) return;
   yield STEP;
   Atomics.store(m, L.cfd(b, B_MASKS), 0);
   Atomics.store(m, L.cfd(b, B_CSDS), 0);
@@ -148,11 +155,15 @@ export function* stopMachineParticipate(c: Ctx): Proto {
   yield STEP;
   const phase0 = Atomics.load(m, H_SM_PHASE);
   const gen = phase0 >> 2;
+  // Read who is dying now, before we arrive: generation `gen` cannot end without our arrival, so
+  // this is its CPU; read later it could already belong to the next stop_machine (ABA).
+  const dying = Atomics.load(m, H_SM_CPU) - 1;
+  const ctrl = Atomics.load(m, H_SM_CTRL);
   Atomics.store(m, L.cpu(c.cpu, C_SM_SEEN), gen);
   Atomics.store(m, L.cpu(c.cpu, C_SM_PARKED), 1);
   yield STEP;
   Atomics.add(m, H_SM_ARRIVED, 1);
-  kick(c, Atomics.load(m, H_SM_CTRL));
+  kick(c, ctrl);
   let p: number;
   for (;;) {
     yield STEP;
@@ -162,17 +173,23 @@ export function* stopMachineParticipate(c: Ctx): Proto {
   }
   if (p === gen * 4 + PH_RUN) {
     yield* setIrqs(c, true);
-    yield STEP;
-    if (Atomics.load(m, H_SM_CPU) - 1 === c.cpu) yield* takeCpuDown(c, gen);
+    if (dying === c.cpu) yield* takeCpuDown(c, gen);
     for (;;) {
       yield STEP;
       p = Atomics.load(m, H_SM_PHASE);
       if (p !== gen * 4 + PH_RUN) break;
       yield waitOn(c, H_SM_PHASE, p);
     }
-    // the dying CPU keeps interrupts off: it never takes an IPI again until it is online
-    yield STEP;
-    if (Atomics.load(m, L.cpu(c.cpu, C_STATE)) === HP_ONLINE) yield* setIrqs(c, false);
+    // The dying CPU keeps interrupts off and stays here (dead, then offline) until the control
+    // CPU brings it up again: it must not return to its loop while another CPU may be onlining
+    // it, or it could run online with interrupts still off.
+    for (;;) {
+      yield STEP;
+      const st = Atomics.load(m, L.cpu(c.cpu, C_STATE));
+      if (st === HP_ONLINE) break;
+      yield waitOn(c, L.cpu(c.cpu, C_STATE), st);
+    }
+    yield* setIrqs(c, false); // bring-up: online first, then interrupts on (pending IPIs delivered)
   }
   yield STEP;
   Atomics.store(m, L.cpu(c.cpu, C_SM_PARKED), 0);

@@ -62,6 +62,8 @@ export const H_ALLOC_FAILS = 26;
 export const H_SPIN_LOADS = 28;
 /** lock-wait debug reports posted by workers (the host waits until it received them all) */
 export const H_REPORTS = 29;
+/** waiting calls that returned 0 before their function ran on every target (INV-SYNC-AFTER-RUN) */
+export const H_SYNC_EARLY = 30;
 /** cpu_hotplug_lock: controller cpu + 1, 0 = free */
 export const H_HP_LOCK = 27;
 export const HEADER_WORDS = 32;

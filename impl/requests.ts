@@ -5,7 +5,7 @@
  */
 import {
   B_CSDS, B_MASKS, B_OWNER, C_CFD, C_MB_HEAD, C_MB_TAIL, C_STATE, CSD_FLAG_LOCK, F_FLAGS, H_LIST_CORRUPT,
-  H_OFFLINE_RUNS, H_REQ_NEXT, H_UNLOCK_WARN, H_USAGE_ERRORS, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
+  H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_USAGE_ERRORS, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
   MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
   R_STATUS, R_WRONG, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_POSTED, RS_RETURNED, USER_CSDS,
   H_ALLOC_LIVE, type Layout, type Shared,
@@ -25,6 +25,8 @@ export const K_CPU_DOWN = 8;
 export const K_CPU_UP = 9;
 /** benchmark: `repeat` waiting single calls of do_nothing in a loop on the issuing CPU */
 export const K_BENCH_SINGLE = 10;
+/** open the fn_stall gate from a CPU (so a scenario can order it after other calls) */
+export const K_OPEN_GATE = 11;
 
 interface Common {
   /** the function to run (default fn_ping) */
@@ -48,7 +50,8 @@ export type SmpRequest =
     })
   | (Common & { readonly kind: 'cpu_down'; readonly cpu: number })
   | (Common & { readonly kind: 'cpu_up'; readonly cpu: number })
-  | (Common & { readonly kind: 'bench_single'; readonly target: number; readonly repeat: number });
+  | (Common & { readonly kind: 'bench_single'; readonly target: number; readonly repeat: number })
+  | (Common & { readonly kind: 'open_gate' });
 
 export interface RequestResult {
   readonly id: number;
@@ -100,6 +103,7 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
     };
     case 'cpu_down': return { kind: K_CPU_DOWN, arg: req.cpu, flags: irq, cond: 0, csd: 0 };
     case 'cpu_up': return { kind: K_CPU_UP, arg: req.cpu, flags: irq, cond: 0, csd: 0 };
+    case 'open_gate': return { kind: K_OPEN_GATE, arg: 0, flags: irq, cond: 0, csd: 0 };
     case 'bench_single': return { kind: K_BENCH_SINGLE, arg: req.target, flags: RQ_WAIT | irq, cond: req.repeat, csd: 0 };
   }
 }
@@ -147,6 +151,8 @@ export interface AccountingReport {
   readonly duplicated: number;
   /** INV-RUN-ON-TARGET (and INV-ENXIO: a -ENXIO request that ran counts here too) */
   readonly wrongCpu: number;
+  /** INV-SYNC-AFTER-RUN: waiting calls that returned before their function ran everywhere */
+  readonly returnedBeforeRun: number;
   /** INV-NOT-ON-OFFLINE */
   readonly offlineRuns: number;
   /** INV-NO-LEAK: cfd allocations that belong to no CPU that should own one */
@@ -164,12 +170,13 @@ export interface AccountingReport {
 }
 
 /** Counts computed from shared counters only. Meaningful at quiescence. */
-export function accountingReport(m: Shared, L: Layout): AccountingReport {
+export function accountingReport(mem: { readonly m: Shared; readonly L: Layout }): AccountingReport {
+  const { m, L } = mem;
   const n = Math.min(Atomics.load(m, H_REQ_NEXT), L.reqCap);
   let returned = 0, lost = 0, duplicated = 0, wrongCpu = 0, enxio = 0;
   for (let id = 0; id < n; id++) {
     const kind = Atomics.load(m, L.req(id, R_KIND));
-    if (kind === K_CPU_DOWN || kind === K_CPU_UP || kind === K_BENCH_SINGLE) {
+    if (kind === K_CPU_DOWN || kind === K_CPU_UP || kind === K_BENCH_SINGLE || kind === K_OPEN_GATE) {
       if (Atomics.load(m, L.req(id, R_STATUS)) === RS_RETURNED) returned++;
       continue;
     }
@@ -197,6 +204,7 @@ export function accountingReport(m: Shared, L: Layout): AccountingReport {
   }
   const r = {
     requests: n, returned, lost, duplicated, wrongCpu,
+    returnedBeforeRun: Atomics.load(m, H_SYNC_EARLY),
     offlineRuns: Atomics.load(m, H_OFFLINE_RUNS),
     leakedCfd: leaked, locksStillSet: locks, enxio,
     usageErrors: Atomics.load(m, H_USAGE_ERRORS),
@@ -205,7 +213,7 @@ export function accountingReport(m: Shared, L: Layout): AccountingReport {
     listCorruptions: Atomics.load(m, H_LIST_CORRUPT),
     allocLive: Atomics.load(m, H_ALLOC_LIVE),
   };
-  const ok = r.lost === 0 && r.duplicated === 0 && r.wrongCpu === 0 && r.offlineRuns === 0 && r.leakedCfd === 0
+  const ok = r.lost === 0 && r.returnedBeforeRun === 0 && r.duplicated === 0 && r.wrongCpu === 0 && r.offlineRuns === 0 && r.leakedCfd === 0
     && r.locksStillSet === 0 && r.unlockWarnings === 0 && r.listCorruptions === 0;
   return { ...r, ok };
 }

@@ -235,14 +235,15 @@ export function* smpCallFunctionManyCond(
   return 0;
 }
 
-export function* smpCallFunctionMany(c: Ctx, mask: number, func: number, info: number, wait: boolean): Proto<number> {
-  return yield* smpCallFunctionManyCond(c, mask, func, info, wait ? SCF_WAIT : 0, null);
+// The wrappers return the core generator itself (no extra generator frame per step).
+export function smpCallFunctionMany(c: Ctx, mask: number, func: number, info: number, wait: boolean): Proto<number> {
+  return smpCallFunctionManyCond(c, mask, func, info, wait ? SCF_WAIT : 0, null);
 }
 
-export function* smpCallFunction(c: Ctx, func: number, info: number, wait: boolean): Proto<number> {
-  return yield* smpCallFunctionManyCond(c, (1 << c.L.ncpus) - 1, func, info, wait ? SCF_WAIT : 0, null);
+export function smpCallFunction(c: Ctx, func: number, info: number, wait: boolean): Proto<number> {
+  return smpCallFunctionManyCond(c, (1 << c.L.ncpus) - 1, func, info, wait ? SCF_WAIT : 0, null);
 }
 
-export function* onEachCpuCondMask(c: Ctx, cond: number | null, func: number, info: number, wait: boolean, mask: number): Proto<number> {
-  return yield* smpCallFunctionManyCond(c, mask, func, info, SCF_RUN_LOCAL | (wait ? SCF_WAIT : 0), cond);
+export function onEachCpuCondMask(c: Ctx, cond: number | null, func: number, info: number, wait: boolean, mask: number): Proto<number> {
+  return smpCallFunctionManyCond(c, mask, func, info, SCF_RUN_LOCAL | (wait ? SCF_WAIT : 0), cond);
 }

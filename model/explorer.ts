@@ -7,9 +7,9 @@ import { CoverageCounter } from './coverage.js';
 import { faultById } from './faults.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
 import { FastStepper, type FastSnapshot, type TakenTransition } from './fast-step.js';
-import { Stepper, stateKey, viewOf, type ModelState, type SystemSnapshot } from './step.js';
+import { Stepper, stateKey, viewOf, type ModelState, type SystemSnapshot, type SystemView } from './step.js';
 import { createSystemMachine, type SysEvent } from './system.js';
-import { timelineEntry, stepText } from './timeline.js';
+import { timelineEntry } from './timeline.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult } from './types.js';
 import { compileWorkload, findWorkload, type Workload } from './workload.js';
 
@@ -38,6 +38,8 @@ export interface ExploreResult {
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
   readonly complete: boolean;
+  /** Why the search stopped early (bound reached), naming the knob; null when exhaustive. */
+  readonly bound: string | null;
   readonly invariants: InvariantResult[];
   readonly violations: Counterexample[];
   readonly deadlocks: number;
@@ -73,7 +75,8 @@ export function explore(opts: ExploreOptions): ExploreResult {
   let terminals = 0;
   let depth = 0;
 
-  const pathTo = (i: number, extra: SysEvent | null): { events: SysEvent[]; views: ReturnType<typeof viewOf>[] } => {
+  /** Events and views along the BFS tree path to state `i` (plus a final step event, if any). */
+  const pathTo = (i: number, extra: SysEvent | null): { events: SysEvent[]; views: SystemView[] } => {
     const idx: number[] = [];
     for (let k = i; k > 0; k = parent[k] ?? 0) idx.push(k);
     idx.reverse();
@@ -83,16 +86,21 @@ export function explore(opts: ExploreOptions): ExploreResult {
       events.push(via[k] as SysEvent);
       views.push(viewOf(snaps[k] as ModelState, cw));
     }
-    if (extra !== null) events.push(extra);
+    if (extra !== null) {
+      events.push(extra);
+      const last = snaps[i] as ModelState;
+      const nx = fast === null ? st.step(last as SystemSnapshot, extra) : fast.step(last as FastSnapshot, extra);
+      views.push(viewOf(nx, cw));
+    }
     return { events, views };
   };
   const record = (inv: Invariant, msg: string, at: number, extra: SysEvent | null): void => {
     if (found.has(inv.id)) return;
     const { events, views } = pathTo(at, extra);
-    const steps = events.map((e, k) => stepText(e, views[k] ?? views[views.length - 1] ?? viewOf(snaps[0] as ModelState, cw), cw));
+    const v0 = views[0] as SystemView;
+    const timeline = events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? v0, cw, views[k + 1]));
     found.set(inv.id, {
-      invariant: inv.id, sentence: inv.sentence, message: msg, steps,
-      timeline: events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? viewOf(snaps[0] as ModelState, cw), cw)),
+      invariant: inv.id, sentence: inv.sentence, message: msg, steps: timeline.map((t) => t.text), timeline,
       replay: `npx smpcheck explore --cpus ${cw.n} --workload ${workload.name}${fault === undefined ? '' : ` --fault ${fault.id}`}`,
     });
   };
@@ -174,7 +182,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
     config: { cpus: cw.n, workload: workload.name, fault: fault?.id ?? null, maxStates },
     states: snaps.length, transitions, depth, elapsedMs,
     statesPerSecond: Math.round(snaps.length / Math.max(elapsedMs / 1000, 1e-6)),
-    complete, invariants, violations: [...found.values()], deadlocks, terminals,
+    complete,
+    bound: complete ? null : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
+    invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
   };
 }

@@ -18,3 +18,4 @@ export { MODEL_FAULTS, faultById, FaultError, type ModelFault } from './faults.j
 export { CoverageCounter, componentStateId } from './coverage.js';
 export { stepText, timelineEntry } from './timeline.js';
 export { statechartStructure, transitionId } from './graph.js';
+export { openModel, type ModelSession } from './session.js';

@@ -88,7 +88,7 @@ export class DeterministicSystem {
   }
 
   accounting(): AccountingReport {
-    return accountingReport(this.mem.m, this.mem.L);
+    return accountingReport(this.mem);
   }
 
   trace(): TraceEvent[] {

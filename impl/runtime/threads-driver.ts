@@ -40,9 +40,11 @@ function waitThreads(c: Ctx): void {
   const idx = c.waitIdx;
   const val = c.waitVal;
   const spins = c.spinLoads;
+  const db = c.L.cpu(c.cpu, C_DOORBELL);
   for (let i = 0; i < spins; i++) {
     if (Atomics.load(m, idx) !== val) return;
-    if (ipiPending(c)) { handleIpi(c); return; }
+    // one extra load per spin for the doorbell; the full check only when it rings
+    if (Atomics.load(m, db) !== 0 && ipiPending(c)) { handleIpi(c); return; }
   }
   const wake = c.L.cpu(c.cpu, C_WAKE);
   const seq = Atomics.load(m, wake); // read before the re-check: a kick after it changes seq

@@ -196,7 +196,7 @@ export class ThreadsSystem {
   }
 
   accounting(): AccountingReport {
-    return accountingReport(this.mem.m, this.mem.L);
+    return accountingReport(this.mem);
   }
 
   trace(): TraceEvent[] {

@@ -181,6 +181,28 @@ describe(`deterministic runtime: calls and return codes (seed ${SEED})`, () => {
   });
 });
 
+describe('deterministic runtime: concurrent hotplug from two control CPUs (regressions)', () => {
+  // Found by a 1500-seed stress run: (1) a CPU onlined while it was still leaving stop_machine ran
+  // with interrupts off; (2) a late participant read the NEXT stop_machine's dying CPU (ABA) and
+  // took itself down; (3) a dead CPU's cfd was reused while its wait=0 CSDs were still queued.
+  const calls: Calls = [
+    [0, { kind: 'cpu_down', cpu: 1 }], [3, { kind: 'cpu_down', cpu: 2 }],
+    [1, { kind: 'many', mask: [0, 1, 2, 3], wait: true }], [2, { kind: 'single', target: 0, wait: true }],
+    [0, { kind: 'cpu_up', cpu: 1 }], [3, { kind: 'cpu_up', cpu: 2 }],
+    [1, { kind: 'single_async', target: 3 }], [2, { kind: 'call_function', wait: false }],
+    [0, { kind: 'cpu_down', cpu: 3 }], [0, { kind: 'single', target: 3, wait: false }], [0, { kind: 'cpu_up', cpu: 3 }],
+    [3, { kind: 'on_each_cpu_cond_mask', mask: [0, 1, 2, 3], wait: true }],
+  ];
+  it('600 seeds (random and PCT d=3): quiescent, every request accounted for, no warnings', () => {
+    for (let seed = 1; seed <= 600; seed++) {
+      const scheduler = seed % 2 === 1 ? randomScheduler(seed) : pctScheduler(seed, 3, 400);
+      const { result } = runDeterministic({ cpus: 4, scheduler, trace: false }, calls);
+      expect(result.status, `seed ${seed}: ${result.report ?? ''}`).toBe('quiescent');
+      expect(result.accounting, `seed ${seed}`).toMatchObject({ ok: true, unlockWarnings: 0, allocLive: 8 });
+    }
+  });
+});
+
 describe('deterministic runtime: schedules and replay', () => {
   const calls: Calls = [
     [0, { kind: 'single', target: 1, wait: true }],

@@ -40,3 +40,12 @@ describe('sizing workload', () => {
     expect(r.states).toBe(679);
   });
 });
+
+describe('bounds', () => {
+  it('a maxStates bound stops the search and names the knob', () => {
+    const r = explore({ cpus: 3, workload: 'hotplug-many', maxStates: 100, coverage: false });
+    expect(r.complete).toBe(false);
+    expect(r.bound).toMatch(/--max-states 100/);
+    expect(r.states).toBeLessThanOrEqual(100 + 20);
+  });
+});

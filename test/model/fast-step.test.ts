@@ -45,11 +45,11 @@ describe('fast stepper derived from the machine', () => {
     for (const f of MODEL_FAULTS) {
       const w = DEFAULT_WORKLOADS.find((x) => x.name === f.workload);
       if (w === undefined) throw new Error(`fault ${f.id}: no workload ${f.workload}`);
-      expect(agree(w, 3, f.id, 600)).toBeGreaterThan(5);
+      expect(agree(w, 3, f.id, 250)).toBeGreaterThan(5);
     }
   });
   it('explorer gives the same figures with either stepper', () => {
-    for (const name of ['hotplug-many', 'any-mixed']) {
+    for (const name of ['hotplug', 'any-mixed']) {
       const a = explore({ cpus: 3, workload: name, stepper: 'fast' });
       const b = explore({ cpus: 3, workload: name, stepper: 'xstate' });
       expect([a.states, a.transitions, a.depth, a.terminals]).toEqual([b.states, b.transitions, b.depth, b.terminals]);

@@ -83,7 +83,7 @@ describe('candidate events', () => {
         const seen = new Set<string>();
         const queue: SystemSnapshot[] = [st.initial()];
         seen.add(stateKey(queue[0] as SystemSnapshot));
-        for (let i = 0; i < queue.length && i < 3000; i++) {
+        for (let i = 0; i < queue.length && i < 1200; i++) {
           const s = queue[i] as SystemSnapshot;
           const cand = new Set(st.candidates(s).map((e) => `${e.type}/${e.cpu}`));
           for (const e of every) {

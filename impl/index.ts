@@ -1,0 +1,22 @@
+/** Public API of the implementation layer (impl/ never imports model/ at run time). */
+export { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO, errnoName } from './errno.js';
+export { FAULT_IDS, faultMask, faultNames, type FaultId } from './faults.js';
+export { FUNC_NAMES, funcId, funcName, type FuncName } from './functions.js';
+export { Layout, MAX_CPUS } from './layout.js';
+export type { DebugReport } from './memory.js';
+export {
+  accountingReport, postRequest, requestResult, type AccountingReport, type RequestResult, type SmpRequest,
+} from './requests.js';
+export { createSharedMem, resetSharedMem, type SharedMem, type SmpConfig } from './system.js';
+export { cpumaskList, exportFtrace, exportPerfetto, ftraceLine, readTrace, type PerfettoTrace, type TraceEvent } from './trace-export.js';
+export {
+  DeterministicSystem, runDeterministic, type DeterministicConfig, type DeterministicResult, type StuckCpu,
+} from './runtime/deterministic.js';
+export { exploreExhaustive, type ExploreOptions, type ExploreResult } from './runtime/explore.js';
+export { decodeSchedule, encodeSchedule } from './runtime/schedule.js';
+export {
+  DfsScheduler, pctScheduler, priorityScheduler, randomScheduler, replayScheduler, ReplayDivergence, type Scheduler,
+} from './runtime/schedulers.js';
+export { RunFailed, ThreadsSystem, type QuiesceResult } from './runtime/threads.js';
+export { spawnWorker, siblingUrl } from './spawn.js';
+export { describeCall, timeline, toCounterexample, violatedInvariant } from './counterexample.js';

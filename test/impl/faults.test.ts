@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_IDS, type FaultId } from '../../impl/faults.js';
+import type { SmpRequest } from '../../impl/requests.js';
+import { DeterministicSystem, runDeterministic, type DeterministicResult } from '../../impl/runtime/deterministic.js';
+import { pctScheduler, priorityScheduler, type Scheduler } from '../../impl/runtime/schedulers.js';
+
+type Calls = readonly (readonly [number, SmpRequest])[];
+
+interface Case {
+  readonly fault: FaultId;
+  /** the invariant the broken variant must violate */
+  readonly inv: string;
+  readonly cpus: number;
+  readonly idle?: 'poll' | 'halt';
+  readonly calls: Calls;
+  /** a directed schedule, or null: hunt over PCT seeds */
+  readonly scheduler: Scheduler | null;
+  readonly violated: (r: DeterministicResult) => boolean;
+}
+
+const failed = (r: DeterministicResult): boolean => r.status !== 'quiescent' || !r.accounting.ok;
+
+const CASES: readonly Case[] = [
+  {
+    fault: 'no-dying-flush', inv: 'INV-NO-LOST-CALL', cpus: 3, scheduler: null,
+    calls: [[0, { kind: 'single', target: 1, wait: false }], [0, { kind: 'single', target: 1, wait: false }], [2, { kind: 'cpu_down', cpu: 1 }]],
+    violated: (r) => r.accounting.lost > 0 || r.status === 'deadlock',
+  },
+  {
+    fault: 'sync-unlock-before-func', inv: 'INV-SYNC-AFTER-RUN', cpus: 2, scheduler: priorityScheduler([0, 1, 3, 2]),
+    calls: [[0, { kind: 'single', target: 1, wait: true }]],
+    violated: (r) => r.accounting.returnedBeforeRun > 0,
+  },
+  {
+    fault: 'async-unlock-after-func', inv: 'INV-NO-DEADLOCK', cpus: 2, scheduler: priorityScheduler([0, 1, 2, 3]),
+    calls: [
+      [0, { kind: 'single', target: 1, wait: false, func: 'fn_stall' }],
+      [0, { kind: 'single', target: 1, wait: false }],
+      [0, { kind: 'open_gate' }],
+    ],
+    violated: (r) => r.status === 'deadlock',
+  },
+  {
+    fault: 'no-ebusy-check', inv: 'INV-ONE-OWNER', cpus: 2, scheduler: priorityScheduler([0, 1, 3, 2]),
+    calls: [[0, { kind: 'single_async', target: 1, csd: 0 }], [0, { kind: 'single_async', target: 1, csd: 0 }]],
+    violated: failed,
+  },
+  {
+    fault: 'no-ipi-on-empty-edge', inv: 'INV-KICK', cpus: 2, idle: 'halt', scheduler: null,
+    calls: [[0, { kind: 'single', target: 1, wait: true }]],
+    violated: (r) => r.status === 'deadlock',
+  },
+  {
+    fault: 'no-stop-machine-barrier', inv: 'INV-NO-LOST-CALL', cpus: 3, scheduler: null,
+    calls: [[0, { kind: 'single', target: 1, wait: false }], [0, { kind: 'single', target: 1, wait: false }], [2, { kind: 'cpu_down', cpu: 1 }], [0, { kind: 'single', target: 1, wait: false }]],
+    violated: failed,
+  },
+  {
+    fault: 'cfd-not-freed-at-dead', inv: 'INV-NO-LEAK', cpus: 2, scheduler: null,
+    calls: [[0, { kind: 'cpu_down', cpu: 1 }]],
+    violated: (r) => r.accounting.leakedCfd > 0,
+  },
+  {
+    fault: 'mask-not-intersected-online', inv: 'INV-ENXIO', cpus: 3, scheduler: priorityScheduler([0, 1, 2, 3, 4, 5]),
+    calls: [[0, { kind: 'cpu_down', cpu: 1 }], [0, { kind: 'many', mask: [1, 2], wait: false }]],
+    violated: (r) => r.accounting.lost > 0,
+  },
+  {
+    fault: 'b9-wait-only-if-ipi', inv: 'INV-WAIT-SET', cpus: 3, scheduler: priorityScheduler([2, 0, 1, 3, 4, 5]),
+    calls: [[2, { kind: 'single_async', target: 1 }], [0, { kind: 'many', mask: [1], wait: true }]],
+    violated: (r) => r.accounting.returnedBeforeRun > 0,
+  },
+  {
+    fault: 'idle-no-recheck', inv: 'INV-IPI-OR-POLL', cpus: 2, idle: 'poll', scheduler: null,
+    calls: [[0, { kind: 'single', target: 1, wait: true }]],
+    violated: (r) => r.status === 'deadlock',
+  },
+];
+
+function runCase(c: Case, faults: readonly FaultId[], scheduler: Scheduler): DeterministicResult {
+  return runDeterministic({ cpus: c.cpus, faults, idle: c.idle ?? 'poll', scheduler, trace: false }, c.calls).result;
+}
+
+describe('fault catalogue: every broken variant is caught by the deterministic runtime, the correct protocol is not', () => {
+  it('covers every fault id', () => {
+    expect(CASES.map((c) => c.fault).sort()).toEqual([...FAULT_IDS].sort());
+  });
+
+  for (const c of CASES) {
+    it(`${c.fault} violates ${c.inv}, replayably; the same scenario passes without the fault`, () => {
+      const seeds = c.scheduler === null ? 300 : 1;
+      let hit: { r: DeterministicResult } | null = null;
+      for (let seed = 1; seed <= seeds && hit === null; seed++) {
+        const r = runCase(c, [c.fault], c.scheduler ?? pctScheduler(seed, 3, 150));
+        if (c.violated(r)) hit = { r };
+      }
+      expect(hit, `${c.fault}: not caught`).not.toBeNull();
+      if (hit === null) return;
+      const again = new DeterministicSystem({ cpus: c.cpus, faults: [c.fault], idle: c.idle ?? 'poll', trace: false });
+      for (const [cpu, req] of c.calls) again.call(cpu, req);
+      const replayed = again.replay(hit.r.schedule);
+      expect(replayed.status).toBe(hit.r.status);
+      expect(replayed.accounting).toEqual(hit.r.accounting);
+      for (let seed = 1; seed <= Math.min(seeds, 60); seed++) {
+        const ok = runCase(c, [], c.scheduler ?? pctScheduler(seed, 3, 150));
+        expect(failed(ok), `${c.fault} scenario without the fault, seed ${seed}: ${ok.report ?? JSON.stringify(ok.accounting)}`).toBe(false);
+      }
+    });
+  }
+});
+
+describe('counterexample', () => {
+  it('a caught fault becomes a Counterexample naming the invariant, the calls, a timeline and the replay string', async () => {
+    const { toCounterexample } = await import('../../impl/counterexample.js');
+    const calls: Calls = [[0, { kind: 'cpu_down', cpu: 1 }]];
+    const { sys, result } = runDeterministic({ cpus: 2, faults: ['cfd-not-freed-at-dead'] }, calls);
+    const cx = toCounterexample(result, calls, sys.trace());
+    expect(cx?.invariant).toBe('INV-NO-LEAK');
+    expect(cx?.message).toMatch(/^INV-NO-LEAK violated after \d+ steps: 2 cfd allocation/);
+    expect(cx?.steps).toEqual(['cpu0 cpu_down(cpu=1)']);
+    expect(cx?.timeline.some((t) => t.lane === 'hotplug' && t.text.includes('smpcfd_dead_cpu'))).toBe(true);
+    expect(cx?.replay).toBe(result.schedule);
+    const ok = runDeterministic({ cpus: 2 }, calls);
+    expect(toCounterexample(ok.result, calls, ok.sys.trace())).toBeNull();
+  });
+});
