@@ -107,7 +107,7 @@ export function checkMemoryAtQuiescence(
   mem: SharedMem, obs: ViolationSink, calls: readonly PostedCall[], hotplugTouched: (epoch: number) => ReadonlySet<number>,
 ): void {
   const { m, L } = mem;
-  const acc = accountingReport(m, L);
+  const acc = accountingReport(mem);
   if (acc.lost > 0) obs.violate('INV-NO-LOST-CALL', `${acc.lost} expected run(s) of queued or returned-0 requests never happened`);
   if (acc.duplicated > 0) obs.violate('INV-NO-DOUBLE-RUN', `${acc.duplicated} func run(s) repeated a request on the same CPU`);
   if (acc.wrongCpu > 0) obs.violate('INV-RUN-ON-TARGET', `${acc.wrongCpu} func run(s) on a CPU the request was not sent to`);

@@ -26,7 +26,7 @@ export function implView(sys: SteppedSystem, requestIds: readonly number[]): Abs
   });
   const cpus = Array.from({ length: sys.n }, (_, c) =>
     `cpu${c}:${m[L.cpu(c, C_STATE)] === HP_ONLINE ? 'on' : 'off'}${(m[L.cpu(c, C_CFD)] ?? NULL) !== NULL ? '+cfd' : ''}${(m[L.cpu(c, C_QUEUE)] ?? NULL) === NULL ? '' : '+queued'}`);
-  return { requests, cpus, locks: accountingReport(m, L).locksStillSet };
+  return { requests, cpus, locks: accountingReport(sys.mem).locksStillSet };
 }
 
 export function modelView(s: ModelState, cw: CompiledWorkload): AbstractView {
