@@ -77,6 +77,11 @@ export function formatTimeline(c: Counterexample): string[] {
 
 export function formatCounterexample(c: Counterexample): string {
   const lines = [`${c.invariant} violated after ${c.steps.length} steps: ${c.sentence}`, `  ${c.message}`, `replay: ${c.replay}`];
+  // Property counterexamples: the shrunk commands are not the timeline's rows, so list them too.
+  const rows = new Set(c.timeline.map((e) => e.text));
+  if (c.timeline.length > 0 && c.steps.some((s) => !rows.has(s) && !rows.has(s.replace(/^cpu\d+: /, '')))) {
+    lines.push('  shrunk commands:', ...c.steps.map((s, i) => `  ${String(i + 1).padStart(4)}. ${s}`));
+  }
   for (const l of formatTimeline(c)) lines.push(`  ${l}`);
   return lines.join('\n');
 }

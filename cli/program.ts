@@ -4,9 +4,11 @@
  * invariant was violated, 2 usage or input error, 130 interrupted with no violation found.
  */
 import { Command } from 'commander';
+import { register as registerCheck } from './commands/check.js';
 import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
+import { register as registerReplay } from './commands/replay.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
 import { register as registerVerify } from './commands/verify.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
@@ -18,9 +20,11 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
+  registerCheck(program);
   registerCoverage(program);
   registerExplore(program);
   registerMerge(program);
+  registerReplay(program);
   registerTraceCheck(program);
   registerVerify(program);
   return program;

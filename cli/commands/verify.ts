@@ -6,6 +6,9 @@
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
 import { modelCharts, runModel, writeModelJson, type ModelRow } from '../model-run.js';
+import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
+import { REFINEMENT_SENTENCE } from './check.js';
+import { propertySectionHtml, runProperties } from '../property-run.js';
 import { checkTraces, DEFAULT_TRACES_DIR, findTraces, tracesSectionHtml } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
 
@@ -37,16 +40,37 @@ export const register = defineRunCommand({
       completed: defaults.completed + sizing.completed,
     };
     await writeModelJson(ctx.options.out, model);
+    // Property suites: the deterministic runtime takes this shard's runs; real threads a tenth
+    // (each run there costs real wake-ups, and shrinking re-runs it hundreds of times).
+    const sharded = ctx.options.shard !== undefined;
+    const props = [];
+    for (const runtime of ['deterministic', 'threads'] as const) {
+      if (ctx.signal.aborted) break;
+      const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded });
+      ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
+      props.push(r);
+    }
     const traces = await checkTraces(await findTraces(DEFAULT_TRACES_DIR), (v) => {
       ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
     });
     const rejected = traces.filter((v) => !v.ok);
+    const coverage = mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]);
+    const invariants = mergeInvariants([
+      model.invariants,
+      ...props.map((p) => [...p.invariants, { id: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, status: p.refinement.status, checks: p.refinement.runs }]),
+    ]);
     return {
-      charts: modelCharts(model.coverage),
-      coverage: model.coverage,
-      invariants: model.invariants,
+      charts: modelCharts(coverage),
+      coverage,
+      invariants,
       counterexamples: [
         ...model.counterexamples,
+        ...props.flatMap((p) => p.counterexamples),
+        ...props.filter((p) => p.refinement.status === 'fail').map((p) => ({
+          invariant: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, message: p.refinement.message ?? 'refinement failed',
+          steps: [], timeline: [], replay: `npx smpcheck check --runtime ${p.config.runtime} --cpus ${p.config.cpus} --seed ${p.config.seed} --runs ${p.config.runs}`,
+        })),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
         ...rejected.flatMap((v) => v.violations.slice(0, 3).map((viol) => ({
           invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
@@ -56,6 +80,7 @@ export const register = defineRunCommand({
       ],
       sections: [
         { title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) },
+        { title: 'Property tests', markdownOrHtml: propertySectionHtml(props) },
         ...(traces.length > 0 ? [{ title: 'Real kernel traces', markdownOrHtml: tracesSectionHtml(traces) }] : []),
       ],
       completedRuns: model.completed,
