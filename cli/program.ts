@@ -10,6 +10,7 @@ import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerReplay } from './commands/replay.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
+import { register as registerTraceExport } from './commands/trace-export.js';
 import { register as registerVerify } from './commands/verify.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerReplay(program);
   registerTraceCheck(program);
+  registerTraceExport(program);
   registerVerify(program);
   return program;
 }
