@@ -10,10 +10,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TRACES_DIR } from '../cli/real-traces.js';
 import { checkTraceFile } from '../trace/check-file.js';
 import { openTrace, textChunks } from '../trace/open-trace.js';
 
-const REAL = '/work/shared/traces/linux-6.18-2cpu-tlb-membarrier.txt.xz';
+const REAL = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-tlb-membarrier.txt.xz');
 
 interface RunResult {
   readonly file: string;

@@ -3,7 +3,8 @@
  * summary with merged component coverage (`npm run verify` writes it to reports/model.json).
  */
 import { explore, type ExploreOptions } from './explorer.js';
-import type { ComponentCoverage, CoverageReport, Counterexample } from './types.js';
+import { mergeCoverage } from './coverage-merge.js';
+import type { CoverageReport, Counterexample } from './types.js';
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD, type Workload } from './workload.js';
 
 export interface VerifyRow {
@@ -23,30 +24,6 @@ export interface VerifySummary {
   readonly rows: readonly VerifyRow[];
   readonly violations: number;
   readonly coverage: CoverageReport;
-}
-
-function mergeCoverage(reports: readonly CoverageReport[]): CoverageReport {
-  const first = reports[0];
-  if (first === undefined) return { schema: 'smpcheck.coverage/1', sources: [], components: [] };
-  const components: ComponentCoverage[] = first.components.map((c, ci) => {
-    const sum = (kind: 'states' | 'transitions') => {
-      const items = c[kind].items.map((it, ii) => ({
-        id: it.id,
-        visits: reports.reduce((acc, r) => acc + (r.components[ci]?.[kind].items[ii]?.visits ?? 0), 0),
-      }));
-      return { total: items.length, covered: items.filter((x) => x.visits > 0).length, items };
-    };
-    const states = sum('states');
-    const transitions = sum('transitions');
-    return {
-      machine: c.machine, states, transitions, unreachable: [],
-      uncovered: {
-        states: states.items.filter((x) => x.visits === 0).map((x) => x.id),
-        transitions: transitions.items.filter((x) => x.visits === 0).map((x) => x.id),
-      },
-    };
-  });
-  return { schema: 'smpcheck.coverage/1', sources: ['explorer'], components };
 }
 
 export function verifyModel(opts: {

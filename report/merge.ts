@@ -3,65 +3,10 @@
  * shard is covered in the merge; invariant verdicts combine as fail > pass > not-checked, with
  * their check counts added. Shards of one run share charts, so charts come from the first file.
  */
-import type { ComponentCoverage, CoverageItem, CoverageReport, InvariantResult, UnreachableItem } from '../model/types.js';
+import type { InvariantResult } from '../model/types.js';
 import { RESULTS_SCHEMA, type ResultsFile } from './report-input.js';
 
-function sumItems(lists: readonly (readonly CoverageItem[])[]): CoverageItem[] {
-  const order: string[] = [];
-  const visits = new Map<string, number>();
-  for (const list of lists) {
-    for (const i of list) {
-      if (!visits.has(i.id)) order.push(i.id);
-      visits.set(i.id, (visits.get(i.id) ?? 0) + i.visits);
-    }
-  }
-  return order.map((id) => ({ id, visits: visits.get(id) ?? 0 }));
-}
-
-/**
- * Builds a component's counts from its items: covered = visited at least once; uncovered = zero
- * visits and not explained in `unreachable`. Also what the model's coverage code should produce.
- */
-export function recountComponent(
-  machine: string,
-  states: readonly CoverageItem[],
-  transitions: readonly CoverageItem[],
-  unreachable: readonly UnreachableItem[] = [],
-): ComponentCoverage {
-  const explained = new Set(unreachable.map((u) => u.id));
-  const missing = (items: readonly CoverageItem[]): string[] => items.filter((i) => i.visits === 0 && !explained.has(i.id)).map((i) => i.id);
-  const count = (items: readonly CoverageItem[]) => ({ total: items.length, covered: items.filter((i) => i.visits > 0).length, items });
-  return {
-    machine,
-    states: count(states),
-    transitions: count(transitions),
-    uncovered: { states: missing(states), transitions: missing(transitions) },
-    unreachable,
-  };
-}
-
-export function mergeCoverage(reports: readonly CoverageReport[]): CoverageReport {
-  const machines: string[] = [];
-  const byMachine = new Map<string, ComponentCoverage[]>();
-  for (const r of reports) {
-    for (const c of r.components) {
-      if (!byMachine.has(c.machine)) machines.push(c.machine);
-      byMachine.set(c.machine, [...(byMachine.get(c.machine) ?? []), c]);
-    }
-  }
-  const components = machines.map((m) => {
-    const parts = byMachine.get(m) ?? [];
-    // An item is unreachable in the merge only if every shard that saw the machine says so.
-    const unreachable = (parts[0]?.unreachable ?? []).filter((u) => parts.every((p) => p.unreachable.some((v) => v.id === u.id)));
-    return recountComponent(
-      m,
-      sumItems(parts.map((p) => p.states.items)),
-      sumItems(parts.map((p) => p.transitions.items)),
-      unreachable,
-    );
-  });
-  return { schema: 'smpcheck.coverage/1', sources: [...new Set(reports.flatMap((r) => r.sources))], components };
-}
+export { mergeCoverage, recountComponent } from '../model/coverage-merge.js';
 
 const RANK: Readonly<Record<InvariantResult['status'], number>> = { 'not-checked': 0, pass: 1, fail: 2 };
 
