@@ -27,6 +27,7 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-LOCK-RELEASED', why: 'the CSD of the never-run request stays locked' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-DEADLOCK', why: 'a waiting caller spins forever' },
   { fault: 'no-stop-machine-barrier', catchBy: 'INV-DYING-EMPTY', why: 'a caller inside its window queues to the CPU after its dying flush' },
+  { fault: 'no-stop-machine-barrier', catchBy: 'INV-ENXIO', why: 'a caller that passed the online check queues to a CPU that is already offline' },
   { fault: 'cfd-not-freed-at-dead', catchBy: 'INV-NO-LEAK', why: 'smpcfd_dead_cpu leaks the cfd' },
   { fault: 'mask-not-intersected-online', catchBy: 'INV-DYING-EMPTY', why: 'a many-call queues to an offline CPU' },
   { fault: 'b9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },

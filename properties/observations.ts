@@ -5,7 +5,7 @@
  * INV-WAIT-SET) and queues of CPUs that are not online (INV-DYING-EMPTY).
  */
 import {
-  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_PREPARED, NULL,
+  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
   R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED,
 } from '../impl/layout.js';
 import type { SteppedSystem } from './stepped-system.js';
@@ -77,6 +77,12 @@ export class Observations {
       if (h === before) continue;
       this.heads[t] = h;
       if (before === NULL && actor < this.n) this.edges[actor * this.n + t] = (this.edges[actor * this.n + t] ?? 0) + 1;
+      // a producer's llist_add: it passed the online check in the same preemption-off window, and
+      // stop_machine keeps the target online until the window closes
+      if (h !== NULL && actor < this.n && actor !== t) {
+        const st = m[L.cpu(t, C_STATE)] ?? -1;
+        if (st !== HP_ONLINE) this.violate('INV-ENXIO', `cpu${actor} queued to cpu${t} while it is ${HP_NAMES[st] ?? st} (passed the online check for a CPU that is not online; step ${step})`, step);
+      }
       // llist_del_all by the owner: the detached list is still linked through F_NEXT right now
       if (h === NULL && actor === t) this.batches.push(this.walk(t, before, step));
     }

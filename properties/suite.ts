@@ -40,7 +40,8 @@ export interface PropertySuiteResult {
   readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
-  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null };
+  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
+  /** the invariant (command) properties only; elapsedMs includes shrinking of failures */
   readonly stats: {
     readonly runs: number; readonly commands: number; readonly steps: number; readonly elapsedMs: number;
     readonly runsPerSecond: number; readonly commandsPerSecond: number;
@@ -134,14 +135,19 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     invariants.push({ id, sentence: o.sentence, status: o.failed ? 'fail' : 'pass', checks: o.runs });
     if (o.counterexample !== null) counterexamples.push(o.counterexample);
   }
+  const invMs = performance.now() - t0;
   const cov = new CoverageCounter([runtime === 'threads' ? 'properties:threads+refinement:deterministic' : 'properties:deterministic']);
   const rRuns = opts.refinementRuns ?? runs;
-  let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null };
+  const r0 = performance.now();
+  let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0) {
     const rs = { runs: 0, labels: 0, steps: 0 };
     const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
     const err = res.errorInstance;
-    refinement = { runs: res.numRuns, status: res.failed ? 'fail' : 'pass', message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null };
+    refinement = {
+      runs: res.numRuns, status: res.failed ? 'fail' : 'pass', elapsedMs: performance.now() - r0,
+      message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null,
+    };
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
   let coveragePath: string | null = null;
@@ -150,13 +156,12 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     coveragePath = join(opts.reportsDir, 'coverage.json');
     writeFileSync(coveragePath, JSON.stringify(coverage, null, 2) + '\n');
   }
-  const elapsedMs = performance.now() - t0;
-  const sec = Math.max(elapsedMs / 1000, 1e-6);
+  const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
     config: { runs, seed, cpus, runtime, faults },
     invariants, counterexamples, refinement,
-    stats: { runs: totalRuns, commands, steps, elapsedMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
+    stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage, coveragePath,
   };
 }
