@@ -24,7 +24,7 @@ export interface PropertySuiteOptions {
   /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
   readonly runtime?: 'deterministic' | 'threads';
   readonly faults?: readonly FaultId[];
-  /** subset of invariant IDs (default: all 16 of smp-protocol.md §8) */
+  /** subset of invariant IDs (default: the 16 of smp-protocol.md §8 plus INV-UNLOCK-POINT) */
   readonly invariants?: readonly InvariantId[];
   /** refinement runs (default: runs) */
   readonly refinementRuns?: number;
@@ -53,6 +53,9 @@ export interface PropertySuiteResult {
 /** Items the property generators do not drive, with the reason (none: 100% of both charts). */
 export const PROPERTY_UNREACHABLE: readonly UnreachableItem[] = [];
 
+/** The 16 IDs of smp-protocol.md §8 plus the finer INV-UNLOCK-POINT (smp-semantics.md §7.7). */
+export const PROPERTY_INVARIANT_IDS: readonly InvariantId[] = [...PROTOCOL_INVARIANT_IDS, 'INV-UNLOCK-POINT'];
+
 export class SuiteOptionError extends Error {
   override readonly name = 'SuiteOptionError';
 }
@@ -67,7 +70,7 @@ function validate(o: PropertySuiteOptions): void {
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
   if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
   for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
-  for (const id of o.invariants ?? []) if (!PROTOCOL_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}'`);
+  for (const id of o.invariants ?? []) if (!PROPERTY_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}' (known: ${PROPERTY_INVARIANT_IDS.join(', ')})`);
 }
 
 /** Invariants the threads runtime can judge: only at quiescence (no per-step observations there). */
@@ -118,13 +121,13 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const counterexamples: Counterexample[] = [];
   let totalRuns = 0, commands = 0, steps = 0;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROTOCOL_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
     commands += t.commands;
   }
-  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROTOCOL_INVARIANT_IDS) {
+  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROPERTY_INVARIANT_IDS) {
     const o = runInvariantProperty({
       id, cpus, seed, runs, faults,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_INVARIANT_IDS } from '../../model/invariants.js';
 import { formatCounterexample, runInvariantProperty, sentenceOf } from '../../properties/invariant-property.js';
+import { PROPERTY_INVARIANT_IDS } from '../../properties/suite.js';
 
 const SEED = 20261125;
 const RUNS = 100;
@@ -8,7 +8,7 @@ const HALT_RUNS = 50;
 const CPUS = 3;
 
 describe(`model-based properties on the deterministic runtime (seed ${SEED}, ${CPUS} CPUs; ${RUNS} runs polling idle + ${HALT_RUNS} halting idle)`, () => {
-  for (const id of PROTOCOL_INVARIANT_IDS) {
+  for (const id of PROPERTY_INVARIANT_IDS) {
     it(`${id}: ${sentenceOf(id)}`, () => {
       // polling idle takes the need_resched shortcut; halting idle needs every IPI (no rescue by polling)
       for (const [idle, runs] of [['poll', RUNS], ['halt', HALT_RUNS]] as const) {
