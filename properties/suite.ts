@@ -1,10 +1,8 @@
 /**
  * `runPropertySuite(opts)`: what the CLI's `verify`/`check` call. One property per invariant ID
  * (plus refinement) with a configurable budget; returns JSON-able results, counterexamples and the
- * component coverage, and can write `coverage.json` into a reports directory.
+ * component coverage; the CLI writes it, atomically, with the other reports.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { FAULT_IDS, type FaultId } from '../impl/faults.js';
 import { CoverageCounter } from '../model/coverage.js';
@@ -31,8 +29,6 @@ export interface PropertySuiteOptions {
   readonly maxCommands?: number;
   /** idle loop of the impl CPUs (deterministic runtime): poll first (default) or halt at once */
   readonly idle?: 'poll' | 'halt';
-  /** directory to write coverage.json into (e.g. `reports`); nothing written when absent */
-  readonly reportsDir?: string;
 }
 
 export interface PropertySuiteResult {
@@ -47,7 +43,6 @@ export interface PropertySuiteResult {
     readonly runsPerSecond: number; readonly commandsPerSecond: number;
   };
   readonly coverage: CoverageReport;
-  readonly coveragePath: string | null;
 }
 
 /** Items the property generators do not drive, with the reason (none: 100% of both charts). */
@@ -153,18 +148,12 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     };
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
-  let coveragePath: string | null = null;
-  if (opts.reportsDir !== undefined) {
-    mkdirSync(opts.reportsDir, { recursive: true });
-    coveragePath = join(opts.reportsDir, 'coverage.json');
-    writeFileSync(coveragePath, JSON.stringify(coverage, null, 2) + '\n');
-  }
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
     config: { runs, seed, cpus, runtime, faults },
     invariants, counterexamples, refinement,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
-    coverage, coveragePath,
+    coverage,
   };
 }
