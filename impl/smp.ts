@@ -138,11 +138,11 @@ export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: nu
   let cpu = -1;
   if ((mask & (1 << c.cpu)) !== 0) cpu = c.cpu;
   else {
-    let best = Infinity;
-    for (let t = 0; t < c.L.ncpus; t++) {
-      if ((mask & (1 << t)) === 0 || !(yield* cpuOnline(c, t))) continue;
-      const d = Math.abs(t - c.cpu);
-      if (d < best) { best = d; cpu = t; }
+    // "Nearest" without NUMA: the first online CPU of mask after this one, wrapping round — the
+    // same rule as the model (model/system.ts resolveTarget), so refinement can compare targets.
+    for (let k = 1; k < c.L.ncpus && cpu < 0; k++) {
+      const t = (c.cpu + k) % c.L.ncpus;
+      if ((mask & (1 << t)) !== 0 && (yield* cpuOnline(c, t))) cpu = t;
     }
   }
   if (cpu < 0) {
