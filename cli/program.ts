@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
+import { register as registerStress } from './commands/stress.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
 import { register as registerVerify } from './commands/verify.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerCoverage(program);
   registerExplore(program);
   registerMerge(program);
+  registerStress(program);
   registerTraceCheck(program);
   registerVerify(program);
   return program;

@@ -5,7 +5,7 @@
  */
 import {
   C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
-  R_ELAPSED_NS, R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
+  R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
@@ -80,6 +80,8 @@ export function* runCommand(c: Ctx, id: number): Proto {
   const L = c.L;
   const irq = L.cpu(c.cpu, C_IRQS_OFF);
   yield STEP;
+  // Timestamps on the trace clock, so a failing request can be placed in the trace (stress).
+  c.f64[L.req(id, R_T_START) >> 1] = c.now();
   Atomics.store(m, L.req(id, R_STATUS), RS_STARTED);
   const irqsOff = (Atomics.load(m, L.req(id, R_FLAGS)) & RQ_IRQS_OFF) !== 0;
   if (irqsOff) Atomics.store(m, irq, 1);
@@ -94,6 +96,7 @@ export function* runCommand(c: Ctx, id: number): Proto {
   }
   if (irqsOff) Atomics.store(m, irq, 0);
   Atomics.store(m, L.req(id, R_RC), rc);
+  c.f64[L.req(id, R_T_END) >> 1] = c.now(); // published by the status store below
   Atomics.store(m, L.req(id, R_STATUS), RS_RETURNED); // release: rc before status; host waits on it
   Atomics.notify(m, L.req(id, R_STATUS));
 }
