@@ -9,6 +9,7 @@
  *   async:    smp_call_function_single(wait=0) throughput, 2 polling CPUs (beside the spin RTT)
  *   many:     waiting smp_call_function_many to all of 4 CPUs (beside the wait/notify RTT)
  *   explore:  model explorer states/s, `stress` workload at 3 CPUs (bench/model.ts), bounded
+ *   props:    property suite runs/s and commands/s, deterministic runtime, 3 CPUs (bench/properties.ts API)
  *   trace:    trace check events/s on the real 2-CPU kernel trace (bench/trace.ts logic)   (target ≥ 1 M)
  * Writes reports/bench.json and reports/bench.md (temp file, then rename).
  */
@@ -16,6 +17,7 @@ import { once } from 'node:events';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { explore } from '../model/explorer.js';
+import { runPropertySuite } from '../properties/suite.js';
 import { checkTraceFile } from '../trace/check-file.js';
 import { DeterministicSystem } from '../impl/runtime/deterministic.js';
 import { randomScheduler } from '../impl/runtime/schedulers.js';
@@ -138,7 +140,17 @@ exploreStatesPerSec(); // warm-up
 const exploreSps: number[] = [];
 for (let k = 0; k < Math.min(RUNS, 3); k++) exploreSps.push(exploreStatesPerSec());
 
+await runPropertySuite({ runs: 20, seed: 20261125, cpus: 3, refinementRuns: 0 }); // warm-up
+const propRuns: number[] = [];
+const propCommands: number[] = [];
+for (let k = 0; k < RUNS; k++) {
+  const r = await runPropertySuite({ runs: 20, seed: 20261125 + k, cpus: 3, refinementRuns: 0 });
+  propRuns.push(r.stats.runsPerSecond);
+  propCommands.push(r.stats.commandsPerSecond);
+}
+
 const m = {
+  propertyRunsPerSec: median(propRuns), propertyCommandsPerSec: median(propCommands),
   spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),
   syncSinglePollingNs: median(poll), syncSingleHaltedNs: median(halt), detStepsPerSec: median(det),
   asyncSingleNs: median(asyncNs), manyAll4Ns: median(manyNs), exploreStatesPerSec: median(exploreSps), traceEventsPerSec: median(traceEps),
@@ -164,9 +176,8 @@ const context = {
 const env = { node: process.version, cores: availableParallelism(), loadavg1: loadavg()[0], loadavgStart: LOAD_START, runs: RUNS, date: new Date().toISOString() };
 const json = {
   schema: 'smpcheck.bench/2', env, medians: m,
-  samples: { spin, wait, rpcs, det, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps },
+  samples: { spin, wait, rpcs, det, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps, propertyRuns: propRuns, propertyCommands: propCommands },
   ratios, targets, pass, context,
-  notes: { properties: 'property runs/s and commands/s: not measured (branch props not merged)' },
 };
 
 mkdirSync('reports', { recursive: true });
@@ -188,7 +199,7 @@ const md = [
   `| deterministic runtime scheduling steps/s | ${f(m.detStepsPerSec / 1e6)} M |`,
   `| explorer states/s (stress workload, 3 CPUs, first ${process.env.EXPLORE_STATES ?? 60_000} states) | ${m.exploreStatesPerSec.toFixed(0)} |`,
   `| trace check events/s (linux-6.18-2cpu-tlb-membarrier.txt.xz, parse + check) | ${f(m.traceEventsPerSec / 1e6)} M |`,
-  '| property runs/s, commands/s | not measured: branch props not merged |', '',
+  `| property runs/s, commands/s (20 runs × each invariant property, deterministic, 3 CPUs) | ${m.propertyRunsPerSec.toFixed(0)} runs/s, ${m.propertyCommandsPerSec.toFixed(0)} commands/s |`, '',
   '## Targets', '',
   '| ratio | value | target | met |', '|---|---|---|---|',
   ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${f(v)} | ${targets[k as keyof typeof targets]} | ${pass[k as keyof typeof pass] ? 'met' : 'missed'} |`), '',
@@ -200,3 +211,4 @@ for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(22)} ${f(v)
 console.log(`asyncSingleNs          ${f(m.asyncSingleNs).padStart(8)}  (spin RTT ${f(m.spinRttNs)} ns)`);
 console.log(`manyAll4Us             ${f(m.manyAll4Ns / 1000).padStart(8)}  (wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs)`);
 console.log(`exploreStatesPerSec    ${m.exploreStatesPerSec.toFixed(0).padStart(8)}`);
+console.log(`propertyRunsPerSec     ${m.propertyRunsPerSec.toFixed(0).padStart(8)}  (${m.propertyCommandsPerSec.toFixed(0)} commands/s)`);
