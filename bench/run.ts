@@ -6,17 +6,27 @@
  *             (both sides sleep at once there, spinLoads=0, as in the baseline; polling spins, as its baseline)
  *   rpc:      postMessage RPC round trip / sync single call to a polling-idle CPU              (target ≥ 20)
  *   det:      deterministic runtime scheduling steps per second                               (target ≥ 2 M)
+ *   async:    smp_call_function_single(wait=0) throughput, 2 polling CPUs (beside the spin RTT)
+ *   many:     waiting smp_call_function_many to all of 4 CPUs (beside the wait/notify RTT)
+ *   explore:  model explorer states/s, `stress` workload at 3 CPUs (bench/model.ts), bounded
+ *   props:    property suite runs/s and commands/s, deterministic runtime, 3 CPUs (bench/properties.ts API)
+ *   trace:    trace check events/s on the real 2-CPU kernel trace (bench/trace.ts logic)   (target ≥ 1 M)
  * Writes reports/bench.json and reports/bench.md (temp file, then rename).
  */
 import { once } from 'node:events';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { explore } from '../model/explorer.js';
+import { runPropertySuite } from '../properties/suite.js';
+import { checkTraceFile } from '../trace/check-file.js';
 import { DeterministicSystem } from '../impl/runtime/deterministic.js';
 import { randomScheduler } from '../impl/runtime/schedulers.js';
 import { ThreadsSystem } from '../impl/runtime/threads.js';
+import type { SmpRequest } from '../impl/requests.js';
 import { spawnWorker, siblingUrl } from '../impl/spawn.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+const LOAD_START = loadavg()[0] ?? 0;
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[(s.length - 1) >> 1] ?? NaN;
@@ -64,6 +74,35 @@ async function ours(idle: 'poll' | 'halt', iters: number, runs: number): Promise
   return out;
 }
 
+/** ns per call of a bench loop (`bench_async` / `bench_many`) on a fresh system. */
+async function loop(cpus: number, req: SmpRequest & { kind: 'bench_async' | 'bench_many' }, runs: number, spin: boolean): Promise<number[]> {
+  const sys = await ThreadsSystem.start({ cpus, idle: 'poll', trace: false, ...(spin ? { pollSpins: 1e9, spinLoads: 1e9 } : {}) });
+  const out: number[] = [];
+  try {
+    await sys.call(0, { ...req, repeat: Math.min(req.repeat, 1000) }); // warm-up
+    for (let k = 0; k < runs; k++) {
+      const r = await sys.call(0, req, 120_000);
+      out.push(r.elapsedNs / req.repeat);
+    }
+  } finally {
+    await sys.stop();
+  }
+  return out;
+}
+
+const REAL_TRACE = '/work/shared/traces/linux-6.18-2cpu-tlb-membarrier.txt.xz';
+
+async function traceEventsPerSec(): Promise<number> {
+  const t0 = performance.now();
+  const v = await checkTraceFile(REAL_TRACE);
+  return v.events / ((performance.now() - t0) / 1000);
+}
+
+function exploreStatesPerSec(): number {
+  const r = explore({ cpus: 3, workload: 'stress', maxStates: Number(process.env.EXPLORE_STATES ?? 60_000), coverage: false, stepper: 'fast' });
+  return r.statesPerSecond;
+}
+
 function detStepsPerSec(): number {
   const sys = new DeterministicSystem({ cpus: 4, trace: false, scheduler: randomScheduler(7), requests: 4096 });
   for (let i = 0; i < 250; i++) {
@@ -92,24 +131,54 @@ for (let k = 0; k < RUNS; k++) {
 }
 const poll = await ours('poll', 20_000, RUNS);
 const halt = await ours('halt', 1_000, RUNS);
+const asyncNs = await loop(2, { kind: 'bench_async', target: 1, repeat: 20_000 }, RUNS, true);
+const manyNs = await loop(4, { kind: 'bench_many', mask: [0, 1, 2, 3], repeat: 2_000 }, RUNS, false);
+await traceEventsPerSec(); // warm-up
+const traceEps: number[] = [];
+for (let k = 0; k < RUNS; k++) traceEps.push(await traceEventsPerSec());
+exploreStatesPerSec(); // warm-up
+const exploreSps: number[] = [];
+for (let k = 0; k < Math.min(RUNS, 3); k++) exploreSps.push(exploreStatesPerSec());
+
+await runPropertySuite({ runs: 20, seed: 20261125, cpus: 3, refinementRuns: 0 }); // warm-up
+const propRuns: number[] = [];
+const propCommands: number[] = [];
+for (let k = 0; k < RUNS; k++) {
+  const r = await runPropertySuite({ runs: 20, seed: 20261125 + k, cpus: 3, refinementRuns: 0 });
+  propRuns.push(r.stats.runsPerSecond);
+  propCommands.push(r.stats.commandsPerSecond);
+}
 
 const m = {
+  propertyRunsPerSec: median(propRuns), propertyCommandsPerSec: median(propCommands),
   spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),
   syncSinglePollingNs: median(poll), syncSingleHaltedNs: median(halt), detStepsPerSec: median(det),
+  asyncSingleNs: median(asyncNs), manyAll4Ns: median(manyNs), exploreStatesPerSec: median(exploreSps), traceEventsPerSec: median(traceEps),
 };
 const ratios = {
   pollingVsSpin: m.syncSinglePollingNs / m.spinRttNs,
   haltedVsWaitNotify: m.syncSingleHaltedNs / m.waitNotifyRttNs,
   postMessageVsPolling: m.postMessageRttNs / m.syncSinglePollingNs,
   detMStepsPerSec: m.detStepsPerSec / 1e6,
+  traceMEventsPerSec: m.traceEventsPerSec / 1e6,
 };
-const targets = { pollingVsSpin: '≤ 3', haltedVsWaitNotify: '≤ 1.2', postMessageVsPolling: '≥ 20', detMStepsPerSec: '≥ 2' };
+const targets = { pollingVsSpin: '≤ 3', haltedVsWaitNotify: '≤ 1.2', postMessageVsPolling: '≥ 20', detMStepsPerSec: '≥ 2', traceMEventsPerSec: '≥ 1' };
 const pass = {
   pollingVsSpin: ratios.pollingVsSpin <= 3, haltedVsWaitNotify: ratios.haltedVsWaitNotify <= 1.2,
   postMessageVsPolling: ratios.postMessageVsPolling >= 20, detMStepsPerSec: ratios.detMStepsPerSec >= 2,
+  traceMEventsPerSec: ratios.traceMEventsPerSec >= 1,
 };
-const env = { node: process.version, cores: availableParallelism(), loadavg1: loadavg()[0], runs: RUNS, date: new Date().toISOString() };
-const json = { schema: 'smpcheck.bench/1', env, medians: m, samples: { spin, wait, rpcs, det, poll, halt }, ratios, targets, pass };
+/** Figures without a target, each beside the baseline it is read against. */
+const context = {
+  asyncVsSpin: m.asyncSingleNs / m.spinRttNs,
+  manyAll4VsWaitNotify: m.manyAll4Ns / m.waitNotifyRttNs,
+};
+const env = { node: process.version, cores: availableParallelism(), loadavg1: loadavg()[0], loadavgStart: LOAD_START, runs: RUNS, date: new Date().toISOString() };
+const json = {
+  schema: 'smpcheck.bench/2', env, medians: m,
+  samples: { spin, wait, rpcs, det, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps, propertyRuns: propRuns, propertyCommands: propCommands },
+  ratios, targets, pass, context,
+};
 
 mkdirSync('reports', { recursive: true });
 writeFileSync('reports/bench.json.tmp', JSON.stringify(json, null, 2) + '\n');
@@ -117,14 +186,29 @@ renameSync('reports/bench.json.tmp', 'reports/bench.json');
 const f = (x: number): string => x.toFixed(2);
 const md = [
   '# smpcheck bench', '',
-  `Node ${env.node}, ${env.cores} cores, load ${f(env.loadavg1 ?? 0)}, medians of ${RUNS} runs, ${env.date}.`, '',
+  `Node ${env.node}, ${env.cores} cores, load average ${f(LOAD_START)} at start / ${f(env.loadavg1 ?? 0)} at end (shared machine: figures are noisy), medians of ${RUNS} runs, ${env.date}.`, '',
+  '## Cross-CPU calls (threads runtime) beside their baselines', '',
+  '| measure | median | baseline (same run) |', '|---|---|---|',
+  `| sync single → polling CPU | ${f(m.syncSinglePollingNs)} ns | raw spin RTT ${f(m.spinRttNs)} ns |`,
+  `| sync single → halted CPU | ${f(m.syncSingleHaltedNs / 1000)} µs | raw wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs |`,
+  `| sync single → polling CPU | ${f(m.syncSinglePollingNs)} ns | postMessage RPC RTT ${f(m.postMessageRttNs / 1000)} µs |`,
+  `| async single (wait=0), 2 polling CPUs | ${f(m.asyncSingleNs)} ns/call = ${f(1e3 / m.asyncSingleNs)} M calls/s | raw spin RTT ${f(m.spinRttNs)} ns (×${f(context.asyncVsSpin)}) |`,
+  `| many (wait) to all 4 CPUs | ${f(m.manyAll4Ns / 1000)} µs/call | raw wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs (×${f(context.manyAll4VsWaitNotify)}) |`, '',
+  '## Checkers', '',
   '| measure | median |', '|---|---|',
-  `| raw spin RTT | ${f(m.spinRttNs)} ns |`, `| raw wait/notify RTT | ${f(m.waitNotifyRttNs / 1000)} µs |`,
-  `| postMessage RPC RTT | ${f(m.postMessageRttNs / 1000)} µs |`, `| sync single → polling CPU | ${f(m.syncSinglePollingNs)} ns |`,
-  `| sync single → halted CPU | ${f(m.syncSingleHaltedNs / 1000)} µs |`, `| deterministic steps/s | ${f(m.detStepsPerSec / 1e6)} M |`, '',
-  '| ratio | value | target | pass |', '|---|---|---|---|',
-  ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${f(v)} | ${targets[k as keyof typeof targets]} | ${pass[k as keyof typeof pass] ? 'yes' : 'NO'} |`), '',
+  `| deterministic runtime scheduling steps/s | ${f(m.detStepsPerSec / 1e6)} M |`,
+  `| explorer states/s (stress workload, 3 CPUs, first ${process.env.EXPLORE_STATES ?? 60_000} states) | ${m.exploreStatesPerSec.toFixed(0)} |`,
+  `| trace check events/s (linux-6.18-2cpu-tlb-membarrier.txt.xz, parse + check) | ${f(m.traceEventsPerSec / 1e6)} M |`,
+  `| property runs/s, commands/s (20 runs × each invariant property, deterministic, 3 CPUs) | ${m.propertyRunsPerSec.toFixed(0)} runs/s, ${m.propertyCommandsPerSec.toFixed(0)} commands/s |`, '',
+  '## Targets', '',
+  '| ratio | value | target | met |', '|---|---|---|---|',
+  ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${f(v)} | ${targets[k as keyof typeof targets]} | ${pass[k as keyof typeof pass] ? 'met' : 'missed'} |`), '',
 ];
 writeFileSync('reports/bench.md.tmp', md.join('\n'));
 renameSync('reports/bench.md.tmp', 'reports/bench.md');
-for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(22)} ${f(v).padStart(8)}  (target ${targets[k as keyof typeof targets]}) ${pass[k as keyof typeof pass] ? 'ok' : 'MISSED'}`);
+console.log(`load average ${f(LOAD_START)} at start, ${f(env.loadavg1 ?? 0)} at end; medians of ${RUNS}`);
+for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(22)} ${f(v).padStart(8)}  (target ${targets[k as keyof typeof targets]}) ${pass[k as keyof typeof pass] ? 'met' : 'missed'}`);
+console.log(`asyncSingleNs          ${f(m.asyncSingleNs).padStart(8)}  (spin RTT ${f(m.spinRttNs)} ns)`);
+console.log(`manyAll4Us             ${f(m.manyAll4Ns / 1000).padStart(8)}  (wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs)`);
+console.log(`exploreStatesPerSec    ${m.exploreStatesPerSec.toFixed(0).padStart(8)}`);
+console.log(`propertyRunsPerSec     ${m.propertyRunsPerSec.toFixed(0).padStart(8)}  (${m.propertyCommandsPerSec.toFixed(0)} commands/s)`);

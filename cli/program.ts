@@ -9,6 +9,7 @@ import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerReplay } from './commands/replay.js';
+import { register as registerStress } from './commands/stress.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
 import { register as registerTraceExport } from './commands/trace-export.js';
 import { register as registerVerify } from './commands/verify.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExplore(program);
   registerMerge(program);
   registerReplay(program);
+  registerStress(program);
   registerTraceCheck(program);
   registerTraceExport(program);
   registerVerify(program);

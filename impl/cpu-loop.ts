@@ -5,7 +5,7 @@
  */
 import {
   C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
-  R_ELAPSED_NS, R_FUNC, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
+  R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
@@ -13,7 +13,7 @@ import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './ho
 import { cpuIdle } from './idle.js';
 import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
-  K_ANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
+  K_ANY, K_BENCH_ASYNC, K_BENCH_MANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
   K_SINGLE_ASYNC,
 } from './requests.js';
 import {
@@ -49,7 +49,9 @@ function dispatch(c: Ctx, id: number): Proto<number> {
     case K_CPU_DOWN: return cpuDown(c, arg);
     case K_CPU_UP: return cpuUp(c, arg);
     case K_OPEN_GATE: return openGate(c);
-    case K_BENCH_SINGLE: return benchSingle(c, id, arg);
+    case K_BENCH_SINGLE: return benchLoop(c, id, () => smpCallFunctionSingle(c, arg, FN_NOP, -1, true));
+    case K_BENCH_ASYNC: return benchLoop(c, id, () => smpCallFunctionSingle(c, arg, FN_NOP, -1, false), () => smpCallFunctionSingle(c, arg, FN_NOP, -1, true));
+    case K_BENCH_MANY: return benchLoop(c, id, () => smpCallFunctionMany(c, arg, FN_NOP, -1, true));
     default: return errorCode(-EINVAL);
   }
 }
@@ -61,11 +63,17 @@ function* openGate(c: Ctx): Proto<number> {
   return 0;
 }
 
-function* benchSingle(c: Ctx, id: number, target: number): Proto<number> {
+/**
+ * Benchmarks: `repeat` calls in a loop on the issuing CPU, elapsed ns of the whole loop into the
+ * request. `last` (the async bench: one waiting call) makes the loop end only when every queued
+ * call has run (the target's queue is FIFO within its class).
+ */
+function* benchLoop(c: Ctx, id: number, call: () => Proto<number>, last?: () => Proto<number>): Proto<number> {
   const L = c.L;
   const n = Atomics.load(c.m, L.req(id, R_COND));
   const t0 = c.nowMs();
-  for (let i = 0; i < n; i++) yield* smpCallFunctionSingle(c, target, FN_NOP, -1, true);
+  for (let i = 0; i < n; i++) yield* call();
+  if (last !== undefined) yield* last();
   c.f64[L.req(id, R_ELAPSED_NS) >> 1] = (c.nowMs() - t0) * 1e6; // published by the status store
   return 0;
 }
@@ -80,6 +88,8 @@ export function* runCommand(c: Ctx, id: number): Proto {
   const L = c.L;
   const irq = L.cpu(c.cpu, C_IRQS_OFF);
   yield STEP;
+  // Timestamps on the trace clock, so a failing request can be placed in the trace (stress).
+  c.f64[L.req(id, R_T_START) >> 1] = c.now();
   Atomics.store(m, L.req(id, R_STATUS), RS_STARTED);
   const irqsOff = (Atomics.load(m, L.req(id, R_FLAGS)) & RQ_IRQS_OFF) !== 0;
   if (irqsOff) Atomics.store(m, irq, 1);
@@ -94,6 +104,7 @@ export function* runCommand(c: Ctx, id: number): Proto {
   }
   if (irqsOff) Atomics.store(m, irq, 0);
   Atomics.store(m, L.req(id, R_RC), rc);
+  c.f64[L.req(id, R_T_END) >> 1] = c.now(); // published by the status store below
   Atomics.store(m, L.req(id, R_STATUS), RS_RETURNED); // release: rc before status; host waits on it
   Atomics.notify(m, L.req(id, R_STATUS));
 }

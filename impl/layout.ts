@@ -148,7 +148,11 @@ export const R_WRONG = 11;
 export const R_COND = 12; // cond mask for *_cond calls (cond(cpu) = bit set)
 export const R_CSD = 13; // user CSD slot for single_async
 export const R_ELAPSED_NS = 14; // bench_single: elapsed ns of the whole loop, float64 in words 14..15
-export const REQ_WORDS = 16;
+/** trace clock (seconds, as ctx.now) when the issuing CPU started the command, float64 in words 16..17 */
+export const R_T_START = 16;
+/** trace clock when the command returned, float64 in words 18..19 (stress latency, failure windows) */
+export const R_T_END = 18;
+export const REQ_WORDS = 20;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
 export const RQ_HAS_COND = 4;

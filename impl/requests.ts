@@ -27,6 +27,10 @@ export const K_CPU_UP = 9;
 export const K_BENCH_SINGLE = 10;
 /** open the fn_stall gate from a CPU (so a scenario can order it after other calls) */
 export const K_OPEN_GATE = 11;
+/** benchmark: `repeat` smp_call_function_single(wait=0) of do_nothing (csd_data: each waits for the previous) */
+export const K_BENCH_ASYNC = 12;
+/** benchmark: `repeat` waiting smp_call_function_many of do_nothing to `mask` */
+export const K_BENCH_MANY = 13;
 
 interface Common {
   /** the function to run (default fn_ping) */
@@ -51,6 +55,8 @@ export type SmpRequest =
   | (Common & { readonly kind: 'cpu_down'; readonly cpu: number })
   | (Common & { readonly kind: 'cpu_up'; readonly cpu: number })
   | (Common & { readonly kind: 'bench_single'; readonly target: number; readonly repeat: number })
+  | (Common & { readonly kind: 'bench_async'; readonly target: number; readonly repeat: number })
+  | (Common & { readonly kind: 'bench_many'; readonly mask: readonly number[]; readonly repeat: number })
   | (Common & { readonly kind: 'open_gate' });
 
 export interface RequestResult {
@@ -105,6 +111,8 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
     case 'cpu_up': return { kind: K_CPU_UP, arg: req.cpu, flags: irq, cond: 0, csd: 0 };
     case 'open_gate': return { kind: K_OPEN_GATE, arg: 0, flags: irq, cond: 0, csd: 0 };
     case 'bench_single': return { kind: K_BENCH_SINGLE, arg: req.target, flags: RQ_WAIT | irq, cond: req.repeat, csd: 0 };
+    case 'bench_async': return { kind: K_BENCH_ASYNC, arg: req.target, flags: irq, cond: req.repeat, csd: 0 };
+    case 'bench_many': return { kind: K_BENCH_MANY, arg: toMask(req.mask, 'mask'), flags: RQ_WAIT | irq, cond: req.repeat, csd: 0 };
   }
 }
 
@@ -176,7 +184,7 @@ export function accountingReport(mem: { readonly m: Shared; readonly L: Layout }
   let returned = 0, lost = 0, duplicated = 0, wrongCpu = 0, enxio = 0;
   for (let id = 0; id < n; id++) {
     const kind = Atomics.load(m, L.req(id, R_KIND));
-    if (kind === K_CPU_DOWN || kind === K_CPU_UP || kind === K_BENCH_SINGLE || kind === K_OPEN_GATE) {
+    if (kind === K_CPU_DOWN || kind === K_CPU_UP || kind === K_BENCH_SINGLE || kind === K_BENCH_ASYNC || kind === K_BENCH_MANY || kind === K_OPEN_GATE) {
       if (Atomics.load(m, L.req(id, R_STATUS)) === RS_RETURNED) returned++;
       continue;
     }
