@@ -1,0 +1,34 @@
+/**
+ * Which invariant property must catch which broken implementation variant (impl/faults.ts), and
+ * the run budget it gets. `async-unlock-after-func` (B4) is absent: its failure needs a function that
+ * resubmits its own CSD from inside itself, and the impl's registered functions never do.
+ */
+import type { FaultId } from '../impl/faults.js';
+import type { InvariantId } from '../model/types.js';
+
+export interface FaultExpectation {
+  readonly fault: FaultId;
+  /** the property (invariant) that must fail */
+  readonly catchBy: InvariantId;
+  /** what the variant breaks, one line */
+  readonly why: string;
+}
+
+export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
+  { fault: 'no-dying-flush', catchBy: 'INV-DYING-EMPTY', why: 'B3/B5: a request queued before stop_machine stays on the queue of the dead CPU' },
+  { fault: 'sync-unlock-before-func', catchBy: 'INV-SYNC-AFTER-RUN', why: 'the waiter sees the unlock and returns before the func ran' },
+  { fault: 'no-ebusy-check', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B6: an in-flight async CSD is queued again' },
+  { fault: 'no-ebusy-check', catchBy: 'INV-ONE-OWNER', why: 'B6: the same CSD is on a queue twice' },
+  { fault: 'no-ebusy-check', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
+  { fault: 'no-ebusy-check', catchBy: 'INV-RUN-ON-TARGET', why: 'B6: the overwritten CSD runs on the first target for the second request' },
+  { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-KICK', why: 'the producer that made the queue non-empty sends no IPI' },
+  { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-IPI-OR-POLL', why: 'an online CPU keeps a non-empty queue with nothing to drain it' },
+  { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-LOST-CALL', why: 'the queued func never runs' },
+  { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-LOCK-RELEASED', why: 'the CSD of the never-run request stays locked' },
+  { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-DEADLOCK', why: 'a waiting caller spins forever' },
+  { fault: 'no-stop-machine-barrier', catchBy: 'INV-DYING-EMPTY', why: 'a caller inside its window queues to the CPU after its dying flush' },
+  { fault: 'cfd-not-freed-at-dead', catchBy: 'INV-NO-LEAK', why: 'smpcfd_dead_cpu leaks the cfd' },
+  { fault: 'mask-not-intersected-online', catchBy: 'INV-DYING-EMPTY', why: 'a many-call queues to an offline CPU' },
+  { fault: 'b9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },
+  { fault: 'idle-no-recheck', catchBy: 'INV-NO-LOST-CALL', why: 'the idle CPU halts with a request on its queue' },
+];

@@ -1,0 +1,110 @@
+/**
+ * One named property per invariant ID, and its outcome as data: pass, or a Counterexample
+ * (model/types.ts) with the shrunk commands, a per-CPU timeline of the trace and a replay line.
+ */
+import fc from 'fast-check';
+import type { FaultId } from '../impl/faults.js';
+import { invariantById } from '../model/invariants.js';
+import type { Counterexample, InvariantId } from '../model/types.js';
+import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
+import { PropertyViolation } from './real-system.js';
+import { encodeReplayToken } from './replay-token.js';
+import { timelineOf } from './timeline.js';
+
+export interface InvariantRunOptions {
+  readonly id: InvariantId;
+  readonly cpus: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly faults?: readonly FaultId[];
+  readonly maxCommands?: number;
+  /** replay exactly one failing path (from a token) */
+  readonly path?: string;
+  /** fc.commands replayPath of that failure (which commands ran): needed with `path` */
+  readonly replayPath?: string;
+  /** idle loop of the impl CPUs: poll first (default) or halt at once (no polling rescue) */
+  readonly idle?: 'poll' | 'halt';
+}
+
+export interface InvariantOutcome {
+  readonly id: InvariantId;
+  readonly sentence: string;
+  readonly failed: boolean;
+  /** runs executed until the first failure (or all runs) */
+  readonly runs: number;
+  readonly stats: RunStats;
+  readonly elapsedMs: number;
+  readonly counterexample: Counterexample | null;
+  /** set when the run failed for a reason that is not an invariant violation (harness bug) */
+  readonly error: string | null;
+}
+
+export function sentenceOf(id: InvariantId): string {
+  const inv = invariantById(id);
+  if (inv === undefined) throw new RangeError(`invariant: unknown id '${id}'`);
+  return inv.sentence;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
+
+export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
+  const sentence = sentenceOf(o.id);
+  const cfg = {
+    cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
+    ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
+    ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
+    ...(o.idle === undefined ? {} : { idle: o.idle }),
+  };
+  const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
+  const t0 = performance.now();
+  const params: fc.Parameters<PropertyArgs> = o.path === undefined
+    ? { seed: o.seed, numRuns: o.runs }
+    : { seed: o.seed, numRuns: o.runs, path: o.path, endOnFailure: true };
+  const res = fc.check(smpProperty(cfg, stats), params);
+  const elapsedMs = performance.now() - t0;
+  if (!res.failed || res.counterexample === null) {
+    return { id: o.id, sentence, failed: false, runs: res.numRuns, stats, elapsedMs, counterexample: null, error: null };
+  }
+  const [cmds, finalSeed] = res.counterexample;
+  const rerun = executeCommands(cfg, cmds, finalSeed);
+  const err = res.errorInstance;
+  const violation = err instanceof PropertyViolation ? err.violation : null;
+  const token = encodeReplayToken({
+    v: 1, inv: o.id, cpus: o.cpus, faults: [...(o.faults ?? [])], seed: res.seed, path: res.counterexamplePath,
+    replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
+    runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
+    ...(o.idle === undefined ? {} : { idle: o.idle }),
+  });
+  const counterexample: Counterexample = {
+    invariant: o.id, sentence,
+    message: violation?.message ?? firstLine(err),
+    steps: rerun.ran,
+    timeline: timelineOf(rerun.real),
+    replay: `npx smpcheck replay ${token}`,
+  };
+  return {
+    id: o.id, sentence, failed: true, runs: res.numRuns, stats, elapsedMs, counterexample,
+    error: violation === null ? firstLine(err) : null,
+  };
+}
+
+/** The failure text: ID and sentence, shrunk commands, per-CPU timeline, replay line. */
+export function formatCounterexample(ce: Counterexample, cpus: number): string {
+  const width = 44;
+  const lines = [
+    `${ce.invariant} violated: ${ce.sentence}`,
+    `  ${ce.message}`,
+    'shrunk commands:',
+    ...ce.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
+    'per-CPU timeline (step: one column per CPU):',
+    `  ${'step'.padStart(6)}  ${Array.from({ length: cpus }, (_, c) => `cpu${c}`.padEnd(width)).join('')}`,
+  ];
+  for (const e of ce.timeline) {
+    const cols = Array.from({ length: cpus }, (_, c) => (c === e.cpu ? `${e.lane}: ${e.text}`.slice(0, width - 1) : '').padEnd(width));
+    lines.push(`  ${String(e.step).padStart(6)}  ${cols.join('').trimEnd()}`);
+  }
+  lines.push(`replay: ${ce.replay}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * What the property suite records about an implementation run, step by step, from shared memory
+ * only (no hooks inside impl/): empty→non-empty queue edges per producer (INV-KICK), the batches
+ * each flush took with llist_del_all (INV-ORDER), returns of waiting calls (INV-SYNC-AFTER-RUN,
+ * INV-WAIT-SET) and queues of CPUs that are not online (INV-DYING-EMPTY).
+ */
+import {
+  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_PREPARED, NULL,
+  R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED,
+} from '../impl/layout.js';
+import type { SteppedSystem } from './stepped-system.js';
+import type { InvariantId } from '../model/types.js';
+
+/** One call the test posted, with what the test knew when it posted it. */
+export interface PostedCall {
+  readonly id: number;
+  readonly cpu: number;
+  readonly text: string;
+  readonly kind: string;
+  readonly wait: boolean;
+  /** single-target calls: the target; -1 for mask calls */
+  readonly target: number;
+  /** epoch (quiescence count) in which it was posted */
+  readonly epoch: number;
+  /** target invalid, or offline when posted (single-target calls only) */
+  readonly targetOffline: boolean;
+}
+
+export interface Batch {
+  readonly cpu: number;
+  readonly step: number;
+  /** CSD indices in add order, and whether each was SYNC when taken */
+  readonly csds: readonly number[];
+  readonly sync: readonly boolean[];
+}
+
+export interface Violation {
+  readonly id: InvariantId;
+  readonly message: string;
+  readonly step: number;
+}
+
+export class Observations {
+  /** producer*n + target → empty→non-empty edges made by that producer */
+  readonly edges: number[];
+  readonly batches: Batch[] = [];
+  readonly calls: PostedCall[] = [];
+  readonly violations: Violation[] = [];
+  private readonly heads: number[];
+  private readonly inFlight = new Set<number>();
+  private readonly n: number;
+
+  constructor(private readonly sys: SteppedSystem) {
+    this.n = sys.n;
+    this.edges = new Array<number>(this.n * this.n).fill(0);
+    this.heads = new Array<number>(this.n).fill(NULL);
+    sys.observe((actor, step) => {
+      this.afterStep(actor, step);
+    });
+  }
+
+  violate(id: InvariantId, message: string, step = this.sys.stepCount): void {
+    if (this.violations.some((v) => v.id === id)) return; // first one per ID is the story
+    this.violations.push({ id, message: `${id}: ${message}`, step });
+  }
+
+  track(call: PostedCall): void {
+    this.calls.push(call);
+    this.inFlight.add(call.id);
+  }
+
+  private afterStep(actor: number, step: number): void {
+    const { m, L } = this.sys.mem;
+    for (let t = 0; t < this.n; t++) {
+      const h = m[L.cpu(t, C_QUEUE)] ?? NULL;
+      const before = this.heads[t] ?? NULL;
+      if (h === before) continue;
+      this.heads[t] = h;
+      if (before === NULL && actor < this.n) this.edges[actor * this.n + t] = (this.edges[actor * this.n + t] ?? 0) + 1;
+      // llist_del_all by the owner: the detached list is still linked through F_NEXT right now
+      if (h === NULL && actor === t) this.batches.push(this.walk(t, before, step));
+    }
+    for (let t = 0; t < this.n; t++) {
+      const st = m[L.cpu(t, C_STATE)] ?? -1;
+      if ((st === HP_DEAD || st === HP_OFFLINE || st === HP_PREPARED) && (this.heads[t] ?? NULL) !== NULL) {
+        this.violate('INV-DYING-EMPTY', `cpu${t} is ${HP_NAMES[st]} with entries on its call_single_queue (step ${step})`, step);
+      }
+    }
+    for (const id of this.inFlight) {
+      if (m[L.req(id, R_STATUS)] !== RS_RETURNED) continue;
+      this.inFlight.delete(id);
+      this.onReturn(id, step);
+    }
+  }
+
+  private walk(cpu: number, head: number, step: number): Batch {
+    const { m, L } = this.sys.mem;
+    const csds: number[] = [];
+    for (let x = head; x !== NULL && csds.length <= L.csdCount; x = m[L.csd(x, F_NEXT)] ?? NULL) csds.push(x);
+    csds.reverse();
+    const sync = csds.map((x) => ((m[L.csd(x, F_FLAGS)] ?? 0) & CSD_TYPE_MASK) === CSD_TYPE_SYNC);
+    return { cpu, step, csds, sync };
+  }
+
+  /** A waiting caller returned 0: every CPU it queued to must already have run its func. */
+  private onReturn(id: number, step: number): void {
+    const { m, L } = this.sys.mem;
+    const call = this.calls.find((c) => c.id === id);
+    if (call === undefined || !call.wait || (m[L.req(id, R_RC)] ?? 0) !== 0) return;
+    const expected = m[L.req(id, R_EXPECTED)] ?? 0;
+    const ran = m[L.req(id, R_RAN)] ?? 0;
+    const missing = expected & ~ran;
+    if (missing === 0) return;
+    const what = `cpu${call.cpu} ${call.text} (request ${id}) returned 0 at step ${step} before its func ran on cpu mask 0x${missing.toString(16)}`;
+    this.violate('INV-SYNC-AFTER-RUN', what, step);
+    // a many-call that returns early did not wait on a CSD it enqueued (B9)
+    if (call.target < 0) this.violate('INV-WAIT-SET', what, step);
+  }
+}

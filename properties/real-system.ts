@@ -1,0 +1,115 @@
+/**
+ * The "real" side of the model-based tests: one implementation system driven step by step, with
+ * the observations and invariant checks around it. Commands call `post`, `stepChoices`,
+ * `deliverIpi` and `quiesce`; `assertHolds` throws the first violation of the selected invariants.
+ */
+import { C_STATE, HP_ONLINE } from '../impl/layout.js';
+import type { SmpRequest } from '../impl/requests.js';
+import { rng } from '../impl/runtime/schedulers.js';
+import type { FaultId } from '../impl/faults.js';
+import type { InvariantId } from '../model/types.js';
+import { Observations, type Violation } from './observations.js';
+import { checkAtQuiescence } from './quiescence-checks.js';
+import { SteppedSystem } from './stepped-system.js';
+
+export interface RealConfig {
+  readonly cpus: number;
+  readonly faults?: readonly FaultId[];
+  readonly idle?: 'poll' | 'halt';
+  /** invariants whose violation fails the run; empty = all */
+  readonly select?: readonly InvariantId[];
+  /** step bound for one run to quiescence */
+  readonly maxSteps?: number;
+  /** allocator limit in live allocations (-ENOMEM injection); absent = unlimited */
+  readonly allocLimit?: number;
+}
+
+export class PropertyViolation extends Error {
+  constructor(readonly violation: Violation) {
+    super(violation.message);
+    this.name = 'PropertyViolation';
+  }
+}
+
+export class RealSystem {
+  readonly sys: SteppedSystem;
+  readonly obs: Observations;
+  epoch = 0;
+  /** host-side log of what the commands did, for the timeline */
+  readonly hostLog: { step: number; cpu: number; text: string }[] = [];
+  private readonly hpTouched = new Map<number, Set<number>>();
+
+  constructor(readonly cfg: RealConfig) {
+    this.sys = new SteppedSystem({
+      cpus: cfg.cpus, faults: cfg.faults ?? [], idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
+      ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
+    });
+    this.obs = new Observations(this.sys);
+  }
+
+  online(cpu: number): boolean {
+    return cpu >= 0 && cpu < this.sys.n && this.sys.mem.m[this.sys.mem.L.cpu(cpu, C_STATE)] === HP_ONLINE;
+  }
+
+  post(cpu: number, req: SmpRequest, text: string): number {
+    const target = req.kind === 'single' || req.kind === 'single_async' ? req.target : -1;
+    const id = this.sys.post(cpu, req);
+    this.obs.track({
+      id, cpu, text, kind: req.kind, wait: 'wait' in req && req.wait, target, epoch: this.epoch,
+      targetOffline: target >= 0 && !this.online(target),
+    });
+    if (req.kind === 'cpu_down' || req.kind === 'cpu_up') {
+      const s = this.hpTouched.get(this.epoch) ?? new Set<number>();
+      s.add(req.cpu);
+      this.hpTouched.set(this.epoch, s);
+    }
+    this.hostLog.push({ step: this.sys.stepCount, cpu, text: `post ${text} (request ${id})` });
+    return id;
+  }
+
+  /** Run one step per choice, each picking an enabled actor by index (the schedule as data). */
+  stepChoices(choices: readonly number[]): void {
+    for (const c of choices) {
+      const en = this.sys.enabled();
+      if (en.length === 0) return;
+      this.sys.step(en[c % en.length] ?? (en[0] as number));
+    }
+  }
+
+  /** Deliver `cpu`'s pending IPI now if it can be delivered; false if not enabled. */
+  deliverIpi(cpu: number): boolean {
+    const a = this.sys.n + cpu;
+    if (!this.sys.enabled().includes(a)) return false;
+    this.sys.step(a);
+    return true;
+  }
+
+  /**
+   * Run to quiescence with a seeded random scheduler, then check everything checkable there.
+   * `lateIpis`: deliver an IPI only when no CPU can step (interrupts arrive as late as possible,
+   * e.g. after the target entered stop_machine with interrupts off: the case the dying flush is for).
+   */
+  quiesce(seed: number, lateIpis = false): void {
+    const r = rng(seed);
+    const n = this.sys.n;
+    const pick = (en: readonly number[]): number => {
+      if (!lateIpis || (en[0] ?? n) >= n) return Math.floor(r() * en.length);
+      let cpus = 0;
+      while (cpus < en.length && (en[cpus] ?? n) < n) cpus++;
+      return Math.floor(r() * cpus);
+    };
+    const reached = this.sys.runToQuiescence(pick, this.cfg.maxSteps ?? 200_000);
+    checkAtQuiescence(this.sys, this.obs, reached, (e) => this.hpTouched.get(e) ?? new Set<number>());
+    this.epoch++;
+  }
+
+  violations(): readonly Violation[] {
+    const sel = this.cfg.select ?? [];
+    return sel.length === 0 ? this.obs.violations : this.obs.violations.filter((v) => sel.includes(v.id));
+  }
+
+  assertHolds(): void {
+    const v = this.violations()[0];
+    if (v !== undefined) throw new PropertyViolation(v);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Refinement (2): replay implementation trace events through the model's transition function.
+ * Each observable event must be a step the model allows from the current state, after a bounded
+ * number of silent model steps (stuttering: steps the implementation does not trace, such as CALL,
+ * SEND, RETURN, IPI entry, FLUSH_DONE, idle). The checker takes plain trace event objects, so it
+ * does not care whether they came from the deterministic runtime, the threads runtime or a file.
+ *
+ * Observable → model event:
+ *   csd_queue_cpu(cpu=t) on p               → QUEUE by p, and the CSD it queued targets t
+ *   csd_function_entry(csd≠NULL) on c       → FLUSH_RUN by c (not inside c's dying callback)
+ *   cpuhp_enter(smpcfd_dying_cpu, cpu=c)    → HP_DYING of c (its dying flush runs inside that step)
+ *   cpuhp_enter(smpcfd_dead_cpu, cpu=c)     → HP_DEAD of c
+ *   cpuhp_enter(smpcfd_prepare_cpu, cpu=c)  → HP_PREPARE of c (HP_PREPARE_ENOMEM when its exit has ret≠0)
+ */
+import type { TraceEvent } from '../../impl/trace-export.js';
+import type { FastSnapshot, TakenTransition } from '../../model/fast-step.js';
+import { callersDone } from '../../model/invariants.js';
+import { stateKey, viewOf } from '../../model/step.js';
+import type { SysEvent, SysEventType } from '../../model/system.js';
+import type { ModelOracle } from './model-oracle.js';
+
+const OBSERVABLE: ReadonlySet<SysEventType> = new Set(['QUEUE', 'FLUSH_RUN', 'HP_DYING', 'HP_DEAD', 'HP_PREPARE', 'HP_PREPARE_ENOMEM']);
+
+interface Node {
+  readonly s: FastSnapshot;
+  readonly prev: Node | null;
+  readonly event: SysEvent | null;
+  readonly taken: readonly TakenTransition[];
+}
+
+export interface Label {
+  readonly index: number;
+  readonly text: string;
+  readonly event: SysEvent;
+  /** QUEUE only: the target CPU the queued CSD must have */
+  readonly target: number;
+}
+
+export interface ReplayResult {
+  readonly ok: boolean;
+  readonly labels: number;
+  /** the first trace event the model does not allow, one line */
+  readonly failure: string | null;
+  /** one witness path through the model (for coverage) */
+  readonly path: readonly { readonly value: Readonly<Record<string, string>>; readonly taken: readonly TakenTransition[] }[];
+  readonly maxFrontier: number;
+}
+
+/** The observable trace events as model events, in trace order. */
+export function labelsOf(trace: readonly TraceEvent[]): Label[] {
+  const out: Label[] = [];
+  const dying = new Set<number>();
+  trace.forEach((e, index) => {
+    const text = `#${index} cpu${e.cpu} ${e.event} ${Object.entries(e.fields).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+    if (e.event === 'csd_queue_cpu') out.push({ index, text, event: { type: 'QUEUE', cpu: e.cpu }, target: Number(e.fields.cpu) });
+    else if (e.event === 'csd_function_entry' && e.fields.csd !== '0000000000000000' && !dying.has(e.cpu)) {
+      out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1 });
+    } else if (e.event === 'cpuhp_enter') {
+      const c = Number(e.fields.cpu);
+      let type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_dead_cpu' ? 'HP_DEAD' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
+      // a prepare whose cpuhp_exit reports an error is the model's HP_PREPARE_ENOMEM
+      if (type === 'HP_PREPARE') {
+        const exit = trace.slice(index + 1).find((x) => x.event === 'cpuhp_exit' && x.cpu === e.cpu && x.fields.cpu === e.fields.cpu);
+        if (exit !== undefined && exit.fields.ret !== '0') type = 'HP_PREPARE_ENOMEM';
+      }
+      if (type === 'HP_DYING') dying.add(c);
+      if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1 });
+    } else if (e.event === 'cpuhp_exit' && dying.has(e.cpu) && Number(e.fields.cpu) === e.cpu) dying.delete(e.cpu);
+  });
+  return out;
+}
+
+function queuedTo(o: ModelOracle, before: FastSnapshot, after: FastSnapshot, target: number): boolean {
+  for (const sl of o.cw.slots) {
+    const r = `req${sl.id}`;
+    if (after.value[r] === 'queued' && before.value[r] !== 'queued') return after.context.target[sl.id] === target;
+  }
+  return false;
+}
+
+/** Silent closure: every state reachable with ≤ `stutter` unobservable steps. */
+function closure(o: ModelOracle, frontier: readonly Node[], stutter: number, cap: number): Node[] {
+  const seen = new Map<string, Node>();
+  let layer = [...frontier];
+  for (const n of layer) seen.set(stateKey(n.s), n);
+  for (let d = 0; d < stutter && layer.length > 0 && seen.size < cap; d++) {
+    const next: Node[] = [];
+    for (const n of layer) {
+      for (const { event, next: s, taken } of o.successors(n.s)) {
+        if (OBSERVABLE.has(event.type)) continue;
+        const k = stateKey(s);
+        if (seen.has(k)) continue;
+        const m: Node = { s, prev: n, event, taken };
+        seen.set(k, m);
+        next.push(m);
+      }
+    }
+    layer = next;
+  }
+  return [...seen.values()];
+}
+
+export function replayTrace(o: ModelOracle, trace: readonly TraceEvent[], stutter = 24, cap = 50_000): ReplayResult {
+  const labels = labelsOf(trace);
+  let frontier: Node[] = [{ s: o.initial(), prev: null, event: null, taken: [] }];
+  let maxFrontier = 1;
+  for (const l of labels) {
+    const cl = closure(o, frontier, stutter, cap);
+    maxFrontier = Math.max(maxFrontier, cl.length);
+    const next = new Map<string, Node>();
+    for (const n of cl) {
+      const taken: TakenTransition[] = [];
+      const s = o.fast.step(n.s, l.event, taken);
+      if (s === n.s) continue;
+      if (l.event.type === 'QUEUE' && !queuedTo(o, n.s, s, l.target)) continue;
+      next.set(stateKey(s), { s, prev: n, event: l.event, taken });
+    }
+    if (next.size === 0) {
+      return { ok: false, labels: labels.length, failure: `trace event ${l.text} is not allowed by the model after ≤${stutter} silent steps from any of ${cl.length} states`, path: [], maxFrontier };
+    }
+    frontier = [...next.values()];
+  }
+  // the run ended at quiescence: some silent continuation must finish every caller's script
+  const end = closure(o, frontier, stutter, cap).find((n) => callersDone(viewOf(n.s, o.cw), o.cw));
+  if (end === undefined) return { ok: false, labels: labels.length, failure: 'after the last trace event the model cannot finish every caller with silent steps', path: [], maxFrontier };
+  const path: { value: Readonly<Record<string, string>>; taken: readonly TakenTransition[] }[] = [];
+  for (let n: Node | null = end; n !== null; n = n.prev) path.push({ value: n.s.value, taken: n.taken });
+  path.reverse();
+  return { ok: true, labels: labels.length, failure: null, path, maxFrontier };
+}

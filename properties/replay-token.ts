@@ -1,0 +1,54 @@
+/**
+ * Replay tokens: one shell word that fixes a failing property run exactly (invariant, CPU count,
+ * faults, fast-check seed and shrink path). `npx smpcheck replay <token>` calls `replay(token)`.
+ * Format: `smpp1.` + base64url(JSON).
+ */
+import { FAULT_IDS, type FaultId } from '../impl/faults.js';
+import type { InvariantId } from '../model/types.js';
+
+export interface ReplayToken {
+  readonly v: 1;
+  readonly inv: InvariantId;
+  readonly cpus: number;
+  readonly faults: readonly FaultId[];
+  readonly seed: number;
+  readonly path: string;
+  /** fc.commands replayPath: which generated commands ran (fast-check needs it to replay commands) */
+  readonly replayPath: string;
+  readonly runs: number;
+  readonly maxCommands?: number;
+  readonly idle?: 'poll' | 'halt';
+}
+
+export class ReplayTokenError extends Error {
+  override readonly name = 'ReplayTokenError';
+}
+
+const PREFIX = 'smpp1.';
+
+export function encodeReplayToken(t: ReplayToken): string {
+  return PREFIX + Buffer.from(JSON.stringify(t)).toString('base64url');
+}
+
+export function decodeReplayToken(s: string): ReplayToken {
+  const bad = (why: string): never => {
+    throw new ReplayTokenError(`replay token '${s.slice(0, 24)}…': ${why}`);
+  };
+  if (!s.startsWith(PREFIX)) bad(`does not start with ${PREFIX}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(s.slice(PREFIX.length), 'base64url').toString('utf8'));
+  } catch {
+    return bad('is not base64url JSON');
+  }
+  if (typeof raw !== 'object' || raw === null) return bad('is not an object');
+  const o = raw as Record<string, unknown>;
+  if (o.v !== 1) bad('unknown version');
+  if (typeof o.inv !== 'string' || !o.inv.startsWith('INV-')) bad('has no invariant id');
+  if (typeof o.cpus !== 'number' || !Number.isInteger(o.cpus) || o.cpus < 2 || o.cpus > 8) bad('cpus must be an integer in 2..8');
+  if (!Array.isArray(o.faults) || !o.faults.every((f) => typeof f === 'string' && (FAULT_IDS as readonly string[]).includes(f))) bad('has unknown faults');
+  if (typeof o.seed !== 'number' || typeof o.path !== 'string' || typeof o.replayPath !== 'string' || typeof o.runs !== 'number') bad('needs seed, path, replayPath and runs');
+  if (o.maxCommands !== undefined && typeof o.maxCommands !== 'number') bad('maxCommands must be a number');
+  if (o.idle !== undefined && o.idle !== 'poll' && o.idle !== 'halt') bad("idle must be 'poll' or 'halt'");
+  return raw as ReplayToken;
+}

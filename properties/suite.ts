@@ -1,0 +1,162 @@
+/**
+ * `runPropertySuite(opts)`: what the CLI's `verify`/`check` call. One property per invariant ID
+ * (plus refinement) with a configurable budget; returns JSON-able results, counterexamples and the
+ * component coverage, and can write `coverage.json` into a reports directory.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { FAULT_IDS, type FaultId } from '../impl/faults.js';
+import { CoverageCounter } from '../model/coverage.js';
+import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
+import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
+import { ThreadsSystem } from '../impl/runtime/threads.js';
+import { runInvariantProperty, sentenceOf } from './invariant-property.js';
+import { PropertyViolation } from './real-system.js';
+import { threadsProperty } from './threads/threads-property.js';
+import { refinementProperty } from './refinement/refinement-property.js';
+
+export interface PropertySuiteOptions {
+  /** fast-check runs per invariant property (default 100) */
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly cpus?: number;
+  /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
+  readonly runtime?: 'deterministic' | 'threads';
+  readonly faults?: readonly FaultId[];
+  /** subset of invariant IDs (default: all 16 of smp-protocol.md §8) */
+  readonly invariants?: readonly InvariantId[];
+  /** refinement runs (default: runs) */
+  readonly refinementRuns?: number;
+  readonly maxCommands?: number;
+  /** idle loop of the impl CPUs (deterministic runtime): poll first (default) or halt at once */
+  readonly idle?: 'poll' | 'halt';
+  /** directory to write coverage.json into (e.g. `reports`); nothing written when absent */
+  readonly reportsDir?: string;
+}
+
+export interface PropertySuiteResult {
+  readonly schema: 'smpcheck.properties/1';
+  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
+  readonly invariants: readonly InvariantResult[];
+  readonly counterexamples: readonly Counterexample[];
+  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null };
+  readonly stats: {
+    readonly runs: number; readonly commands: number; readonly steps: number; readonly elapsedMs: number;
+    readonly runsPerSecond: number; readonly commandsPerSecond: number;
+  };
+  readonly coverage: CoverageReport;
+  readonly coveragePath: string | null;
+}
+
+/** Items the property generators do not drive, with the reason (none: 100% of both charts). */
+export const PROPERTY_UNREACHABLE: readonly UnreachableItem[] = [];
+
+export class SuiteOptionError extends Error {
+  override readonly name = 'SuiteOptionError';
+}
+
+function validate(o: PropertySuiteOptions): void {
+  const int = (v: number | undefined, name: string, lo: number, hi: number): void => {
+    if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) throw new SuiteOptionError(`${name} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+  };
+  int(o.runs, 'runs', 1, 1_000_000);
+  int(o.refinementRuns, 'refinementRuns', 0, 1_000_000);
+  int(o.cpus, 'cpus', 2, 8);
+  int(o.seed, 'seed', -0x80000000, 0x7fffffff);
+  if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
+  for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
+  for (const id of o.invariants ?? []) if (!PROTOCOL_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}'`);
+}
+
+/** Invariants the threads runtime can judge: only at quiescence (no per-step observations there). */
+export const THREADS_CHECKED: readonly InvariantId[] = [
+  'INV-NO-LOST-CALL', 'INV-NO-DOUBLE-RUN', 'INV-RUN-ON-TARGET', 'INV-NOT-ON-OFFLINE', 'INV-ENXIO', 'INV-LOCK-RELEASED',
+  'INV-NO-REUSE-LOCKED', 'INV-IPI-OR-POLL', 'INV-NO-LEAK', 'INV-NO-DEADLOCK', 'INV-ONE-OWNER',
+];
+
+async function threadsInvariants(
+  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined,
+): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number }> {
+  const pool = await ThreadsSystem.start({ cpus });
+  try {
+    const stats = { runs: 0, commands: 0 };
+    const select = ids.filter((id) => THREADS_CHECKED.includes(id));
+    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
+    const err = res.errorInstance;
+    const failedId = err instanceof PropertyViolation ? err.violation.id : null;
+    const counterexamples: Counterexample[] = [];
+    if (res.failed && res.counterexample !== null) {
+      counterexamples.push({
+        invariant: failedId ?? 'INV-NO-DEADLOCK', sentence: sentenceOf(failedId ?? 'INV-NO-DEADLOCK'),
+        message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
+        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: [],
+        replay: `npx smpcheck verify --runtime threads --seed ${res.seed} --runs ${runs} --cpus ${cpus} (fast-check path ${res.counterexamplePath})`,
+      });
+    }
+    const results: InvariantResult[] = ids.map((id) => ({
+      id, sentence: sentenceOf(id),
+      status: !select.includes(id) ? 'not-checked' : failedId === id || (res.failed && failedId === null) ? 'fail' : 'pass',
+      checks: select.includes(id) ? res.numRuns : 0,
+    }));
+    return { results, counterexamples, runs: stats.runs, commands: stats.commands };
+  } finally {
+    await pool.stop();
+  }
+}
+
+export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise<PropertySuiteResult> {
+  validate(opts);
+  const runtime = opts.runtime ?? 'deterministic';
+  const runs = opts.runs ?? 100;
+  const seed = opts.seed ?? 20261125;
+  const cpus = opts.cpus ?? 3;
+  const faults = opts.faults ?? [];
+  const t0 = performance.now();
+  const invariants: InvariantResult[] = [];
+  const counterexamples: Counterexample[] = [];
+  let totalRuns = 0, commands = 0, steps = 0;
+  if (runtime === 'threads') {
+    const t = await threadsInvariants(opts.invariants ?? PROTOCOL_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    invariants.push(...t.results);
+    counterexamples.push(...t.counterexamples);
+    totalRuns += t.runs;
+    commands += t.commands;
+  }
+  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROTOCOL_INVARIANT_IDS) {
+    const o = runInvariantProperty({
+      id, cpus, seed, runs, faults,
+      ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
+    });
+    totalRuns += o.stats.runs;
+    commands += o.stats.commands;
+    steps += o.stats.steps;
+    invariants.push({ id, sentence: o.sentence, status: o.failed ? 'fail' : 'pass', checks: o.runs });
+    if (o.counterexample !== null) counterexamples.push(o.counterexample);
+  }
+  const cov = new CoverageCounter([runtime === 'threads' ? 'properties:threads+refinement:deterministic' : 'properties:deterministic']);
+  const rRuns = opts.refinementRuns ?? runs;
+  let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null };
+  if (rRuns > 0) {
+    const rs = { runs: 0, labels: 0, steps: 0 };
+    const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
+    const err = res.errorInstance;
+    refinement = { runs: res.numRuns, status: res.failed ? 'fail' : 'pass', message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null };
+  }
+  const coverage = cov.report(PROPERTY_UNREACHABLE);
+  let coveragePath: string | null = null;
+  if (opts.reportsDir !== undefined) {
+    mkdirSync(opts.reportsDir, { recursive: true });
+    coveragePath = join(opts.reportsDir, 'coverage.json');
+    writeFileSync(coveragePath, JSON.stringify(coverage, null, 2) + '\n');
+  }
+  const elapsedMs = performance.now() - t0;
+  const sec = Math.max(elapsedMs / 1000, 1e-6);
+  return {
+    schema: 'smpcheck.properties/1',
+    config: { runs, seed, cpus, runtime, faults },
+    invariants, counterexamples, refinement,
+    stats: { runs: totalRuns, commands, steps, elapsedMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
+    coverage, coveragePath,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The model-based property on the threads runtime (`fc.asyncModelRun`): few runs, one worker pool
+ * reused across runs and across shrinking.
+ */
+import fc from 'fast-check';
+import type { FaultId } from '../../impl/faults.js';
+import type { ThreadsSystem } from '../../impl/runtime/threads.js';
+import type { InvariantId } from '../../model/types.js';
+import { smpCommandArbs } from '../commands/index.js';
+import { initialModel } from '../commands/model.js';
+import { ThreadsCommand, type AsyncSmpCommand } from './async-commands.js';
+import { ThreadsReal } from './threads-real.js';
+
+export interface ThreadsPropertyConfig {
+  readonly pool: ThreadsSystem;
+  readonly faults?: readonly FaultId[];
+  readonly select?: readonly InvariantId[];
+  readonly maxCommands?: number;
+  readonly stats?: { runs: number; commands: number };
+}
+
+export function threadsProperty(cfg: ThreadsPropertyConfig): fc.IAsyncPropertyWithHooks<[Iterable<AsyncSmpCommand>]> {
+  const n = cfg.pool.mem.L.ncpus;
+  const arbs = smpCommandArbs(n).map((a) => a.map((c) => new ThreadsCommand(c)));
+  return fc.asyncProperty(fc.commands(arbs, { maxCommands: cfg.maxCommands ?? 12, size: 'max' }), async (cmds) => {
+    let real: ThreadsReal | undefined;
+    await fc.asyncModelRun(async () => {
+      await cfg.pool.restart({ faults: [...(cfg.faults ?? [])], idle: 'poll' });
+      real = new ThreadsReal(cfg.pool, cfg.select ?? []);
+      return { model: initialModel(n), real };
+    }, cmds);
+    if (real === undefined) return;
+    await real.quiesce();
+    if (cfg.stats !== undefined) {
+      cfg.stats.runs++;
+      cfg.stats.commands += real.hostLog.length;
+    }
+    real.assertHolds();
+  });
+}

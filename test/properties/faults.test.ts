@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_CATALOGUE } from '../../properties/fault-catalogue.js';
+import { formatCounterexample, runInvariantProperty } from '../../properties/invariant-property.js';
+import { replay } from '../../properties/replay.js';
+import { decodeReplayToken } from '../../properties/replay-token.js';
+
+const SEED = 20261125;
+const BUDGET = 400;
+const CPUS = 3;
+
+describe(`broken variants are caught within ${BUDGET} runs (seed ${SEED}, ${CPUS} CPUs)`, () => {
+  for (const f of FAULT_CATALOGUE) {
+    it(`${f.catchBy} catches ${f.fault}: ${f.why}`, () => {
+      const o = runInvariantProperty({ id: f.catchBy, cpus: CPUS, seed: SEED, runs: BUDGET, faults: [f.fault] });
+      expect(o.failed, `${f.fault} passed ${o.runs} runs of ${f.catchBy}`).toBe(true);
+      expect(o.error).toBeNull();
+      const ce = o.counterexample;
+      if (ce === null) throw new Error('a failed run must carry a counterexample');
+      expect(ce.invariant).toBe(f.catchBy);
+      expect(ce.message.startsWith(`${f.catchBy}: `)).toBe(true);
+      expect(ce.steps.length).toBeGreaterThan(0);
+      expect(ce.timeline.length).toBeGreaterThan(0);
+      const text = formatCounterexample(ce, CPUS);
+      expect(text).toContain(ce.sentence);
+      expect(text).toContain('npx smpcheck replay smpp1.');
+      console.info(`${f.fault} caught by ${f.catchBy} after ${o.runs} run(s)`);
+    });
+  }
+
+  it('replay(token) reproduces the same shrunk failure in one run', () => {
+    const o = runInvariantProperty({ id: 'INV-WAIT-SET', cpus: CPUS, seed: SEED, runs: BUDGET, faults: ['b9-wait-only-if-ipi'] });
+    const ce = o.counterexample;
+    if (ce === null) throw new Error('b9-wait-only-if-ipi must be caught');
+    const token = ce.replay.split(' ').pop() ?? '';
+    expect(decodeReplayToken(token)).toMatchObject({ inv: 'INV-WAIT-SET', cpus: CPUS, faults: ['b9-wait-only-if-ipi'] });
+    const again = replay(token);
+    expect(again.failed).toBe(true);
+    expect(again.runs).toBe(1);
+    expect(again.counterexample?.message).toBe(ce.message);
+    expect(again.counterexample?.steps).toEqual(ce.steps);
+  });
+
+  it('a bad replay token gets a one-line error naming the input', () => {
+    expect(() => replay('nonsense')).toThrow(/^replay token 'nonsense…': does not start with smpp1\.$/);
+    expect(() => replay('smpp1.e30')).toThrow(/unknown version/);
+  });
+});

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../impl/trace-export.js';
+import { CoverageCounter } from '../../model/coverage.js';
+import { refinementProperty, checkRefinement } from '../../properties/refinement/refinement-property.js';
+import { ModelOracle } from '../../properties/refinement/model-oracle.js';
+import { replayTrace } from '../../properties/refinement/trace-replay.js';
+import type { SmallWorkload } from '../../properties/refinement/small-workload.js';
+
+const SEED = 20261125;
+const RUNS = 80;
+
+function ev(cpu: number, event: string, fields: Record<string, string>): TraceEvent {
+  return { seq: 0, ts: 0, cpu, event, irqsOff: false, hardirq: false, fields };
+}
+
+describe(`refinement: implementation vs xstate model (seed ${SEED}, ${RUNS} runs)`, () => {
+  it('(1) final abstract view is a terminal view of the model and (2) every trace replays through the model; coverage of the component charts', () => {
+    const cov = new CoverageCounter(['properties:deterministic']);
+    const stats = { runs: 0, labels: 0, steps: 0 };
+    fc.assert(refinementProperty({ coverage: cov }, stats), { seed: SEED, numRuns: RUNS });
+    expect(stats.runs).toBe(RUNS);
+    expect(stats.labels).toBeGreaterThan(RUNS); // observable trace events were really matched
+    const rep = cov.report();
+    const csd = rep.components.find((c) => c.machine === 'csd');
+    const hp = rep.components.find((c) => c.machine === 'hotplug');
+    expect(csd?.transitions.covered).toBe(csd?.transitions.total);
+    expect(csd?.states.covered).toBe(csd?.states.total);
+    expect(hp?.transitions.covered).toBe(hp?.transitions.total);
+    expect(hp?.states.covered).toBe(hp?.states.total);
+  });
+
+  it('the trace checker rejects a func entry that no queueing preceded (independent of the trace source)', () => {
+    const w: SmallWorkload = { cpus: 2, scripts: [[{ kind: 'single', target: 1, wait: true }], []], hotplug: -1, enomem: false };
+    const o = new ModelOracle(w);
+    const bad = replayTrace(o, [ev(1, 'csd_function_entry', { func: 'fn_ping', csd: '00000000000000a0' })]);
+    expect(bad.ok).toBe(false);
+    expect(bad.failure).toMatch(/csd_function_entry .* is not allowed by the model/);
+    const good = replayTrace(o, [
+      ev(0, 'csd_queue_cpu', { cpu: '1', csd: '00000000000000a0' }),
+      ev(1, 'csd_function_entry', { func: 'fn_ping', csd: '00000000000000a0' }),
+    ]);
+    expect(good.ok).toBe(true);
+    const wrongTarget = replayTrace(o, [ev(0, 'csd_queue_cpu', { cpu: '0', csd: '00000000000000a0' })]);
+    expect(wrongTarget.ok).toBe(false);
+  });
+
+  it('a broken implementation (no IPI on the empty→non-empty edge) fails refinement (1)', () => {
+    const w: SmallWorkload = { cpus: 2, scripts: [[{ kind: 'single', target: 1, wait: false }], []], hotplug: -1, enomem: false };
+    expect(() => { checkRefinement(w, 1, false, { faults: ['no-ipi-on-empty-edge'] }, new Map()); }).toThrow(/^refinement \(1\): final view \[r0:0@\{\}x0/);
+    expect(() => { checkRefinement(w, 1, false, {}, new Map()); }).not.toThrow();
+  });
+});
