@@ -4,6 +4,7 @@
  * invariant was violated, 2 usage or input error, 130 interrupted with no violation found.
  */
 import { Command } from 'commander';
+import { register as registerAudit } from './commands/audit.js';
 import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
+  registerAudit(program);
   registerCoverage(program);
   registerExplore(program);
   registerMerge(program);
