@@ -1,7 +1,8 @@
 /**
  * Which invariant property must catch which broken implementation variant (impl/faults.ts), and
- * the run budget it gets. `async-unlock-after-func` (B4) is absent: its failure needs a function that
- * resubmits its own CSD from inside itself, and the impl's registered functions never do.
+ * the run budget it gets. `async-unlock-after-func` (B4) deadlocks only with a function that resubmits
+ * its own CSD (the impl's functions never do), so it is caught at the unlock point itself
+ * (INV-UNLOCK-POINT, the finer invariant smp-semantics.md §7.7 the model also checks).
  */
 import type { FaultId } from '../impl/faults.js';
 import type { InvariantId } from '../model/types.js';
@@ -17,6 +18,8 @@ export interface FaultExpectation {
 export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'no-dying-flush', catchBy: 'INV-DYING-EMPTY', why: 'B3/B5: a request queued before stop_machine stays on the queue of the dead CPU' },
   { fault: 'sync-unlock-before-func', catchBy: 'INV-SYNC-AFTER-RUN', why: 'the waiter sees the unlock and returns before the func ran' },
+  { fault: 'sync-unlock-before-func', catchBy: 'INV-UNLOCK-POINT', why: 'the SYNC CSD is unlocked before its func starts' },
+  { fault: 'async-unlock-after-func', catchBy: 'INV-UNLOCK-POINT', why: 'B4: the ASYNC CSD is still locked while its func runs' },
   { fault: 'no-ebusy-check', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B6: an in-flight async CSD is queued again' },
   { fault: 'no-ebusy-check', catchBy: 'INV-ONE-OWNER', why: 'B6: the same CSD is on a queue twice' },
   { fault: 'no-ebusy-check', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
@@ -27,6 +30,7 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-LOCK-RELEASED', why: 'the CSD of the never-run request stays locked' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-DEADLOCK', why: 'a waiting caller spins forever' },
   { fault: 'no-stop-machine-barrier', catchBy: 'INV-DYING-EMPTY', why: 'a caller inside its window queues to the CPU after its dying flush' },
+  { fault: 'no-stop-machine-barrier', catchBy: 'INV-ENXIO', why: 'a caller that passed the online check queues to a CPU that is already offline' },
   { fault: 'cfd-not-freed-at-dead', catchBy: 'INV-NO-LEAK', why: 'smpcfd_dead_cpu leaks the cfd' },
   { fault: 'mask-not-intersected-online', catchBy: 'INV-DYING-EMPTY', why: 'a many-call queues to an offline CPU' },
   { fault: 'b9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },

@@ -1,5 +1,5 @@
 /** Public API of the property layer (explicit export list) for the CLI and reports. */
-export { runPropertySuite, PROPERTY_UNREACHABLE, THREADS_CHECKED, SuiteOptionError, type PropertySuiteOptions, type PropertySuiteResult } from './suite.js';
+export { runPropertySuite, PROPERTY_UNREACHABLE, PROPERTY_INVARIANT_IDS, THREADS_CHECKED, SuiteOptionError, type PropertySuiteOptions, type PropertySuiteResult } from './suite.js';
 export { replay } from './replay.js';
 export { encodeReplayToken, decodeReplayToken, ReplayTokenError, type ReplayToken } from './replay-token.js';
 export { runInvariantProperty, formatCounterexample, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';

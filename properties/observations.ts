@@ -5,9 +5,10 @@
  * INV-WAIT-SET) and queues of CPUs that are not online (INV-DYING-EMPTY).
  */
 import {
-  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_PREPARED, NULL,
-  R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED,
+  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
+  R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED, CSD_FLAG_LOCK, H_TRACE_HEAD, T_B, T_CPU, T_TYPE,
 } from '../impl/layout.js';
+import { EV_CSD_FUNCTION_ENTRY } from '../impl/trace-ring.js';
 import type { SteppedSystem } from './stepped-system.js';
 import type { InvariantId } from '../model/types.js';
 
@@ -47,6 +48,9 @@ export class Observations {
   readonly calls: PostedCall[] = [];
   readonly violations: Violation[] = [];
   private readonly heads: number[];
+  /** CSD → was it SYNC when its flush took it (the unlock clears the type bits) */
+  private readonly takenSync = new Map<number, boolean>();
+  private traceSeen = 0;
   private readonly inFlight = new Set<number>();
   private readonly n: number;
 
@@ -77,9 +81,20 @@ export class Observations {
       if (h === before) continue;
       this.heads[t] = h;
       if (before === NULL && actor < this.n) this.edges[actor * this.n + t] = (this.edges[actor * this.n + t] ?? 0) + 1;
+      // a producer's llist_add: it passed the online check in the same preemption-off window, and
+      // stop_machine keeps the target online until the window closes
+      if (h !== NULL && actor < this.n && actor !== t) {
+        const st = m[L.cpu(t, C_STATE)] ?? -1;
+        if (st !== HP_ONLINE) this.violate('INV-ENXIO', `cpu${actor} queued to cpu${t} while it is ${HP_NAMES[st] ?? st} (passed the online check for a CPU that is not online; step ${step})`, step);
+      }
       // llist_del_all by the owner: the detached list is still linked through F_NEXT right now
-      if (h === NULL && actor === t) this.batches.push(this.walk(t, before, step));
+      if (h === NULL && actor === t) {
+        const b = this.walk(t, before, step);
+        this.batches.push(b);
+        b.csds.forEach((x, i) => this.takenSync.set(x, b.sync[i] === true));
+      }
     }
+    this.checkUnlockPoints(step);
     for (let t = 0; t < this.n; t++) {
       const st = m[L.cpu(t, C_STATE)] ?? -1;
       if ((st === HP_DEAD || st === HP_OFFLINE || st === HP_PREPARED) && (this.heads[t] ?? NULL) !== NULL) {
@@ -91,6 +106,27 @@ export class Observations {
       this.inFlight.delete(id);
       this.onReturn(id, step);
     }
+  }
+
+  /**
+   * INV-UNLOCK-POINT (smp-semantics.md §7.7, B4): at each csd_function_entry of a queued CSD, a SYNC
+   * CSD is still locked (the waiter must not return yet) and an ASYNC one is already unlocked (the
+   * function may resubmit it). The entry tracepoint and the unlock before it share one step.
+   */
+  private checkUnlockPoints(step: number): void {
+    const { m, L } = this.sys.mem;
+    const head = m[H_TRACE_HEAD] ?? 0;
+    for (let s = Math.max(this.traceSeen, head - L.traceCap); s < head; s++) {
+      if (((m[L.trace(s, T_TYPE)] ?? 0) & 0xff) !== EV_CSD_FUNCTION_ENTRY) continue;
+      const csd = m[L.trace(s, T_B)] ?? NULL;
+      const sync = this.takenSync.get(csd);
+      if (csd === NULL || sync === undefined) continue;
+      const locked = ((m[L.csd(csd, F_FLAGS)] ?? 0) & CSD_FLAG_LOCK) !== 0;
+      const cpu = m[L.trace(s, T_CPU)] ?? -1;
+      if (sync && !locked) this.violate('INV-UNLOCK-POINT', `SYNC csd #${csd} was unlocked before its func started on cpu${cpu} (step ${step})`, step);
+      if (!sync && locked) this.violate('INV-UNLOCK-POINT', `ASYNC csd #${csd} is still locked while its func runs on cpu${cpu} (step ${step})`, step);
+    }
+    this.traceSeen = head;
   }
 
   private walk(cpu: number, head: number, step: number): Batch {

@@ -24,7 +24,7 @@ export interface PropertySuiteOptions {
   /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
   readonly runtime?: 'deterministic' | 'threads';
   readonly faults?: readonly FaultId[];
-  /** subset of invariant IDs (default: all 16 of smp-protocol.md §8) */
+  /** subset of invariant IDs (default: the 16 of smp-protocol.md §8 plus INV-UNLOCK-POINT) */
   readonly invariants?: readonly InvariantId[];
   /** refinement runs (default: runs) */
   readonly refinementRuns?: number;
@@ -40,7 +40,8 @@ export interface PropertySuiteResult {
   readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
-  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null };
+  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
+  /** the invariant (command) properties only; elapsedMs includes shrinking of failures */
   readonly stats: {
     readonly runs: number; readonly commands: number; readonly steps: number; readonly elapsedMs: number;
     readonly runsPerSecond: number; readonly commandsPerSecond: number;
@@ -51,6 +52,9 @@ export interface PropertySuiteResult {
 
 /** Items the property generators do not drive, with the reason (none: 100% of both charts). */
 export const PROPERTY_UNREACHABLE: readonly UnreachableItem[] = [];
+
+/** The 16 IDs of smp-protocol.md §8 plus the finer INV-UNLOCK-POINT (smp-semantics.md §7.7). */
+export const PROPERTY_INVARIANT_IDS: readonly InvariantId[] = [...PROTOCOL_INVARIANT_IDS, 'INV-UNLOCK-POINT'];
 
 export class SuiteOptionError extends Error {
   override readonly name = 'SuiteOptionError';
@@ -66,7 +70,7 @@ function validate(o: PropertySuiteOptions): void {
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
   if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
   for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
-  for (const id of o.invariants ?? []) if (!PROTOCOL_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}'`);
+  for (const id of o.invariants ?? []) if (!PROPERTY_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}' (known: ${PROPERTY_INVARIANT_IDS.join(', ')})`);
 }
 
 /** Invariants the threads runtime can judge: only at quiescence (no per-step observations there). */
@@ -117,13 +121,13 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const counterexamples: Counterexample[] = [];
   let totalRuns = 0, commands = 0, steps = 0;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROTOCOL_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
     commands += t.commands;
   }
-  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROTOCOL_INVARIANT_IDS) {
+  for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROPERTY_INVARIANT_IDS) {
     const o = runInvariantProperty({
       id, cpus, seed, runs, faults,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
@@ -134,14 +138,19 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     invariants.push({ id, sentence: o.sentence, status: o.failed ? 'fail' : 'pass', checks: o.runs });
     if (o.counterexample !== null) counterexamples.push(o.counterexample);
   }
+  const invMs = performance.now() - t0;
   const cov = new CoverageCounter([runtime === 'threads' ? 'properties:threads+refinement:deterministic' : 'properties:deterministic']);
   const rRuns = opts.refinementRuns ?? runs;
-  let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null };
+  const r0 = performance.now();
+  let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0) {
     const rs = { runs: 0, labels: 0, steps: 0 };
     const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
     const err = res.errorInstance;
-    refinement = { runs: res.numRuns, status: res.failed ? 'fail' : 'pass', message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null };
+    refinement = {
+      runs: res.numRuns, status: res.failed ? 'fail' : 'pass', elapsedMs: performance.now() - r0,
+      message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null,
+    };
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
   let coveragePath: string | null = null;
@@ -150,13 +159,12 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     coveragePath = join(opts.reportsDir, 'coverage.json');
     writeFileSync(coveragePath, JSON.stringify(coverage, null, 2) + '\n');
   }
-  const elapsedMs = performance.now() - t0;
-  const sec = Math.max(elapsedMs / 1000, 1e-6);
+  const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
     config: { runs, seed, cpus, runtime, faults },
     invariants, counterexamples, refinement,
-    stats: { runs: totalRuns, commands, steps, elapsedMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
+    stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage, coveragePath,
   };
 }

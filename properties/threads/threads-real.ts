@@ -22,7 +22,7 @@ export class ThreadsReal implements ViolationSink {
   constructor(
     readonly sys: ThreadsSystem,
     readonly select: readonly InvariantId[],
-    readonly quiesceTimeoutMs = 3000,
+    readonly quiesceTimeoutMs = 10_000,
   ) {}
 
   violate(id: InvariantId, message: string): void {

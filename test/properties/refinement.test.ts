@@ -8,7 +8,7 @@ import { replayTrace } from '../../properties/refinement/trace-replay.js';
 import type { SmallWorkload } from '../../properties/refinement/small-workload.js';
 
 const SEED = 20261125;
-const RUNS = 80;
+const RUNS = 200;
 
 function ev(cpu: number, event: string, fields: Record<string, string>): TraceEvent {
   return { seq: 0, ts: 0, cpu, event, irqsOff: false, hardirq: false, fields };
