@@ -46,8 +46,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     description: 'CPU0 submits async CSD x to CPU1. CPU1 takes x and starts func(x) with the lock bit still set. func (or CPU2 reacting to func\'s side effects) resubmits x: its csd_lock spins until CPU1 returns from func; when the resubmitter is CPU1 itself with interrupts off, or a CPU that CPU1 waits for, nothing moves again. The unlock point of an ASYNC entry must be before the call.',
     breaks: ['INV-UNLOCK-POINT', 'INV-NO-DEADLOCK'],
     origin: 'B4: 8053871d0f7f (2015, Linus Torvalds)',
-    implFault: 'async-unlock-after-func', modelFault: 'async-unlock-after-run', caughtBy: ['model'],
-    note: 'the impl registry has no function that resubmits its own CSD, so impl techniques cannot reach the deadlock; the model checks the unlock point itself',
+    implFault: 'async-unlock-after-func', modelFault: 'async-unlock-after-run', caughtBy: ['model', 'props'],
+    note: 'the impl registry has no function that resubmits its own CSD, so no impl run reaches the deadlock itself; the model and the property suite check the unlock point (INV-UNLOCK-POINT, at every func entry)',
   },
   {
     id: 'B6-no-ebusy-check', title: 'async submission without the -EBUSY test (B6)',
