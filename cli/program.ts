@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { register as registerCheck } from './commands/check.js';
+import { register as registerAudit } from './commands/audit.js';
 import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
 import { register as registerMerge } from './commands/merge.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'smpcheck: ')) });
   registerCheck(program);
+  registerAudit(program);
   registerCoverage(program);
   registerExplore(program);
   registerMerge(program);

@@ -5,6 +5,7 @@
  * csd_unlock: release store of 0 to the whole word (type reset too), then wake the owner.
  */
 import { CSD_FLAG_LOCK, F_FLAGS, F_SRC, H_UNLOCK_WARN } from './layout.js';
+import { F_CSD_LOCK_NO_WAIT } from './faults.js';
 import { LockWaitDebug } from './lockwait-debug.js';
 import { kick, STEP, WAIT, type Ctx, type Proto } from './memory.js';
 
@@ -32,7 +33,7 @@ export function* csdLockWait(c: Ctx, csd: number, sleepBoundMs = Infinity): Prot
 }
 
 export function* csdLock(c: Ctx, csd: number): Proto {
-  yield* csdLockWait(c, csd);
+  if ((c.faults & F_CSD_LOCK_NO_WAIT) === 0) yield* csdLockWait(c, csd);
   const idx = c.L.csd(csd, F_FLAGS);
   yield STEP;
   const f = Atomics.load(c.m, idx);

@@ -4,10 +4,10 @@
  */
 import {
   C_CUR_CSD, C_CUR_FUNC, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_FUNC, F_INFO,
-  H_WARN_OFFLINE, HP_ONLINE, NULL,
+  H_BT_TOKEN, H_WARN_OFFLINE, HP_ONLINE, NULL,
 } from './layout.js';
 import { csdUnlock } from './csd-lock.js';
-import { F_ASYNC_UNLOCK_AFTER_FUNC, F_SYNC_UNLOCK_BEFORE_FUNC } from './faults.js';
+import { F_ASYNC_UNLOCK_AFTER_FUNC, F_DOUBLE_UNLOCK, F_OFFLINE_WARN_CHECKS_QUEUE, F_SYNC_UNLOCK_BEFORE_FUNC } from './faults.js';
 import { runFunction } from './functions.js';
 import { llistDelAllReversed } from './llist.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
@@ -32,10 +32,15 @@ export function* flushSmpCallFunctionQueueInner(c: Ctx, warnIfOffline: boolean, 
   // 1. take the whole list, oldest first
   const batch = yield* llistDelAllReversed(c, L.cpu(c.cpu, C_QUEUE));
   if (batch.length === 0) return;
+  // lock-wait debug (B10): this CPU responds again, so the next stuck waiter may backtrace it
+  if (c.debug) Atomics.and(m, H_BT_TOKEN, ~(1 << c.cpu));
   // 2. the detector looks at the detached batch, not the emptied queue (B8)
   if (warnIfOffline) {
     yield STEP;
-    if (Atomics.load(m, L.cpu(c.cpu, C_STATE)) !== HP_ONLINE) Atomics.add(m, H_WARN_OFFLINE, 1);
+    const offline = Atomics.load(m, L.cpu(c.cpu, C_STATE)) !== HP_ONLINE;
+    // broken (B8): tests llist_empty(head) after the detach, true only for a racing add
+    const seen = (c.faults & F_OFFLINE_WARN_CHECKS_QUEUE) !== 0 ? Atomics.load(m, L.cpu(c.cpu, C_QUEUE)) !== NULL : true;
+    if (offline && seen) Atomics.add(m, H_WARN_OFFLINE, 1);
   }
   const rest: number[] = [];
   // 3. First; run all SYNC callbacks, people are waiting for us: run, THEN unlock (the waiter may
@@ -50,7 +55,7 @@ export function* flushSmpCallFunctionQueueInner(c: Ctx, warnIfOffline: boolean, 
     const func = Atomics.load(m, L.csd(csd, F_FUNC));
     const info = Atomics.load(m, L.csd(csd, F_INFO));
     yield* record(c, csd, func);
-    if ((c.faults & F_SYNC_UNLOCK_BEFORE_FUNC) !== 0) yield* csdUnlock(c, csd);
+    if ((c.faults & (F_SYNC_UNLOCK_BEFORE_FUNC | F_DOUBLE_UNLOCK)) !== 0) yield* csdUnlock(c, csd);
     yield* csdDoFunc(c, func, info, csd, hardirq);
     if ((c.faults & F_SYNC_UNLOCK_BEFORE_FUNC) === 0) yield* csdUnlock(c, csd);
     yield* record(c, NULL, 0);

@@ -18,7 +18,7 @@ import {
 } from './layout.js';
 import { csdLockWait } from './csd-lock.js';
 import { EBUSY, EINVAL, ENOMEM } from './errno.js';
-import { F_CFD_NOT_FREED_AT_DEAD, F_NO_DYING_FLUSH, F_NO_STOP_MACHINE_BARRIER } from './faults.js';
+import { F_CFD_FREED_AT_DYING, F_CFD_NOT_FREED_AT_DEAD, F_FLUSH_BEFORE_OFFLINE, F_NO_DYING_FLUSH, F_NO_STOP_MACHINE_BARRIER } from './faults.js';
 import { flushSmpCallFunctionQueueInner } from './flush.js';
 import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import { EV_CPUHP_ENTER, EV_CPUHP_EXIT, tracepoint } from './trace-ring.js';
@@ -128,6 +128,18 @@ export function* smpcfdDyingCpu(c: Ctx): Proto {
   c.inDyingFlush = true;
   yield* flushSmpCallFunctionQueueInner(c, false, false);
   c.inDyingFlush = false;
+  if ((c.faults & F_CFD_FREED_AT_DYING) !== 0) {
+    // broken: the cfd goes while this CPU is still dying; its last async many-call CSDs may be queued
+    const m = c.m;
+    const b = Atomics.load(m, c.L.cpu(c.cpu, C_CFD));
+    if (b === NULL) return;
+    yield STEP;
+    Atomics.store(m, c.L.cpu(c.cpu, C_CFD), NULL);
+    Atomics.store(m, c.L.cfd(b, B_MASKS), 0);
+    Atomics.store(m, c.L.cfd(b, B_CSDS), 0);
+    Atomics.store(m, c.L.cfd(b, B_OWNER), NULL);
+    Atomics.sub(m, H_ALLOC_LIVE, 2);
+  }
 }
 
 // ---- stop_machine ---------------------------------------------------------------------------
@@ -198,10 +210,13 @@ export function* stopMachineParticipate(c: Ctx): Proto {
 /** take_cpu_down on the dying CPU: mark offline FIRST, then the DYING callbacks. */
 function* takeCpuDown(c: Ctx, gen: number): Proto {
   const m = c.m;
+  // broken: flushing while still online lets a caller queue after the flush (INV-DYING-EMPTY)
+  const early = (c.faults & F_FLUSH_BEFORE_OFFLINE) !== 0;
+  if (early) yield* smpcfdDyingCpu(c);
   yield STEP;
   Atomics.store(m, c.L.cpu(c.cpu, C_STATE), HP_DYING); // __cpu_disable: clear from cpu_online_mask
   tracepoint(c, EV_CPUHP_ENTER, c.cpu, 0, CPUHP_AP_SMPCFD_DYING, 1);
-  yield* smpcfdDyingCpu(c);
+  if (!early) yield* smpcfdDyingCpu(c);
   tracepoint(c, EV_CPUHP_EXIT, c.cpu, CPUHP_AP_SMPCFD_DYING - 1, CPUHP_AP_SMPCFD_DYING, 0);
   yield STEP;
   Atomics.store(m, c.L.cpu(c.cpu, C_SM_DONE), gen);
@@ -261,7 +276,7 @@ export function* cpuDown(c: Ctx, cpu: number): Proto<number> {
   Atomics.store(m, L.cpu(c.cpu, C_SM_SEEN), gen);
   Atomics.store(m, H_SM_PHASE, gen * 4 + PH_PREPARE);
   kickAll(c);
-  if ((c.faults & F_NO_STOP_MACHINE_BARRIER) === 0) {
+  if ((c.faults & (F_NO_STOP_MACHINE_BARRIER | F_FLUSH_BEFORE_OFFLINE)) === 0) {
     for (;;) {
       yield STEP;
       const a = Atomics.load(m, H_SM_ARRIVED);

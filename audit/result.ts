@@ -1,0 +1,49 @@
+/** The JSON shapes of `reports/audit.json` (schema smpcheck.audit/1). */
+import type { Technique } from './catalogue.js';
+
+export interface TechniqueResult {
+  readonly technique: Technique;
+  /** 'n/a': the technique does not apply (no impl variant for a model-only fault, or the reverse) */
+  readonly status: 'caught' | 'missed' | 'n/a';
+  /** invariant or detector ID of the first failure */
+  readonly invariant: string | null;
+  /** runs until the first failure (all runs when missed) */
+  readonly runs: number;
+  /** milliseconds until the first failure (the whole budget spent when missed) */
+  readonly timeMs: number;
+  /** counterexample length after shrinking (calls or commands; model: events); null when not shrunk */
+  readonly ceLength: number | null;
+  readonly message: string | null;
+  /** props: per-seed detection (the ≥ 19/20 target) */
+  readonly seeds?: { readonly caught: number; readonly total: number; readonly medianMs: number | null; readonly maxMs: number | null };
+}
+
+export interface FaultAudit {
+  readonly id: string;
+  readonly implFault: string | null;
+  readonly modelFault: string | null;
+  readonly breaks: readonly string[];
+  readonly origin: string;
+  readonly expected: readonly Technique[];
+  readonly results: readonly TechniqueResult[];
+  readonly caught: boolean;
+  /** techniques the catalogue claims that did not catch it */
+  readonly expectedMissed: readonly Technique[];
+}
+
+export interface AuditReport {
+  readonly schema: 'smpcheck.audit/1';
+  readonly config: { readonly budgetS: number; readonly seeds: number; readonly seed: number; readonly cpus: number; readonly threads: boolean; readonly techniques: readonly Technique[] };
+  readonly faults: readonly FaultAudit[];
+  /** the correct implementation and model under the same configuration: every technique must pass */
+  readonly correct: readonly TechniqueResult[];
+  readonly summary: {
+    readonly faults: number;
+    readonly caught: number;
+    readonly survivors: readonly string[];
+    readonly falseAlarms: readonly string[];
+    /** faults the catalogue says the property suite reaches: how many were caught in ≥ 95% of seeds, the worst seed ratio, the largest per-fault median time-to-detect */
+    readonly props: { readonly faults: number; readonly atLeast19of20: number; readonly worstSeeds: string; readonly worstMedianMs: number | null };
+    readonly elapsedMs: number;
+  };
+}

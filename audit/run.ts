@@ -1,0 +1,127 @@
+/**
+ * `runAudit(opts)`: every catalogued fault through every technique that applies, each with the
+ * budget, then the correct implementation and model through the same configuration (no false
+ * alarms). Sequential on purpose: timings are per technique and the machine is shared.
+ */
+import type { FaultId } from '../impl/faults.js';
+import { ThreadsSystem } from '../impl/runtime/threads.js';
+import { MODEL_FAULTS } from '../model/faults.js';
+import { CATALOGUE, TECHNIQUES, type CatalogueEntry, type Technique } from './catalogue.js';
+import { runDetectors } from './detectors.js';
+import { modelTechnique } from './model.js';
+import { propertyTechnique } from './props.js';
+import type { AuditReport, FaultAudit, TechniqueResult } from './result.js';
+import { deterministicStress, threadsStress } from './stress.js';
+
+export interface AuditOptions {
+  /** seconds per fault and technique (per seed for the property suite) */
+  readonly budgetS: number;
+  /** property-suite seeds for the faults the catalogue says it reaches (others: 1) */
+  readonly seeds: number;
+  readonly seed?: number;
+  readonly cpus?: number;
+  /** run the threads technique (worker threads) */
+  readonly threads?: boolean;
+  /** only these catalogue entries (default: all) */
+  readonly only?: readonly string[];
+  /** only these techniques (default: all); the others are reported 'n/a' */
+  readonly techniques?: readonly Technique[];
+  readonly signal?: AbortSignal;
+  readonly onFault?: (f: FaultAudit) => void;
+}
+
+const NA = (technique: Technique): TechniqueResult => ({ technique, status: 'n/a', invariant: null, runs: 0, timeMs: 0, ceLength: null, message: null });
+
+function detectorTechnique(faults: readonly FaultId[]): TechniqueResult {
+  const t0 = performance.now();
+  const outs = runDetectors(faults);
+  const bad = outs.find((o) => o.failed);
+  return {
+    technique: 'detector', status: bad === undefined ? 'missed' : 'caught', invariant: bad?.id ?? null, runs: outs.length,
+    timeMs: performance.now() - t0, ceLength: bad === undefined ? null : 1, message: bad?.message ?? null,
+  };
+}
+
+interface Knobs {
+  readonly budgetS: number;
+  readonly seeds: number;
+  readonly seed: number;
+  readonly cpus: number;
+  readonly on: (t: Technique) => boolean;
+}
+
+async function implTechniques(faults: readonly FaultId[], expected: readonly Technique[], o: Knobs, pool: ThreadsSystem | null): Promise<TechniqueResult[]> {
+  const budgetMs = o.budgetS * 1000;
+  const base = { faults, cpus: o.cpus, seed: o.seed, budgetMs };
+  const correct = faults.length === 0;
+  return [
+    o.on('props') ? propertyTechnique({ ...base, seeds: correct || expected.includes('props') ? o.seeds : 1 }) : NA('props'),
+    o.on('det-random') ? deterministicStress(base, 'random') : NA('det-random'),
+    o.on('det-pct') ? deterministicStress(base, 'pct') : NA('det-pct'),
+    pool === null || !o.on('threads') ? NA('threads') : await threadsStress(pool, base),
+    o.on('detector') ? detectorTechnique(faults) : NA('detector'),
+  ];
+}
+
+function byTechnique(rs: readonly TechniqueResult[]): TechniqueResult[] {
+  return TECHNIQUES.map((t) => rs.find((r) => r.technique === t) ?? NA(t));
+}
+
+export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
+  const t0 = performance.now();
+  const on = (t: Technique): boolean => opts.techniques === undefined || opts.techniques.includes(t);
+  const o: Knobs = { budgetS: opts.budgetS, seeds: opts.seeds, seed: opts.seed ?? 1, cpus: opts.cpus ?? 3, on };
+  const entries: CatalogueEntry[] = opts.only === undefined ? [...CATALOGUE] : CATALOGUE.filter((e) => opts.only?.includes(e.id) === true);
+  const pool = opts.threads === false || !on('threads') ? null : await ThreadsSystem.start({ cpus: o.cpus });
+  const faults: FaultAudit[] = [];
+  let correct: TechniqueResult[];
+  try {
+    for (const e of entries) {
+      if (opts.signal?.aborted === true) break;
+      const impl = e.implFault === null ? [] : await implTechniques([e.implFault], e.caughtBy, o, pool);
+      const results = byTechnique([on('model') ? modelTechnique(e.modelFault) : NA('model'), ...impl]);
+      const caughtBy = results.filter((r) => r.status === 'caught').map((r) => r.technique);
+      const f: FaultAudit = {
+        id: e.id, implFault: e.implFault, modelFault: e.modelFault, breaks: e.breaks, origin: e.origin, expected: e.caughtBy,
+        results, caught: caughtBy.length > 0, expectedMissed: e.caughtBy.filter((t) => !caughtBy.includes(t)),
+      };
+      faults.push(f);
+      opts.onFault?.(f);
+    }
+    // The same configuration without faults: the model on every workload the model faults use,
+    // the implementation through every technique.
+    const workloads = [...new Map(MODEL_FAULTS.map((m) => [`${m.workload}:${m.cpus}`, { name: m.workload, cpus: m.cpus }])).values()];
+    const modelRuns = on('model') ? workloads.map((w) => modelTechnique(null, w)) : [];
+    const modelBad = modelRuns.find((r) => r.status === 'caught');
+    const modelTotal: TechniqueResult = !on('model') ? NA('model') : {
+      technique: 'model', status: modelBad === undefined ? 'missed' : 'caught', invariant: modelBad?.invariant ?? null,
+      runs: modelRuns.reduce((a, r) => a + r.runs, 0), timeMs: modelRuns.reduce((a, r) => a + r.timeMs, 0), ceLength: modelBad?.ceLength ?? null,
+      message: modelBad?.message ?? `${workloads.length} workloads explored`,
+    };
+    correct = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques([], [], o, pool))]);
+  } finally {
+    await pool?.stop();
+  }
+  const propsFaults = faults.filter((f) => f.expected.includes('props'));
+  const propsSeeds = propsFaults.map((f) => f.results.find((r) => r.technique === 'props')?.seeds);
+  const medians = propsSeeds.map((s) => s?.medianMs).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+  const worst = propsSeeds.reduce<{ caught: number; total: number } | null>((w, s) => (s !== undefined && (w === null || s.caught / s.total < w.caught / w.total) ? s : w), null);
+  return {
+    schema: 'smpcheck.audit/1',
+    config: { budgetS: o.budgetS, seeds: o.seeds, seed: o.seed, cpus: o.cpus, threads: pool !== null, techniques: TECHNIQUES.filter(on) },
+    faults, correct,
+    summary: {
+      faults: faults.length,
+      caught: faults.filter((f) => f.caught).length,
+      survivors: faults.filter((f) => !f.caught).map((f) => f.id),
+      falseAlarms: correct.filter((r) => r.status === 'caught').map((r) => `${r.technique}: ${r.message ?? ''}`),
+      props: {
+        faults: propsFaults.length,
+        atLeast19of20: propsSeeds.filter((s) => s !== undefined && s.caught * 20 >= 19 * s.total).length,
+        worstSeeds: worst === null ? '-' : `${worst.caught}/${worst.total}`,
+        worstMedianMs: medians.length === 0 ? null : medians[medians.length - 1] ?? null,
+      },
+      elapsedMs: performance.now() - t0,
+    },
+  };
+}

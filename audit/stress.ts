@@ -1,0 +1,79 @@
+/**
+ * Stress techniques on the implementation: random call scripts (audit/workload.ts) run to
+ * quiescence on the deterministic runtime under a random or a PCT scheduler, or on real worker
+ * threads (scftorture-style: no control over the interleaving). Judged at quiescence from the
+ * shared counters (impl/counterexample.ts violatedInvariant), each run with a new seed until the
+ * first failure or the budget is spent. Deterministic failures are shrunk by dropping calls.
+ */
+import { violatedInvariant } from '../impl/counterexample.js';
+import type { FaultId } from '../impl/faults.js';
+import { runDeterministic } from '../impl/runtime/deterministic.js';
+import { pctScheduler, randomScheduler, type Scheduler } from '../impl/runtime/schedulers.js';
+import { ThreadsSystem } from '../impl/runtime/threads.js';
+import type { TechniqueResult } from './result.js';
+import { randomCalls, type Call } from './workload.js';
+
+export interface StressOptions {
+  readonly faults: readonly FaultId[];
+  readonly cpus: number;
+  readonly seed: number;
+  readonly budgetMs: number;
+  /** stop after this many runs even within the budget */
+  readonly maxRuns?: number;
+}
+
+type Verdict = { id: string; message: string } | null;
+
+function detRun(calls: readonly Call[], o: StressOptions, sched: Scheduler): Verdict {
+  const { result } = runDeterministic({ cpus: o.cpus, faults: o.faults, scheduler: sched, maxSteps: 200_000, trace: false }, calls);
+  if (result.status === 'error') return { id: 'INV-NO-DEADLOCK', message: result.report ?? 'error' };
+  return violatedInvariant(result.status, result.accounting);
+}
+
+/** Drop calls one at a time while the same invariant still fails (same scheduler seed). */
+function shrink(calls: readonly Call[], id: string, fails: (c: readonly Call[]) => Verdict): Call[] {
+  let cur = [...calls];
+  for (let i = cur.length - 1; i >= 0; i--) {
+    const next = cur.filter((_, k) => k !== i);
+    if (fails(next)?.id === id) cur = next;
+  }
+  return cur;
+}
+
+export function deterministicStress(o: StressOptions, scheduling: 'random' | 'pct'): TechniqueResult {
+  const technique = scheduling === 'random' ? 'det-random' : 'det-pct';
+  const make = (s: number): Scheduler => (scheduling === 'random' ? randomScheduler(s) : pctScheduler(s, 3));
+  const t0 = performance.now();
+  let runs = 0;
+  for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity); s++) {
+    runs++;
+    const calls = randomCalls(s, o.cpus);
+    const v = detRun(calls, o, make(s));
+    if (v === null) continue;
+    const timeMs = performance.now() - t0;
+    const small = shrink(calls, v.id, (c) => detRun(c, o, make(s)));
+    return { technique, status: 'caught', invariant: v.id, runs, timeMs, ceLength: small.length, message: `${v.message} (seed ${s})` };
+  }
+  return { technique, status: 'missed', invariant: null, runs, timeMs: performance.now() - t0, ceLength: null, message: null };
+}
+
+/** A pool of worker threads, reused across faults (restart resets memory and faults). */
+export async function threadsStress(pool: ThreadsSystem, o: StressOptions): Promise<TechniqueResult> {
+  const t0 = performance.now();
+  let runs = 0;
+  for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity); s++) {
+    runs++;
+    await pool.restart({ faults: [...o.faults], idle: 'poll', trace: false });
+    for (const [cpu, req] of randomCalls(s, o.cpus)) pool.post(cpu, req);
+    const q = await pool.quiesce(Math.max(1000, Math.min(3000, o.budgetMs)));
+    const v: Verdict = q.status === 'quiescent'
+      ? violatedInvariant('quiescent', q.accounting)
+      : { id: 'INV-NO-DEADLOCK', message: `${q.status}: ${q.message ?? ''}` };
+    if (v === null) continue;
+    return {
+      technique: 'threads', status: 'caught', invariant: v.id, runs, timeMs: performance.now() - t0, ceLength: null,
+      message: `${v.message} (seed ${s}; threads runs are not replayable, so not shrunk)`,
+    };
+  }
+  return { technique: 'threads', status: 'missed', invariant: null, runs, timeMs: performance.now() - t0, ceLength: null, message: null };
+}

@@ -1,0 +1,40 @@
+/**
+ * Random call scripts for the stress techniques (scftorture-style): a seeded mix of every call of
+ * smp-protocol.md §2 from every CPU, plus one offline/online cycle of the last CPU driven by cpu0.
+ * Hotplug is always down-then-up from one mailbox so no command waits on a CPU that stays offline.
+ */
+import type { SmpRequest } from '../impl/requests.js';
+import { rng } from '../impl/runtime/schedulers.js';
+
+export type Call = readonly [number, SmpRequest];
+
+export function randomCalls(seed: number, cpus: number, count = 10): Call[] {
+  const r = rng(seed);
+  const pick = (n: number): number => Math.floor(r() * n);
+  const someMask = (): number[] => Array.from({ length: cpus }, (_, i) => i).filter(() => r() < 0.6);
+  const calls: Call[] = [];
+  const hotplugAt = r() < 0.7 ? pick(count) : -1;
+  for (let k = 0; k < count; k++) {
+    if (k === hotplugAt) {
+      calls.push([0, { kind: 'cpu_down', cpu: cpus - 1 }]);
+      calls.push([0, { kind: 'cpu_up', cpu: cpus - 1 }]);
+      continue;
+    }
+    const cpu = pick(cpus);
+    const target = pick(cpus);
+    const wait = r() < 0.5;
+    const func = r() < 0.3 ? 'fn_slow' : 'fn_ping';
+    let req: SmpRequest;
+    switch (pick(6)) {
+      case 0: req = { kind: 'single', target, wait, func }; break;
+      // the caller's own CSD slot: a resubmission while it is in flight gets -EBUSY (B6)
+      case 1: req = { kind: 'single_async', target, csd: pick(2), func }; break;
+      case 2: req = { kind: 'many', mask: someMask(), wait, func }; break;
+      case 3: req = { kind: 'call_function', wait, func }; break;
+      case 4: req = { kind: 'on_each_cpu_cond_mask', mask: someMask(), wait, func }; break;
+      default: req = { kind: 'any', mask: someMask(), wait, func }; break;
+    }
+    calls.push([cpu, req]);
+  }
+  return calls;
+}
