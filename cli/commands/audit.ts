@@ -13,6 +13,16 @@ import { CoverageCounter } from '../../model/coverage.js';
 import type { InvariantResult } from '../../model/types.js';
 import { UsageError } from '../errors.js';
 import { defineRunCommand } from '../run-command.js';
+import type { AuditReport } from '../../audit/result.js';
+
+/** Audit-level checks, reported like invariants so the exit code and the report follow them. */
+export function auditInvariants(report: AuditReport): InvariantResult[] {
+  const s = report.summary;
+  return [
+    { id: 'INV-AUDIT-ALL-CAUGHT', sentence: 'every catalogued fault is caught by at least one technique', status: s.survivors.length === 0 ? 'pass' : 'fail', checks: s.faults },
+    { id: 'INV-AUDIT-NO-FALSE-ALARM', sentence: 'the correct implementation and model pass the same audit configuration', status: s.falseAlarms.length === 0 ? 'pass' : 'fail', checks: report.correct.length },
+  ];
+}
 
 function positive(flag: string, max: number, int: boolean) {
   return (text: string): number => {
@@ -69,12 +79,7 @@ export const register = defineRunCommand({
     ctx.progress.tick();
     await writeAuditFiles(ctx.options.out, report);
     for (const l of summaryLines(report)) ctx.log(l);
-    const s = report.summary;
-    // Audit-level checks, reported like invariants so the exit code and the report follow them.
-    const invariants: InvariantResult[] = [
-      { id: 'INV-AUDIT-ALL-CAUGHT', sentence: 'every catalogued fault is caught by at least one technique', status: s.survivors.length === 0 ? 'pass' : 'fail', checks: s.faults },
-      { id: 'INV-AUDIT-NO-FALSE-ALARM', sentence: 'the correct implementation and model pass the same audit configuration', status: s.falseAlarms.length === 0 ? 'pass' : 'fail', checks: report.correct.length },
-    ];
+    const invariants = auditInvariants(report);
     return {
       charts: [], coverage: new CoverageCounter(['audit']).report([]), invariants, counterexamples: [],
       sections: [{ title: 'Fault audit', markdownOrHtml: auditSectionHtml(report) }],

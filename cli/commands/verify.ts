@@ -8,6 +8,9 @@ import { tableHtml } from '../../report/table-html.js';
 import { modelCharts, runModel, writeModelJson, type ModelRow } from '../model-run.js';
 import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
 import { REFINEMENT_SENTENCE } from './check.js';
+import { auditInvariants } from './audit.js';
+import { auditSectionHtml, writeAuditFiles } from '../../audit/report.js';
+import { runAudit } from '../../audit/run.js';
 import { propertySectionHtml, runProperties } from '../property-run.js';
 import { checkTraces, DEFAULT_TRACES_DIR, findTraces, tracesSectionHtml } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
@@ -55,9 +58,17 @@ export const register = defineRunCommand({
       ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
     });
     const rejected = traces.filter((v) => !v.ok);
+    // The bug catalogue with a short budget: every fault must still be caught, the correct code
+    // must raise no alarm (`smpcheck audit` runs the full budget).
+    const audit = ctx.signal.aborted ? null : await runAudit({
+      budgetS: 1, seeds: 3, seed: ctx.options.seed, cpus: ctx.options.cpus, signal: ctx.signal,
+      onFault: (f) => { ctx.log(`audit ${f.id}: ${f.caught ? 'caught' : 'SURVIVED'}`); },
+    });
+    if (audit !== null) await writeAuditFiles(ctx.options.out, audit);
     const coverage = mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]);
     const invariants = mergeInvariants([
       model.invariants,
+      audit === null ? [] : auditInvariants(audit),
       ...props.map((p) => [...p.invariants, { id: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, status: p.refinement.status, checks: p.refinement.runs }]),
     ]);
     return {
@@ -81,6 +92,7 @@ export const register = defineRunCommand({
       sections: [
         { title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) },
         { title: 'Property tests', markdownOrHtml: propertySectionHtml(props) },
+        ...(audit === null ? [] : [{ title: 'Fault audit', markdownOrHtml: auditSectionHtml(audit) }]),
         ...(traces.length > 0 ? [{ title: 'Real kernel traces', markdownOrHtml: tracesSectionHtml(traces) }] : []),
       ],
       completedRuns: model.completed,
