@@ -1,0 +1,169 @@
+/**
+ * The resumable core of the deterministic runtime: every CPU is a stack of protocol generators,
+ * actor i < n runs one step of CPU i, actor n + i delivers CPU i's pending IPI. `enabled` and
+ * `step` are all a scheduler (the deterministic runtime's, or fast-check's in the property tests)
+ * needs; the schedule log makes any run replayable. Written once, used by both drivers.
+ */
+import {
+  C_DOORBELL, CPU_WORDS, C_IDLE, C_IPIS, C_IRQS_OFF, C_MB_HEAD, C_MB_TAIL, C_STATE, C_WAKE, CSD_FLAG_LOCK, F_DST, F_FLAGS,
+  F_FUNC, F_SRC, H_FAULTS, H_GATE, H_HP_LOCK, H_SM_ARRIVED, H_SM_PHASE, HP_ONLINE, HP_NAMES,
+} from '../layout.js';
+import { cpuLoop } from '../cpu-loop.js';
+import { ipiHandler } from '../flush.js';
+import { funcName } from '../functions.js';
+import { STEP, type Ctx, type Proto } from '../memory.js';
+import { makeCtx, type SharedMem } from '../system.js';
+import { encodeSchedule } from './schedule.js';
+
+interface CpuState {
+  readonly ctx: Ctx;
+  readonly frames: Proto[];
+  blocked: boolean;
+  waitIdx: number;
+  waitVal: number;
+}
+
+export interface StuckCpu {
+  readonly cpu: number;
+  readonly waitsOn: string;
+}
+
+/** The hardware interrupt frame: run the handler, then unmask. */
+function* irqFrame(c: Ctx): Proto {
+  yield* ipiHandler(c);
+  yield STEP;
+  Atomics.store(c.m, c.L.cpu(c.cpu, C_IRQS_OFF), 0);
+}
+
+export class CpuStepper {
+  readonly n: number;
+  private readonly cpus: CpuState[] = [];
+  private steps = 0;
+  private log = new Uint8Array(1 << 12);
+
+  constructor(readonly mem: SharedMem) {
+    this.n = mem.L.ncpus;
+    const hooks = {
+      now: () => this.steps / 1e6,
+      nowMs: () => this.steps / 1e3,
+      report: () => { /* lock-wait debug is a threads-runtime feature: here a stuck wait is a deadlock */ },
+    };
+    for (let i = 0; i < this.n; i++) {
+      const ctx = makeCtx(mem, i, hooks);
+      this.cpus.push({ ctx, frames: [cpuLoop(ctx)], blocked: false, waitIdx: 0, waitVal: 0 });
+    }
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** Fills `out` with the enabled actors, ascending (reused array: this runs once per step). */
+  enabledInto(out: number[]): number[] {
+    out.length = 0;
+    // Plain reads: this runtime is single-threaded, so its own polling needs no Atomics.
+    const m = this.mem.m;
+    for (let i = 0; i < this.n; i++) {
+      const cs = this.cpus[i];
+      if (cs === undefined) continue;
+      if (cs.blocked && m[cs.waitIdx] !== cs.waitVal) cs.blocked = false;
+      if (!cs.blocked && cs.frames.length > 0) out.push(i);
+    }
+    const base = this.mem.L.cpu(0, 0);
+    for (let i = 0; i < this.n; i++) {
+      const b = base + i * CPU_WORDS;
+      if (m[b + C_DOORBELL] !== 0 && m[b + C_IRQS_OFF] === 0 && m[b + C_STATE] === HP_ONLINE) out.push(this.n + i);
+    }
+    return out;
+  }
+
+  enabled(): number[] {
+    return this.enabledInto([]);
+  }
+
+  /** Runs one actor (which must be enabled) and logs it in the schedule. */
+  step(actor: number): void {
+    if (this.steps >= this.log.length) {
+      const bigger = new Uint8Array(this.log.length * 2);
+      bigger.set(this.log);
+      this.log = bigger;
+    }
+    this.log[this.steps++] = actor;
+    if (actor < this.n) this.stepCpu(actor);
+    else this.deliverIpi(actor - this.n);
+  }
+
+  /** The schedule so far (`smp1:<cpus>:<faults>:<steps>`). */
+  schedule(): string {
+    return encodeSchedule(this.n, Atomics.load(this.mem.m, H_FAULTS), this.log, this.steps);
+  }
+
+  /** At quiescence: CPUs that cannot go on although work remains (INV-NO-DEADLOCK). */
+  stuckCpus(): StuckCpu[] {
+    const m = this.mem.m;
+    const L = this.mem.L;
+    const out: StuckCpu[] = [];
+    for (let i = 0; i < this.n; i++) {
+      const cs = this.cpus[i];
+      if (cs === undefined || cs.frames.length === 0) continue;
+      const st = Atomics.load(m, L.cpu(i, C_STATE));
+      const pending = Atomics.load(m, L.cpu(i, C_MB_TAIL)) - Atomics.load(m, L.cpu(i, C_MB_HEAD));
+      const idle = cs.waitIdx === L.cpu(i, C_WAKE) && Atomics.load(m, L.cpu(i, C_IDLE)) === 1 && cs.frames.length === 1;
+      const offline = cs.waitIdx === L.cpu(i, C_STATE) && st !== HP_ONLINE;
+      if (idle && pending === 0) continue;
+      if (offline) {
+        if (pending > 0) out.push({ cpu: i, waitsOn: `is ${HP_NAMES[st] ?? st} with ${pending} command(s) in its mailbox` });
+        continue;
+      }
+      out.push({ cpu: i, waitsOn: this.describeWait(cs.waitIdx) });
+    }
+    return out;
+  }
+
+  private stepCpu(cpu: number): void {
+    const cs = this.cpus[cpu];
+    const g = cs?.frames[cs.frames.length - 1];
+    if (cs === undefined || g === undefined) return;
+    const r = g.next();
+    if (r.done === true) {
+      cs.frames.pop();
+      return;
+    }
+    if (r.value !== STEP) {
+      cs.blocked = true;
+      cs.waitIdx = cs.ctx.waitIdx;
+      cs.waitVal = cs.ctx.waitVal;
+    }
+  }
+
+  private deliverIpi(cpu: number): void {
+    const m = this.mem.m;
+    const L = this.mem.L;
+    const cs = this.cpus[cpu];
+    if (cs === undefined) return;
+    // Entering the interrupt masks interrupts and acks the doorbell, in one event.
+    Atomics.store(m, L.cpu(cpu, C_IRQS_OFF), 1);
+    Atomics.store(m, L.cpu(cpu, C_DOORBELL), 0);
+    Atomics.add(m, L.cpu(cpu, C_IPIS), 1);
+    cs.frames.push(irqFrame(cs.ctx));
+    cs.blocked = false;
+  }
+
+  private describeWait(idx: number): string {
+    const m = this.mem.m;
+    const L = this.mem.L;
+    if (idx >= L.csd0 && idx < L.csd0 + L.csdCount * 8) {
+      const csd = Math.floor((idx - L.csd0) / 8);
+      const f = Atomics.load(m, L.csd(csd, F_FLAGS));
+      return `csd_lock_wait on csd ${csd} (csd=${L.csdAddress(csd).toString(16).padStart(16, '0')}, ${funcName(Atomics.load(m, L.csd(csd, F_FUNC)))}, cpu${Atomics.load(m, L.csd(csd, F_SRC))} -> cpu${Atomics.load(m, L.csd(csd, F_DST))}, lock bit ${(f & CSD_FLAG_LOCK) !== 0 ? 'set' : 'clear'})`;
+    }
+    if (idx === H_SM_PHASE || idx === H_SM_ARRIVED) return 'stop_machine barrier';
+    if (idx === H_HP_LOCK) return 'cpu_hotplug_lock';
+    if (idx === H_GATE) return 'fn_stall gate (host never opened it)';
+    for (let i = 0; i < L.ncpus; i++) {
+      if (idx === L.cpu(i, C_WAKE)) return `halted in idle (cpu${i} wake word)`;
+      if (idx === L.cpu(i, C_STATE)) return `hotplug state of cpu${i}`;
+    }
+    return `word ${idx}`;
+  }
+}
