@@ -2,7 +2,8 @@
 export { runPropertySuite, PROPERTY_UNREACHABLE, PROPERTY_INVARIANT_IDS, THREADS_CHECKED, SuiteOptionError, type PropertySuiteOptions, type PropertySuiteResult } from './suite.js';
 export { replay } from './replay.js';
 export { encodeReplayToken, decodeReplayToken, ReplayTokenError, type ReplayToken } from './replay-token.js';
-export { runInvariantProperty, formatCounterexample, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';
+export { formatCounterexample } from '../model/counterexample-text.js';
+export { runInvariantProperty, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';
 export { FAULT_CATALOGUE, type FaultExpectation } from './fault-catalogue.js';
 export { smpProperty, executeCommands, type PropertyConfig, type RunStats } from './property.js';
 export { refinementProperty, checkRefinement, RefinementError } from './refinement/refinement-property.js';

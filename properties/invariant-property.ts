@@ -90,21 +90,3 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   };
 }
 
-/** The failure text: ID and sentence, shrunk commands, per-CPU timeline, replay line. */
-export function formatCounterexample(ce: Counterexample, cpus: number): string {
-  const width = 44;
-  const lines = [
-    `${ce.invariant} violated: ${ce.sentence}`,
-    `  ${ce.message}`,
-    'shrunk commands:',
-    ...ce.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
-    'per-CPU timeline (step: one column per CPU):',
-    `  ${'step'.padStart(6)}  ${Array.from({ length: cpus }, (_, c) => `cpu${c}`.padEnd(width)).join('')}`,
-  ];
-  for (const e of ce.timeline) {
-    const cols = Array.from({ length: cpus }, (_, c) => (c === e.cpu ? `${e.lane}: ${e.text}`.slice(0, width - 1) : '').padEnd(width));
-    lines.push(`  ${String(e.step).padStart(6)}  ${cols.join('').trimEnd()}`);
-  }
-  lines.push(`replay: ${ce.replay}`);
-  return lines.join('\n');
-}

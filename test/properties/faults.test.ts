@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_CATALOGUE } from '../../properties/fault-catalogue.js';
-import { formatCounterexample, runInvariantProperty } from '../../properties/invariant-property.js';
+import { formatCounterexample } from '../../model/counterexample-text.js';
+import { runInvariantProperty } from '../../properties/invariant-property.js';
 import { replay } from '../../properties/replay.js';
 import { decodeReplayToken } from '../../properties/replay-token.js';
 
@@ -20,7 +21,7 @@ describe(`broken variants are caught within ${BUDGET} runs (seed ${SEED}, ${CPUS
       expect(ce.message.startsWith(`${f.catchBy}: `)).toBe(true);
       expect(ce.steps.length).toBeGreaterThan(0);
       expect(ce.timeline.length).toBeGreaterThan(0);
-      const text = formatCounterexample(ce, CPUS);
+      const text = formatCounterexample(ce);
       expect(text).toContain(ce.sentence);
       expect(text).toContain('npx smpcheck replay smpp1.');
       console.info(`${f.fault} caught by ${f.catchBy} after ${o.runs} run(s)`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCounterexample, runInvariantProperty, sentenceOf } from '../../properties/invariant-property.js';
+import { formatCounterexample } from '../../model/counterexample-text.js';
+import { runInvariantProperty, sentenceOf } from '../../properties/invariant-property.js';
 import { PROPERTY_INVARIANT_IDS } from '../../properties/suite.js';
 
 const SEED = 20261125;
@@ -13,7 +14,7 @@ describe(`model-based properties on the deterministic runtime (seed ${SEED}, ${C
       // polling idle takes the need_resched shortcut; halting idle needs every IPI (no rescue by polling)
       for (const [idle, runs] of [['poll', RUNS], ['halt', HALT_RUNS]] as const) {
         const o = runInvariantProperty({ id, cpus: CPUS, seed: SEED, runs, idle });
-        if (o.counterexample !== null) throw new Error(formatCounterexample(o.counterexample, CPUS));
+        if (o.counterexample !== null) throw new Error(formatCounterexample(o.counterexample));
         expect(o.failed).toBe(false);
         expect(o.runs).toBe(runs);
         // the runs did something: calls were posted and protocol steps were taken

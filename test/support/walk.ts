@@ -6,18 +6,8 @@ import { initialTransition, transition, type AnyStateMachine, type AnyMachineSna
 import { statechartStructure, transitionId } from '../../model/graph.js';
 import type { ComponentCoverage } from '../../model/types.js';
 import { recountComponent } from '../../report/merge.js';
+import { rng } from '../../impl/runtime/schedulers.js';
 
-/** mulberry32: tiny, seedable, good enough to pick events. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function activeIds(snap: AnyMachineSnapshot): string[] {
   const ids: string[] = [];
