@@ -6,11 +6,20 @@
  * does not care whether they came from the deterministic runtime, the threads runtime or a file.
  *
  * Observable → model event:
- *   csd_queue_cpu(cpu=t) on p               → QUEUE by p, and the CSD it queued targets t
+ *   csd_queue_cpu(cpu=t) on p               → an obligation: p takes the model's QUEUE to t later
  *   csd_function_entry(csd≠NULL) on c       → FLUSH_RUN by c (not inside c's dying callback)
  *   cpuhp_enter(smpcfd_dying_cpu, cpu=c)    → HP_DYING of c (its dying flush runs inside that step)
  *   cpuhp_enter(smpcfd_dead_cpu, cpu=c)     → HP_DEAD of c
  *   cpuhp_enter(smpcfd_prepare_cpu, cpu=c)  → HP_PREPARE of c (HP_PREPARE_ENOMEM when its exit has ret≠0)
+ *
+ * Why QUEUE is an obligation and not a step at the trace event: the kernel (and the implementation)
+ * emits `csd_queue_cpu` BEFORE its `llist_add` (__smp_call_single_queue traces, then adds). Two
+ * producers racing for one target can therefore trace in one order and add in the other, and the
+ * add order decides who sees the empty→non-empty edge and sends the IPI. The model's QUEUE is the
+ * add (plus the kick decision). So a traced `csd_queue_cpu` by p opens an obligation that the silent
+ * closure discharges by p's model QUEUE to that target at any point after the trace event and before
+ * p's next traced event (program order on p: nothing p traces comes between its trace and its add)
+ * or the end of the trace. This is exactly the freedom the real code has, and no more.
  */
 import type { TraceEvent } from '../../impl/trace-export.js';
 import type { FastSnapshot, TakenTransition } from '../../model/fast-step.js';
@@ -23,6 +32,8 @@ const OBSERVABLE: ReadonlySet<SysEventType> = new Set(['QUEUE', 'FLUSH_RUN', 'HP
 
 interface Node {
   readonly s: FastSnapshot;
+  /** traced `csd_queue_cpu`s whose add (model QUEUE) has not happened yet: producer*64 + target */
+  readonly pending: readonly number[];
   readonly prev: Node | null;
   readonly event: SysEvent | null;
   readonly taken: readonly TakenTransition[];
@@ -34,6 +45,8 @@ export interface Label {
   readonly event: SysEvent;
   /** QUEUE only: the target CPU the queued CSD must have */
   readonly target: number;
+  /** the CPU that emitted the trace event (program order of obligations) */
+  readonly tracer: number;
 }
 
 export interface ReplayResult {
@@ -52,9 +65,9 @@ export function labelsOf(trace: readonly TraceEvent[]): Label[] {
   const dying = new Set<number>();
   trace.forEach((e, index) => {
     const text = `#${index} cpu${e.cpu} ${e.event} ${Object.entries(e.fields).map(([k, v]) => `${k}=${v}`).join(' ')}`;
-    if (e.event === 'csd_queue_cpu') out.push({ index, text, event: { type: 'QUEUE', cpu: e.cpu }, target: Number(e.fields.cpu) });
+    if (e.event === 'csd_queue_cpu') out.push({ index, text, event: { type: 'QUEUE', cpu: e.cpu }, target: Number(e.fields.cpu), tracer: e.cpu });
     else if (e.event === 'csd_function_entry' && e.fields.csd !== '0000000000000000' && !dying.has(e.cpu)) {
-      out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1 });
+      out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1, tracer: e.cpu });
     } else if (e.event === 'cpuhp_enter') {
       const c = Number(e.fields.cpu);
       let type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_dead_cpu' ? 'HP_DEAD' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
@@ -64,7 +77,7 @@ export function labelsOf(trace: readonly TraceEvent[]): Label[] {
         if (exit !== undefined && exit.fields.ret !== '0') type = 'HP_PREPARE_ENOMEM';
       }
       if (type === 'HP_DYING') dying.add(c);
-      if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1 });
+      if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1, tracer: e.cpu });
     } else if (e.event === 'cpuhp_exit' && dying.has(e.cpu) && Number(e.fields.cpu) === e.cpu) dying.delete(e.cpu);
   });
   return out;
@@ -78,19 +91,30 @@ function queuedTo(o: ModelOracle, before: FastSnapshot, after: FastSnapshot, tar
   return false;
 }
 
-/** Silent closure: every state reachable with ≤ `stutter` unobservable steps. */
+const keyOf = (n: Node): string => (n.pending.length === 0 ? stateKey(n.s) : `${stateKey(n.s)}|${n.pending.join(',')}`);
+const pendingOf = (n: Node, cpu: number): boolean => n.pending.some((p) => Math.floor(p / 64) === cpu);
+
+/**
+ * Silent closure: every state reachable with ≤ `stutter` unobservable steps, plus the QUEUE steps
+ * that discharge a pending obligation (the add behind an already traced `csd_queue_cpu`).
+ */
 function closure(o: ModelOracle, frontier: readonly Node[], stutter: number, cap: number): Node[] {
   const seen = new Map<string, Node>();
   let layer = [...frontier];
-  for (const n of layer) seen.set(stateKey(n.s), n);
+  for (const n of layer) seen.set(keyOf(n), n);
   for (let d = 0; d < stutter && layer.length > 0 && seen.size < cap; d++) {
     const next: Node[] = [];
     for (const n of layer) {
       for (const { event, next: s, taken } of o.successors(n.s)) {
-        if (OBSERVABLE.has(event.type)) continue;
-        const k = stateKey(s);
+        let pending = n.pending;
+        if (event.type === 'QUEUE') {
+          const i = n.pending.findIndex((p) => Math.floor(p / 64) === event.cpu && queuedTo(o, n.s, s, p % 64));
+          if (i < 0) continue;
+          pending = n.pending.filter((_, j) => j !== i);
+        } else if (OBSERVABLE.has(event.type)) continue;
+        const m: Node = { s, pending, prev: n, event, taken };
+        const k = keyOf(m);
         if (seen.has(k)) continue;
-        const m: Node = { s, prev: n, event, taken };
         seen.set(k, m);
         next.push(m);
       }
@@ -102,18 +126,25 @@ function closure(o: ModelOracle, frontier: readonly Node[], stutter: number, cap
 
 export function replayTrace(o: ModelOracle, trace: readonly TraceEvent[], stutter = 24, cap = 50_000): ReplayResult {
   const labels = labelsOf(trace);
-  let frontier: Node[] = [{ s: o.initial(), prev: null, event: null, taken: [] }];
+  let frontier: Node[] = [{ s: o.initial(), pending: [], prev: null, event: null, taken: [] }];
   let maxFrontier = 1;
   for (const l of labels) {
     const cl = closure(o, frontier, stutter, cap);
     maxFrontier = Math.max(maxFrontier, cl.length);
     const next = new Map<string, Node>();
     for (const n of cl) {
+      // program order on the tracing CPU: its earlier traced adds have landed before this event
+      if (pendingOf(n, l.tracer)) continue;
+      if (l.event.type === 'QUEUE') {
+        const m: Node = { s: n.s, pending: [...n.pending, l.event.cpu * 64 + l.target].sort((a, b) => a - b), prev: n.prev, event: n.event, taken: n.taken };
+        next.set(keyOf(m), m);
+        continue;
+      }
       const taken: TakenTransition[] = [];
       const s = o.fast.step(n.s, l.event, taken);
       if (s === n.s) continue;
-      if (l.event.type === 'QUEUE' && !queuedTo(o, n.s, s, l.target)) continue;
-      next.set(stateKey(s), { s, prev: n, event: l.event, taken });
+      const m: Node = { s, pending: n.pending, prev: n, event: l.event, taken };
+      next.set(keyOf(m), m);
     }
     if (next.size === 0) {
       return { ok: false, labels: labels.length, failure: `trace event ${l.text} is not allowed by the model after ≤${stutter} silent steps from any of ${cl.length} states`, path: [], maxFrontier };
@@ -121,7 +152,7 @@ export function replayTrace(o: ModelOracle, trace: readonly TraceEvent[], stutte
     frontier = [...next.values()];
   }
   // the run ended at quiescence: some silent continuation must finish every caller's script
-  const end = closure(o, frontier, stutter, cap).find((n) => callersDone(viewOf(n.s, o.cw), o.cw));
+  const end = closure(o, frontier, stutter, cap).find((n) => n.pending.length === 0 && callersDone(viewOf(n.s, o.cw), o.cw));
   if (end === undefined) return { ok: false, labels: labels.length, failure: 'after the last trace event the model cannot finish every caller with silent steps', path: [], maxFrontier };
   const path: { value: Readonly<Record<string, string>>; taken: readonly TakenTransition[] }[] = [];
   for (let n: Node | null = end; n !== null; n = n.prev) path.push({ value: n.s.value, taken: n.taken });

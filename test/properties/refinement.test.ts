@@ -50,4 +50,13 @@ describe(`refinement: implementation vs xstate model (seed ${SEED}, ${RUNS} runs
     expect(() => { checkRefinement(w, 1, false, { faults: ['no-ipi-on-empty-edge'] }, new Map()); }).toThrow(/^refinement \(1\): final view \[r0:0@\{\}x0/);
     expect(() => { checkRefinement(w, 1, false, {}, new Map()); }).not.toThrow();
   });
+  it('a traced csd_queue_cpu is matched to its queueing CPU in the model before that CPU moves on (regression: seed 45109 of the shipped mismatch)', () => {
+    const w: SmallWorkload = {
+      cpus: 3,
+      scripts: [[], [{ kind: 'many', mask: [0], wait: false }], [{ kind: 'on_each_cpu_cond_mask', mask: [0, 1, 2], wait: false }]],
+      hotplug: -1,
+      enomem: false,
+    };
+    expect(() => { checkRefinement(w, 45109, false, {}, new Map()); }).not.toThrow();
+  });
 });
