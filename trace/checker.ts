@@ -75,6 +75,14 @@ interface CpuState {
   /** This CPU drained its queue at least once in the window, so "empty" is decidable. */
   flushSeen: boolean;
   hp: Hotplug;
+  /**
+   * Tracepoints are dropped on a CPU that is not marked online, so from the control CPU's
+   * `takedown_cpu` until this CPU traces again after coming up, whatever it queues is invisible:
+   * 'going-down' between takedown_cpu enter and exit, 'down' after it, null otherwise.
+   */
+  untraced: 'going-down' | 'down' | null;
+  untracedLine: number;
+  untracedStep: number;
   dyingStep: number;
   teardownLine: number;
   readonly kickWin: KickWindow[];
@@ -208,6 +216,9 @@ export class TraceChecker {
         delAllMark: -Infinity,
         flushSeen: false,
         hp: 'online',
+        untraced: null,
+        untracedLine: 0,
+        untracedStep: -1,
         dyingStep: -1,
         teardownLine: 0,
         kickWin: [],
@@ -271,6 +282,7 @@ export class TraceChecker {
     }
     this.stats.event(ev.cpu);
     this.timeline.add(ev);
+    if (c.untraced === 'down') c.untraced = null; // it traces again, so it is marked online
     switch (ev.name) {
       case 'csd_queue_cpu':
         this.queue(ev, c);
@@ -537,6 +549,9 @@ export class TraceChecker {
       this.open.add({ kind: 'queued-before-window', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its csd_queue_cpu is before the trace window`, lines: [line] });
     } else if (this.incomplete(ev.ts)) {
       this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line} before the latest per-CPU buffer start; its queue event may have been overwritten`, lines: [line] });
+    } else if (this.untracedSender(cpuNo) !== null) {
+      const u = this.untracedSender(cpuNo) ?? 0;
+      this.undecided.add({ kind: 'queued-by-untraced-cpu', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} entered on cpu${cpuNo} at line ${line} with no csd_queue_cpu, while cpu${String(u)} is outside its traced window (takedown_cpu at line ${String(this.cpu(u).untracedLine)}; tracepoints are dropped on a CPU not marked online)`, lines: [this.cpu(u).untracedLine, line] });
     } else {
       this.violate(RULES.noDoubleRun, `${func} csd=${addr} entered again on cpu${cpuNo} without a new csd_queue_cpu (previous entry at line ${st.lastEntryLine})`, [st.lastEntryLine, line]);
     }
@@ -609,12 +624,24 @@ export class TraceChecker {
 
   // ---- hotplug (smpcfd:prepare / smpcfd:dying) ----
 
+  /** Some CPU other than `cpuNo` whose queueing cannot be traced right now (see `untraced`). */
+  private untracedSender(cpuNo: number): number | null {
+    for (const [n, c] of this.cpus) if (n !== cpuNo && c.untraced !== null) return n;
+    return null;
+  }
+
   private hotplugEnter(ev: FtraceEvent): void {
     const cpuNo = this.intField(ev, 'cpu');
     const fun = ev.fields['fun'] ?? '';
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const target = Number(ev.fields['target'] ?? NaN);
     const c = this.cpu(cpuNo);
+    if (fun === 'takedown_cpu' && ev.cpu !== cpuNo) {
+      c.untraced = 'going-down';
+      c.untracedLine = ev.line;
+      c.untracedStep = step;
+      return;
+    }
     if (fun === 'smpcfd_dying_cpu' || fun.includes('smpcfd:dying')) {
       c.hp = 'dying';
       c.dyingStep = step;
@@ -638,6 +665,7 @@ export class TraceChecker {
     const cpuNo = this.intField(ev, 'cpu');
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const c = this.cpu(cpuNo);
+    if (c.untraced === 'going-down' && step === c.untracedStep) c.untraced = 'down';
     if (c.hp !== 'dying' || step !== c.dyingStep) return;
     c.hp = 'offline';
     c.teardownLine = ev.line;

@@ -25,6 +25,8 @@ export type Compression = 'none' | 'gzip' | 'xz';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+/** trace-cmd trace.dat: 0x17 0x08 0x44 "tracing", then the file version as a NUL-terminated string. */
+const TRACE_CMD_MAGIC = [0x17, 0x08, 0x44, ...Buffer.from('tracing', 'latin1')];
 
 function startsWith(buf: Buffer, magic: readonly number[]): boolean {
   return buf.length >= magic.length && magic.every((b, i) => buf[i] === b);
@@ -38,13 +40,21 @@ export async function detectCompression(file: string): Promise<Compression> {
     throw new TraceInputError(file, null, describeFsError(e));
   }
   try {
-    const buf = Buffer.alloc(6);
-    const { bytesRead } = await fh.read(buf, 0, 6, 0);
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
     const head = buf.subarray(0, bytesRead);
     if (startsWith(head, GZIP_MAGIC)) return 'gzip';
     if (startsWith(head, XZ_MAGIC)) return 'xz';
+    // trace-cmd's binary trace.dat: there is no native reader yet, so say so in one line rather
+    // than parse binary as text (which printed garbage).
+    if (startsWith(head, TRACE_CMD_MAGIC)) {
+      const version = head.subarray(TRACE_CMD_MAGIC.length, head.indexOf(0, TRACE_CMD_MAGIC.length)).toString('latin1');
+      throw new TraceInputError(file, null, `trace-cmd binary trace.dat (version ${version || '?'}) is not read natively yet; convert it with \`trace-cmd report -i ${file}\` and check that text`);
+    }
+    if (head.includes(0)) throw new TraceInputError(file, null, 'binary file (NUL bytes), not ftrace text, gzip or xz');
     return 'none';
   } catch (e) {
+    if (e instanceof TraceInputError) throw e;
     throw new TraceInputError(file, null, describeFsError(e));
   } finally {
     await fh.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTraceLines } from '../../trace/check-file.js';
 import { parseCpumask } from '../../trace/checker.js';
 import type { TraceVerdict } from '../../trace/verdict.js';
-import { ev, HEADER, onlineLines, teardownLines } from './fixtures.js';
+import { ev, HEADER, onlineLines, setCpu, teardownLines } from './fixtures.js';
 
 const A = '00000000000000a1';
 const B = '00000000000000b2';
@@ -51,6 +51,17 @@ describe('trace checker on synthetic traces', () => {
     const v = await check([...roundTrip(1), ev.entry(1, 1.1, F, A), ev.exit(1, 1.100001, F, A)]);
     expect(ids(v)).toEqual(['INV-NO-DOUBLE-RUN']);
     expect(v.violations[0]?.lines).toEqual([9, 11]);
+  });
+
+  it('INV-NO-DOUBLE-RUN: an unqueued entry while a CPU is untraced by hotplug (takedown_cpu on the control CPU) is undecided, not a violation; once that CPU traces again it is a violation', async () => {
+    // The control CPU (cpu0) runs takedown_cpu for cpu1; from then until cpu1 traces again, what
+    // cpu1 queues is not traced (tracepoints are dropped on a CPU not marked online).
+    const down = [setCpu(ev.cpuhpEnter(1, 1.5, 0, 140, 'takedown_cpu'), 0), setCpu(ev.cpuhpExit(1, 1.6, 140, 140), 0)];
+    const inWindow = await check([...roundTrip(1), ...down, ev.entry(0, 1.7, F, A), ev.exit(0, 1.700001, F, A)]);
+    expect(ids(inWindow)).toEqual([]);
+    expect(inWindow.categories.undecided.byKind['queued-by-untraced-cpu']).toBe(1);
+    const after = await check([...roundTrip(1), ...down, ev.queue(1, 1.8, 0, F, B), ev.entry(0, 1.9, F, A), ev.exit(0, 1.900001, F, A)]);
+    expect(ids(after)).toEqual(['INV-NO-DOUBLE-RUN']);
   });
 
   it('INV-TRACE-ENTRY-EXIT-PAIR: a missing exit is caught at the next entry on that CPU', async () => {

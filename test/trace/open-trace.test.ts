@@ -67,6 +67,25 @@ describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
     }
   });
 
+  it('a trace-cmd trace.dat and other binary input are one-line errors naming the file (never binary garbage)', async () => {
+    const dat = join(dir, 'trace.dat');
+    writeFileSync(dat, Buffer.concat([Buffer.from([0x17, 0x08, 0x44]), Buffer.from('tracing7\0', 'latin1'), Buffer.alloc(64, 0xff)]));
+    const bin = join(dir, 'data.bin');
+    writeFileSync(bin, Buffer.concat([Buffer.from('# tracer: nop\n'), Buffer.from([0, 0xfe, 0x01, 0x9c])]));
+    for (const [file, pattern] of [
+      [dat, /: trace-cmd binary trace\.dat \(version 7\) is not read natively yet; convert it with `trace-cmd report -i /],
+      [bin, /: binary file \(NUL bytes\), not ftrace text, gzip or xz$/],
+    ] as const) {
+      const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TraceInputError);
+      const msg = (err as Error).message;
+      expect(msg.startsWith(file)).toBe(true);
+      expect(msg).toMatch(pattern);
+      expect(msg).not.toContain('\n');
+      expect(/^[ -~]*$/.test(msg)).toBe(true); // printable ASCII only
+    }
+  });
+
   it('stops early on a slice of the xz trace without leaving xz errors behind', async () => {
     const v = await checkTraceFile(REAL_TRACE, { maxLines: 1000 });
     expect(v.lines).toBe(1000);
