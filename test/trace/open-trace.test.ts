@@ -10,6 +10,17 @@ import { ev, HEADER, REAL_TRACE, tempDir } from './fixtures.js';
 const A = '00000000000000a1';
 const TEXT = `${[...HEADER, ev.queue(0, 1, 1, 'f', A), ev.ipi(0, 1.000001, 1), ev.entry(1, 1.00001, 'f', A), ev.exit(1, 1.000011, 'f', A)].join('\n')}\n`;
 
+/** The file's check fails with one TraceInputError line that names the file and matches `pattern`. */
+async function expectOneLineError(file: string, pattern: RegExp): Promise<string> {
+  const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TraceInputError);
+  const msg = (err as Error).message;
+  expect(msg.startsWith(file)).toBe(true);
+  expect(msg).toMatch(pattern);
+  expect(msg).not.toContain('\n');
+  return msg;
+}
+
 describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
   let dir = '';
   beforeAll(() => {
@@ -58,12 +69,7 @@ describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
       [join(dir, 'missing.txt'), /: no such file$/],
       [sub, /: (is a directory|read failed)/],
     ] as const) {
-      const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(TraceInputError);
-      const msg = (err as Error).message;
-      expect(msg.startsWith(file)).toBe(true);
-      expect(msg).toMatch(pattern);
-      expect(msg).not.toContain('\n');
+      await expectOneLineError(file, pattern);
     }
   });
 
@@ -76,12 +82,7 @@ describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
       [dat, /: trace-cmd binary trace\.dat \(version 7\) is not read natively yet; convert it with `trace-cmd report -i /],
       [bin, /: binary file \(NUL bytes\), not ftrace text, gzip or xz$/],
     ] as const) {
-      const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(TraceInputError);
-      const msg = (err as Error).message;
-      expect(msg.startsWith(file)).toBe(true);
-      expect(msg).toMatch(pattern);
-      expect(msg).not.toContain('\n');
+      const msg = await expectOneLineError(file, pattern);
       expect(/^[ -~]*$/.test(msg)).toBe(true); // printable ASCII only
     }
   });
