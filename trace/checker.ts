@@ -530,6 +530,7 @@ export class TraceChecker {
     let req: Req | null = null;
     this.check(RULES.runOnTarget);
     this.check(RULES.noDoubleRun);
+    let u: number | null; // a CPU whose queueing is untraced right now (hotplug)
     if (st.pending !== null && st.pending.target === cpuNo) {
       req = st.pending;
       st.pending = null;
@@ -549,8 +550,7 @@ export class TraceChecker {
       this.open.add({ kind: 'queued-before-window', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its csd_queue_cpu is before the trace window`, lines: [line] });
     } else if (this.incomplete(ev.ts)) {
       this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line} before the latest per-CPU buffer start; its queue event may have been overwritten`, lines: [line] });
-    } else if (this.untracedSender(cpuNo) !== null) {
-      const u = this.untracedSender(cpuNo) ?? 0;
+    } else if ((u = this.untracedSender(cpuNo)) !== null) {
       this.undecided.add({ kind: 'queued-by-untraced-cpu', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} entered on cpu${cpuNo} at line ${line} with no csd_queue_cpu, while cpu${String(u)} is outside its traced window (takedown_cpu at line ${String(this.cpu(u).untracedLine)}; tracepoints are dropped on a CPU not marked online)`, lines: [this.cpu(u).untracedLine, line] });
     } else {
       this.violate(RULES.noDoubleRun, `${func} csd=${addr} entered again on cpu${cpuNo} without a new csd_queue_cpu (previous entry at line ${st.lastEntryLine})`, [st.lastEntryLine, line]);
