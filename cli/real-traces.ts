@@ -11,7 +11,8 @@ import { tableHtml } from '../report/table-html.js';
 
 export const DEFAULT_TRACES_DIR = resolve(fileURLToPath(new URL('../../shared/traces', import.meta.url)));
 
-const TRACE_FILE = /\.(txt|trace)(\.gz|\.xz)?$/;
+/** ftrace text (`.txt`, `.trace`) and trace-cmd binary (`.dat`), plain or gzip/xz. */
+const TRACE_FILE = /\.(txt|trace|dat)(\.gz|\.xz)?$/;
 
 /** Every trace file in `dir`; an absent folder means no traces (a fresh clone without shared/). */
 export async function findTraces(dir: string): Promise<string[]> {

@@ -2,9 +2,17 @@
  * Glue: file (or line batches) → parser → checker → verdict. Input problems become one
  * `TraceInputError` naming the file and line; lenient mode counts malformed lines as warnings.
  */
-import { FtraceParseError, FtraceParser, parseFtraceBatches } from './ftrace-parse.js';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceHeader } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
-import { openTrace, textChunks, TraceInputError } from './open-trace.js';
+import { DatEventReader } from './dat/dat-events.js';
+import { closeTraceDat, openTraceDat } from './dat/trace-dat-file.js';
+import { detectInput, isTraceDat, openTrace, textChunks, TraceInputError } from './open-trace.js';
 import type { TimelineWindow } from './timeline.js';
 import type { TraceVerdict } from './verdict.js';
 
@@ -61,8 +69,84 @@ export async function checkTraceLines(lines: AsyncIterable<string | readonly str
   return checker.finish({ file: name, lines: parser.lineNo, skipped: { ...parser.skipped }, warnings: { count: warningCount, examples: warnings } });
 }
 
-/** Checks a trace file (plain, gzip or xz). Throws `TraceInputError` for unreadable/malformed input. */
+/**
+ * Checks a trace file: ftrace text (`trace`, `trace_pipe`, `trace-cmd report`) or trace-cmd's
+ * binary trace.dat (v6/v7), either of them plain, gzip or xz. The kind is read from the content.
+ * Throws `TraceInputError` for unreadable/malformed input.
+ */
 export async function checkTraceFile(file: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
+  if ((await detectInput(file)) === 'trace-dat') return checkTraceDat(file, file, opts);
   const stream = await openTrace(file, opts.xzBinary);
-  return checkTraceLines(textChunks(stream, file), file, opts);
+  // A compressed trace.dat (`trace.dat.xz`) needs random access: spool it to a temporary file.
+  const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    stream.destroy();
+    throw e;
+  }
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    try {
+      if (first.done !== true) yield first.value;
+      for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value;
+    } finally {
+      stream.destroy();
+    }
+  };
+  if (first.done !== true && isTraceDat(first.value)) {
+    const dir = await mkdtemp(join(tmpdir(), 'smpcheck-dat-'));
+    try {
+      const tmp = join(dir, 'trace.dat');
+      await pipeline(Readable.from(rest()), createWriteStream(tmp));
+      return await checkTraceDat(tmp, file, opts);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return checkTraceLines(textChunks(Readable.from(rest()), file), file, opts);
+}
+
+/**
+ * Checks a trace-cmd trace.dat at `path` (`name` in messages). Events come from the per-CPU ring
+ * buffers merged by time; `line` in findings is the line of `trace-cmd report` output.
+ */
+export async function checkTraceDat(path: string, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
+  const dat = openTraceDat(path, name);
+  try {
+    const checker = new TraceChecker({
+      ...(opts.window !== undefined ? { window: opts.window } : {}),
+      ...(opts.maxViolations !== undefined ? { maxViolations: opts.maxViolations } : {}),
+    });
+    // A CPU whose oldest events were overwritten starts its window late, like `##### CPU n buffer started`.
+    const header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: dat.cpuCount, lostAnnotations: dat.cpuStats.filter((s) => s.overrun > 0).length };
+    checker.setHeader(header);
+    const reader = new DatEventReader(dat);
+    if (opts.maxLines !== undefined) reader.maxLines = opts.maxLines;
+    const warnings: string[] = dat.otherInstances.map((n) => `${name}: trace instance ${JSON.stringify(n)} is not checked (only the top instance is)`);
+    let lost = 0;
+    try {
+      for (let batch = reader.nextBatch(); batch !== null; batch = reader.nextBatch()) {
+        for (const ev of batch) {
+          while (lost < reader.lost.length) {
+            const l = reader.lost[lost];
+            if (l === undefined || l.line > ev.line) break;
+            header.lostAnnotations++;
+            checker.lost(l.cpu, l.line);
+            lost++;
+          }
+          checker.feed(ev);
+        }
+        // Let a signal handler (Ctrl-C) run between batches.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    } catch (e) {
+      if (e instanceof FtraceParseError) throw new TraceInputError(name, e.lineNo, e.reason);
+      throw e;
+    }
+    if (reader.records === 0) throw new TraceInputError(name, null, 'trace.dat holds no events');
+    return checker.finish({ file: name, lines: reader.lineNo, skipped: { ...reader.skipped }, warnings: { count: warnings.length, examples: warnings } });
+  } finally {
+    closeTraceDat(dat);
+  }
 }

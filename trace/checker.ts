@@ -94,6 +94,11 @@ interface CpuState {
   kickedTs: number;
   kickedLine: number;
   kickedBy: number;
+  /**
+   * Open irq-vector handlers (`call_function{,_single}_entry` without exit). Text without a flags
+   * column (`trace-cmd report`) only shows hardirq context through them.
+   */
+  vecDepth: number;
 }
 
 class CategoryAcc {
@@ -125,11 +130,19 @@ export interface CheckerOptions {
   readonly window?: TimelineWindow;
 }
 
-/** `%p` of NULL: zeros (16 or 8 digits), or `(null)` on old kernels. */
+/**
+ * `%p` of NULL: zeros (16 or 8 digits) in the kernel's `trace` file, `(null)` on old kernels,
+ * `(nil)` or `0x0` in `trace-cmd report` (libtraceevent prints the raw pointer with glibc's `%p`).
+ */
 function isNullCsd(addr: string): boolean {
-  if (addr === '(null)') return true;
+  if (addr === '(null)' || addr === '(nil)' || addr === '0x0') return true;
   for (let i = 0; i < addr.length; i++) if (addr.charCodeAt(i) !== 48 /* 0 */) return false;
   return addr.length > 0;
+}
+
+/** In hardirq context: from the flags column, or, when the input has none, inside an IPI handler. */
+function inHardirq(ev: FtraceEvent, c: CpuState): boolean {
+  return ev.flags === '' ? c.vecDepth > 0 : hardirq(ev.flags);
 }
 
 function hardirq(flags: string): boolean {
@@ -229,6 +242,7 @@ export class TraceChecker {
         kickedTs: -Infinity,
         kickedLine: 0,
         kickedBy: -1,
+        vecDepth: 0,
       };
       this.cpus.set(n, s);
     }
@@ -267,6 +281,7 @@ export class TraceChecker {
       if (n === cpuNo) {
         c.stack.length = 0;
         c.stackTrusted = false;
+        c.vecDepth = 0;
       }
     }
     this.csds.clear();
@@ -319,12 +334,14 @@ export class TraceChecker {
         break;
       case 'call_function_single_entry':
       case 'call_function_entry':
+        c.vecDepth++; // the entry event is already traced in the handler
         this.closeKickWindows(ev, c);
         this.stats.ipiHandlerEntry(ev.cpu);
         break;
       case 'call_function_single_exit':
       case 'call_function_exit':
         this.closeKickWindows(ev, c);
+        if (c.vecDepth > 0) c.vecDepth--;
         this.stats.ipiHandlerExit(ev.cpu);
         break;
       default:
@@ -394,7 +411,7 @@ export class TraceChecker {
         break;
       }
     }
-    s.kickWin.push({ target, line, ts: ev.ts, owed: provablyEmpty, hard: hardirq(ev.flags) });
+    s.kickWin.push({ target, line, ts: ev.ts, owed: provablyEmpty, hard: inHardirq(ev, s) });
     this.stats.add(provablyEmpty);
 
     const req: Req = {
@@ -473,7 +490,7 @@ export class TraceChecker {
   /** An event on the producer CPU in the same context ends the kick decision of earlier adds. */
   private closeKickWindows(ev: FtraceEvent, s: CpuState): void {
     if (s.kickWin.length === 0) return;
-    const hard = hardirq(ev.flags);
+    const hard = inHardirq(ev, s);
     for (let i = s.kickWin.length - 1; i >= 0; i--) {
       const w = s.kickWin[i];
       if (w !== undefined && w.hard === hard) this.settleKickWindow(s, i, ev.line);

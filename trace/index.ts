@@ -1,8 +1,8 @@
 /** Public API of the trace checker (`smpcheck trace check`). */
 export { FtraceParser, FtraceParseError, KNOWN_EVENTS, parseFtrace, parseFtraceBatches, splitFields } from './ftrace-parse.js';
 export type { FtraceEvent, FtraceHeader, ParseOptions } from './ftrace-parse.js';
-export { detectCompression, lineBatches, openTrace, textChunks, TraceInputError } from './open-trace.js';
-export type { Compression } from './open-trace.js';
+export { detectInput, isTraceDat, lineBatches, openTrace, textChunks, TraceInputError } from './open-trace.js';
+export type { Compression, InputKind } from './open-trace.js';
 export { TraceChecker, parseCpumask } from './checker.js';
 export type { CheckerOptions } from './checker.js';
 export { checkTraceFile, checkTraceLines } from './check-file.js';

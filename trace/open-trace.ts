@@ -22,17 +22,28 @@ export class TraceInputError extends Error {
 }
 
 export type Compression = 'none' | 'gzip' | 'xz';
+/** What a file holds, by its first bytes: ftrace text (maybe compressed) or trace-cmd's binary trace.dat. */
+export type InputKind = Compression | 'trace-dat';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 /** trace-cmd trace.dat: 0x17 0x08 0x44 "tracing", then the file version as a NUL-terminated string. */
-const TRACE_CMD_MAGIC = [0x17, 0x08, 0x44, ...Buffer.from('tracing', 'latin1')];
+export const TRACE_CMD_MAGIC: readonly number[] = [0x17, 0x08, 0x44, ...Buffer.from('tracing', 'latin1')];
 
-function startsWith(buf: Buffer, magic: readonly number[]): boolean {
+function startsWith(buf: Uint8Array, magic: readonly number[]): boolean {
   return buf.length >= magic.length && magic.every((b, i) => buf[i] === b);
 }
 
-export async function detectCompression(file: string): Promise<Compression> {
+/** The buffer starts with trace-cmd's trace.dat magic. */
+export function isTraceDat(head: Uint8Array): boolean {
+  return startsWith(head, TRACE_CMD_MAGIC);
+}
+
+/**
+ * Detects the input kind from the content (not the name, so a renamed file still works). Binary
+ * data that is none of these is an input error naming the file.
+ */
+export async function detectInput(file: string): Promise<InputKind> {
   let fh;
   try {
     fh = await open(file, 'r');
@@ -45,13 +56,8 @@ export async function detectCompression(file: string): Promise<Compression> {
     const head = buf.subarray(0, bytesRead);
     if (startsWith(head, GZIP_MAGIC)) return 'gzip';
     if (startsWith(head, XZ_MAGIC)) return 'xz';
-    // trace-cmd's binary trace.dat: there is no native reader yet, so say so in one line rather
-    // than parse binary as text (which printed garbage).
-    if (startsWith(head, TRACE_CMD_MAGIC)) {
-      const version = head.subarray(TRACE_CMD_MAGIC.length, head.indexOf(0, TRACE_CMD_MAGIC.length)).toString('latin1');
-      throw new TraceInputError(file, null, `trace-cmd binary trace.dat (version ${version || '?'}) is not read natively yet; convert it with \`trace-cmd report -i ${file}\` and check that text`);
-    }
-    if (head.includes(0)) throw new TraceInputError(file, null, 'binary file (NUL bytes), not ftrace text, gzip or xz');
+    if (isTraceDat(head)) return 'trace-dat';
+    if (head.includes(0)) throw new TraceInputError(file, null, 'binary file (NUL bytes), not ftrace text, a trace-cmd trace.dat, gzip or xz');
     return 'none';
   } catch (e) {
     if (e instanceof TraceInputError) throw e;
@@ -78,7 +84,8 @@ function describeFsError(e: unknown): string {
  * `TraceInputError`.
  */
 export async function openTrace(file: string, xzBinary = 'xz'): Promise<Readable> {
-  const kind = await detectCompression(file);
+  const kind = await detectInput(file);
+  if (kind === 'trace-dat') throw new TraceInputError(file, null, 'a trace-cmd trace.dat is binary, not a text stream (checkTraceFile reads it)');
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (kind === 'none') return raw;
   if (kind === 'gzip') {

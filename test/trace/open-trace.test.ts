@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTraceFile } from '../../trace/check-file.js';
-import { detectCompression, TraceInputError } from '../../trace/open-trace.js';
+import { detectInput, TraceInputError } from '../../trace/open-trace.js';
 import { ev, HEADER, REAL_TRACE, tempDir } from './fixtures.js';
 
 const A = '00000000000000a1';
@@ -39,7 +39,7 @@ describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
     const r = spawnSync('xz', ['-z', '-c'], { input: TEXT });
     expect(r.status).toBe(0);
     writeFileSync(xz, r.stdout);
-    expect([await detectCompression(plain), await detectCompression(gz), await detectCompression(xz)]).toEqual(['none', 'gzip', 'xz']);
+    expect([await detectInput(plain), await detectInput(gz), await detectInput(xz)]).toEqual(['none', 'gzip', 'xz']);
     const verdicts = await Promise.all([plain, gz, xz].map((f) => checkTraceFile(f)));
     expect(verdicts.map((v) => [v.ok, v.events, v.lines])).toEqual([
       [true, 4, 10],
@@ -73,14 +73,17 @@ describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
     }
   });
 
-  it('a trace-cmd trace.dat and other binary input are one-line errors naming the file (never binary garbage)', async () => {
+  it('a broken trace-cmd trace.dat and other binary input are one-line errors naming the file (never binary garbage)', async () => {
     const dat = join(dir, 'trace.dat');
     writeFileSync(dat, Buffer.concat([Buffer.from([0x17, 0x08, 0x44]), Buffer.from('tracing7\0', 'latin1'), Buffer.alloc(64, 0xff)]));
+    const v9 = join(dir, 'v9.dat');
+    writeFileSync(v9, Buffer.concat([Buffer.from([0x17, 0x08, 0x44]), Buffer.from('tracing9\0', 'latin1'), Buffer.alloc(64, 0)]));
     const bin = join(dir, 'data.bin');
     writeFileSync(bin, Buffer.concat([Buffer.from('# tracer: nop\n'), Buffer.from([0, 0xfe, 0x01, 0x9c])]));
     for (const [file, pattern] of [
-      [dat, /: trace-cmd binary trace\.dat \(version 7\) is not read natively yet; convert it with `trace-cmd report -i /],
-      [bin, /: binary file \(NUL bytes\), not ftrace text, gzip or xz$/],
+      [dat, /: corrupt trace\.dat: page size /],
+      [v9, /: trace-cmd trace\.dat version "9" is not supported \(6 and 7 are\)$/],
+      [bin, /: binary file \(NUL bytes\), not ftrace text, a trace-cmd trace\.dat, gzip or xz$/],
     ] as const) {
       const msg = await expectOneLineError(file, pattern);
       expect(/^[ -~]*$/.test(msg)).toBe(true); // printable ASCII only
