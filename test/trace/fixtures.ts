@@ -5,7 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTrace, textChunks } from '../../trace/open-trace.js';
+import { expect } from 'vitest';
+import { checkTraceFile } from '../../trace/check-file.js';
+import { openTrace, textChunks, TraceInputError } from '../../trace/open-trace.js';
 
 export const REAL_TRACE = '/work/shared/traces/linux-6.18-2cpu-tlb-membarrier.txt.xz';
 
@@ -20,6 +22,17 @@ export function realTraceLines(): Promise<string[]> {
     return out;
   })();
   return cached;
+}
+
+/** The file's check fails with one TraceInputError line that names the file and matches `pattern`. */
+export async function expectOneLineError(file: string, pattern: RegExp): Promise<string> {
+  const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TraceInputError);
+  const msg = (err as Error).message;
+  expect(msg.startsWith(file)).toBe(true);
+  expect(msg).toMatch(pattern);
+  expect(msg).not.toContain('\n');
+  return msg;
 }
 
 export function tempDir(): string {

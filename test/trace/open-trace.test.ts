@@ -5,21 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTraceFile } from '../../trace/check-file.js';
 import { detectInput, TraceInputError } from '../../trace/open-trace.js';
-import { ev, HEADER, REAL_TRACE, tempDir } from './fixtures.js';
+import { ev, expectOneLineError, HEADER, REAL_TRACE, tempDir } from './fixtures.js';
 
 const A = '00000000000000a1';
 const TEXT = `${[...HEADER, ev.queue(0, 1, 1, 'f', A), ev.ipi(0, 1.000001, 1), ev.entry(1, 1.00001, 'f', A), ev.exit(1, 1.000011, 'f', A)].join('\n')}\n`;
-
-/** The file's check fails with one TraceInputError line that names the file and matches `pattern`. */
-async function expectOneLineError(file: string, pattern: RegExp): Promise<string> {
-  const err: unknown = await checkTraceFile(file).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(TraceInputError);
-  const msg = (err as Error).message;
-  expect(msg.startsWith(file)).toBe(true);
-  expect(msg).toMatch(pattern);
-  expect(msg).not.toContain('\n');
-  return msg;
-}
 
 describe('opening trace files (plain, gzip, xz by magic bytes)', () => {
   let dir = '';
