@@ -119,7 +119,8 @@ export async function checkTraceDat(path: string, name: string, opts: CheckTrace
       ...(opts.maxViolations !== undefined ? { maxViolations: opts.maxViolations } : {}),
     });
     // A CPU whose oldest events were overwritten starts its window late, like `##### CPU n buffer started`.
-    const header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: dat.cpuCount, lostAnnotations: dat.cpuStats.filter((s) => s.overrun > 0).length };
+    const overwritten = dat.cpuStats.filter((s) => s.overrun > 0).length;
+    const header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: dat.cpuCount, lostAnnotations: overwritten, nothingOverwritten: dat.cpuStats.length > 0 && overwritten === 0 };
     checker.setHeader(header);
     const reader = new DatEventReader(dat);
     if (opts.maxLines !== undefined) reader.maxLines = opts.maxLines;

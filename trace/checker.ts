@@ -33,8 +33,10 @@ interface Req {
   readonly ttwu: boolean;
   /** Task last seen on the target CPU when this was queued (`<idle>` for the README finding). */
   readonly targetTask: string;
-  /** Still queued when its CPU finished the smpcfd:dying teardown. */
+  /** Still queued when its CPU finished the smpcfd:dying teardown (traced, or takedown_cpu's exit). */
   teardownLine: number;
+  /** The teardown that line names was only seen from the control CPU (its dying flush is untraced). */
+  teardownUntraced: boolean;
   entered: boolean;
 }
 
@@ -43,6 +45,7 @@ interface CsdState {
   /** The last request closed as completed-unobserved by a re-queue (see `entry`). */
   prevClosed: Req | null;
   lastEntryLine: number;
+  lastEntryTs: number;
 }
 
 interface Frame {
@@ -62,7 +65,13 @@ interface KickWindow {
   readonly hard: boolean;
 }
 
-type Hotplug = 'online' | 'dying' | 'offline' | 'prepared';
+/**
+ * A CPU's hotplug state as far as the trace shows it. 'going-down': between the control CPU's
+ * `takedown_cpu` enter and exit (stop_machine; the dying steps, smpcfd_dying_cpu's flush included,
+ * run untraced on the CPU itself); 'dying': a traced smpcfd_dying_cpu step; 'offline': after either
+ * until `smpcfd_prepare_cpu`; 'prepared': bring-up started, online once the CPU traces anything.
+ */
+type Hotplug = 'online' | 'going-down' | 'dying' | 'offline' | 'prepared';
 
 interface CpuState {
   readonly stack: Frame[];
@@ -85,6 +94,16 @@ interface CpuState {
   untracedStep: number;
   dyingStep: number;
   teardownLine: number;
+  /** The state is known (a hotplug step or an event of this CPU was seen), so order can be checked. */
+  hpKnown: boolean;
+  /** Offline by a takedown seen from the control CPU (tracepoints on it stay silent until prepared). */
+  offlineUntraced: boolean;
+  /** cpuhp steps of this CPU still open (enter seen, exit not yet), innermost last. */
+  readonly hpStack: number[];
+  hpEnterSeen: boolean;
+  /** The transition being pursued: its target state and the last step taken towards it. */
+  hpTarget: number;
+  hpLastStep: number;
   readonly kickWin: KickWindow[];
   firstTs: number | null;
   lastTask: string;
@@ -185,6 +204,8 @@ export class TraceChecker {
   private readonly maxViolations: number;
   private header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: null, lostAnnotations: 0 };
   private maxFirstTs = -Infinity;
+  /** CPUs that traced at least one event (their window has started). */
+  private started = 0;
   private events = 0;
   private finished = false;
 
@@ -208,14 +229,24 @@ export class TraceChecker {
     return (h.entriesInBuffer !== null && h.entriesWritten !== null && h.entriesInBuffer < h.entriesWritten) || h.lostAnnotations > 0;
   }
 
+  /** The source proves every CPU's window starts with the trace (nothing overwritten, nothing lost). */
+  private aligned(): boolean {
+    const h = this.header;
+    if (h.lostAnnotations > 0) return false;
+    return h.nothingOverwritten === true || (h.entriesInBuffer !== null && h.entriesInBuffer === h.entriesWritten);
+  }
+
   /**
-   * After a ring-buffer overflow each CPU's window starts at a different time: before the latest
-   * per-CPU start, an event's cause may have been overwritten on another CPU.
+   * Each CPU's window starts at its own first event unless the source proves they are aligned (an
+   * overflowed ring buffer, `trace_pipe` or `trace-cmd report` text without the header): a rule
+   * relating CPUs is decided only once every CPU known so far (the header's count, or any CPU named
+   * as a target) has started, and at or after the latest start; before that, the event's cause may
+   * be outside another CPU's window.
    */
   private incomplete(ts: number): boolean {
-    if (!this.overflowed()) return false;
-    const n = this.header.cpus;
-    if (n !== null && this.cpus.size < n) return true;
+    if (this.aligned()) return false;
+    const n = Math.max(this.header.cpus ?? 0, this.cpus.size);
+    if (this.started < n) return true;
     return ts < this.maxFirstTs;
   }
 
@@ -234,6 +265,12 @@ export class TraceChecker {
         untracedStep: -1,
         dyingStep: -1,
         teardownLine: 0,
+        hpKnown: false,
+        offlineUntraced: false,
+        hpStack: [],
+        hpEnterSeen: false,
+        hpTarget: NaN,
+        hpLastStep: NaN,
         kickWin: [],
         firstTs: null,
         lastTask: '',
@@ -252,7 +289,7 @@ export class TraceChecker {
   private csd(addr: string): CsdState {
     let s = this.csds.get(addr);
     if (s === undefined) {
-      s = { pending: null, prevClosed: null, lastEntryLine: 0 };
+      s = { pending: null, prevClosed: null, lastEntryLine: 0, lastEntryTs: -Infinity };
       this.csds.set(addr, s);
     }
     return s;
@@ -293,11 +330,13 @@ export class TraceChecker {
     const c = this.cpu(ev.cpu);
     if (c.firstTs === null) {
       c.firstTs = ev.ts;
+      this.started++;
       if (ev.ts > this.maxFirstTs) this.maxFirstTs = ev.ts;
     }
     this.stats.event(ev.cpu);
     this.timeline.add(ev);
     if (c.untraced === 'down') c.untraced = null; // it traces again, so it is marked online
+    this.tracedOn(ev, c);
     switch (ev.name) {
       case 'csd_queue_cpu':
         this.queue(ev, c);
@@ -377,8 +416,10 @@ export class TraceChecker {
       // Bring-up has started (smpcfd:prepare); set_cpu_online itself is not traced, so a queue
       // from here on may be to an online CPU. Not decidable from the trace: say so, do not guess.
       this.undecided.add({ kind: 'bringup-window', csd: addr, func, cpu: target, message: `${func} csd=${addr} queued to cpu${target} after its smpcfd:prepare (line ${t.teardownLine}) but before any traced online step; set_cpu_online is not traced`, lines: [t.teardownLine, line] });
-    } else if (t.hp !== 'online' && ev.cpu !== target) {
-      this.violate(RULES.dyingEmpty, `${func} csd=${addr} queued from cpu${ev.cpu} to cpu${target}, which is ${t.hp} since its smpcfd:dying teardown (line ${t.teardownLine})`, [t.teardownLine, line]);
+    } else if ((t.hp === 'dying' || t.hp === 'offline') && ev.cpu !== target) {
+      // 'going-down' is allowed: until stop_machine runs take_cpu_down the target is still online,
+      // and whatever is queued then must be run by its dying flush.
+      this.violate(RULES.dyingEmpty, `${func} csd=${addr} queued from cpu${ev.cpu} to cpu${target}, which is ${t.hp} since its teardown (line ${t.teardownLine})`, [t.teardownLine, line]);
     }
 
     // Re-queue = proof that the previous request of this csd was dequeued and unlocked
@@ -424,6 +465,7 @@ export class TraceChecker {
       ttwu: func === TTWU_FUNC,
       targetTask: t.lastTask,
       teardownLine: 0,
+      teardownUntraced: false,
       entered: false,
     };
     st.pending = req;
@@ -534,7 +576,7 @@ export class TraceChecker {
     if (c.hp === 'prepared') {
       this.undecided.add({ kind: 'bringup-window', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} runs on cpu${cpuNo} after its smpcfd:prepare (line ${c.teardownLine}) but before any traced online step; set_cpu_online is not traced`, lines: [c.teardownLine, line] });
     } else if (c.hp === 'offline') {
-      this.violate(RULES.notOnOffline, `${func} csd=${addr} runs on cpu${cpuNo}, which is offline since its smpcfd:dying teardown (line ${c.teardownLine})`, [c.teardownLine, line]);
+      this.violate(RULES.notOnOffline, `${func} csd=${addr} runs on cpu${cpuNo}, which is offline since its teardown (line ${c.teardownLine})`, [c.teardownLine, line]);
     }
 
     if (isNullCsd(addr)) {
@@ -557,6 +599,13 @@ export class TraceChecker {
       // entry of the previous request is traced. That request was counted as completed-unobserved.
       req = st.prevClosed;
       this.completedUnobserved.remove('re-queued');
+    } else if (st.pending !== null && this.incomplete(st.pending.ts)) {
+      // Queued before some CPU's window started: it may have run on its target unseen and been
+      // queued again (unseen) to this CPU. Both windows must cover the interval to decide.
+      const p = st.pending;
+      this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; the csd was last seen queued to cpu${p.target} at line ${p.line}, before every CPU's trace window had started`, lines: [p.line, line] });
+      st.pending = null;
+      this.removeLive(p);
     } else if (st.pending !== null) {
       const p = st.pending;
       this.violate(RULES.runOnTarget, `${func} csd=${addr} was queued to cpu${p.target} (line ${p.line}) but runs on cpu${cpuNo}`, [p.line, line]);
@@ -565,15 +614,24 @@ export class TraceChecker {
       req = p;
     } else if (st.lastEntryLine === 0 && st.prevClosed === null) {
       this.open.add({ kind: 'queued-before-window', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its csd_queue_cpu is before the trace window`, lines: [line] });
-    } else if (this.incomplete(ev.ts)) {
-      this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line} before the latest per-CPU buffer start; its queue event may have been overwritten`, lines: [line] });
+    } else if (this.incomplete(st.lastEntryTs)) {
+      // The re-queue lies between the previous entry and this one: decidable only if that whole
+      // interval is inside every CPU's window.
+      this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its re-queue after the entry at line ${st.lastEntryLine} may lie before another CPU's trace window started`, lines: [st.lastEntryLine, line] });
     } else if ((u = this.untracedSender(cpuNo)) !== null) {
       this.undecided.add({ kind: 'queued-by-untraced-cpu', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} entered on cpu${cpuNo} at line ${line} with no csd_queue_cpu, while cpu${String(u)} is outside its traced window (takedown_cpu at line ${String(this.cpu(u).untracedLine)}; tracepoints are dropped on a CPU not marked online)`, lines: [this.cpu(u).untracedLine, line] });
     } else {
       this.violate(RULES.noDoubleRun, `${func} csd=${addr} entered again on cpu${cpuNo} without a new csd_queue_cpu (previous entry at line ${st.lastEntryLine})`, [st.lastEntryLine, line]);
     }
     st.lastEntryLine = line;
+    st.lastEntryTs = ev.ts;
 
+    if (req !== null && req.teardownLine > 0 && c.hp === 'online') {
+      // B3: queued while the CPU was online, still pending when its teardown finished, run only
+      // after it came back: the dying flush (smpcfd_dying_cpu) did not empty the queue.
+      this.check(RULES.dyingEmpty);
+      this.violate(RULES.dyingEmpty, `${req.func} csd=${addr} queued to cpu${cpuNo} at line ${req.line} was still pending when cpu${cpuNo}'s teardown finished (line ${req.teardownLine}) and runs only after it came back: its dying flush did not run it`, [req.line, req.teardownLine, line]);
+    }
     if (req !== null) {
       req.entered = true;
       if (req.ttwu) this.ttwuBatch(req, c, line, ev.ts);
@@ -647,33 +705,75 @@ export class TraceChecker {
     return null;
   }
 
+  /** Any event of `c`'s CPU: tracepoints fire only on online CPUs, so it is online now. */
+  private tracedOn(ev: FtraceEvent, c: CpuState): void {
+    if (c.hp === 'prepared') c.hp = 'online';
+    else if (c.hp === 'offline' && c.offlineUntraced) {
+      // A csd entry here is INV-NOT-ON-OFFLINE (see `entry`); anything else is a hotplug-order fault.
+      if (ev.name !== 'csd_function_entry' && ev.name !== 'csd_function_exit') {
+        this.check(RULES.hotplugOrder);
+        this.violate(RULES.hotplugOrder, `${ev.name} traced on cpu${ev.cpu} at line ${ev.line}, which is offline since its teardown (line ${c.teardownLine}) and not yet prepared again`, [c.teardownLine, ev.line]);
+      }
+    }
+    if (c.hp === 'online') c.hpKnown = true;
+  }
+
+  private orderFault(cpuNo: number, what: string, lines: readonly number[]): void {
+    this.violate(RULES.hotplugOrder, `cpu${cpuNo}: ${what}`, lines);
+  }
+
   private hotplugEnter(ev: FtraceEvent): void {
     const cpuNo = this.intField(ev, 'cpu');
     const fun = ev.fields['fun'] ?? '';
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const target = Number(ev.fields['target'] ?? NaN);
     const c = this.cpu(cpuNo);
-    if (fun === 'takedown_cpu' && ev.cpu !== cpuNo) {
+    this.check(RULES.hotplugOrder);
+    // Steps towards one target only go one way (their numbers differ between kernels, their order not).
+    if (target === c.hpTarget && Number.isFinite(c.hpLastStep)) {
+      const down = target < c.hpLastStep;
+      if (down ? step > c.hpLastStep : step < c.hpLastStep) this.orderFault(cpuNo, `step ${step} (${fun}) at line ${ev.line} after step ${c.hpLastStep} while going ${down ? 'down' : 'up'} to ${target}`, [ev.line]);
+    }
+    c.hpTarget = target;
+    c.hpLastStep = step;
+    c.hpStack.push(step);
+    c.hpEnterSeen = true;
+
+    if (fun === 'takedown_cpu') {
+      // Seen on the control CPU: from here the CPU's own dying steps run in stop_machine, untraced.
+      // 'prepared' becomes 'online' only by an event of that CPU: if its window has not started
+      // (overwritten ring buffer), its online steps may lie before it.
+      const unseen = c.hp === 'prepared' && c.firstTs === null;
+      if (c.hpKnown && c.hp !== 'online' && !unseen) this.orderFault(cpuNo, `takedown_cpu at line ${ev.line} while it is ${c.hp}`, [c.teardownLine, ev.line]);
+      c.hp = 'going-down';
+      c.hpKnown = true;
       c.untraced = 'going-down';
       c.untracedLine = ev.line;
       c.untracedStep = step;
-      return;
-    }
-    if (fun === 'smpcfd_dying_cpu' || fun.includes('smpcfd:dying')) {
-      c.hp = 'dying';
       c.dyingStep = step;
       c.teardownLine = ev.line;
       return;
     }
-    if (fun === 'smpcfd_prepare_cpu' || fun.includes('smpcfd:prepare')) {
-      if (c.hp === 'offline') {
-        c.hp = 'prepared';
-        c.teardownLine = ev.line;
-      }
+    if (fun === 'smpcfd_dying_cpu' || fun.includes('smpcfd:dying')) {
+      c.hp = 'dying';
+      c.hpKnown = true;
+      c.dyingStep = step;
+      c.teardownLine = ev.line;
       return;
     }
-    // Coming up: an AP step above the dying step means the CPU has passed set_cpu_online.
-    if ((c.hp === 'offline' || c.hp === 'prepared') && step > c.dyingStep && target > c.dyingStep) {
+    if (fun === 'smpcfd_dead_cpu') {
+      if (c.hpKnown && c.hp !== 'offline') this.orderFault(cpuNo, `smpcfd_dead_cpu at line ${ev.line} while it is ${c.hp}`, [ev.line]);
+      return;
+    }
+    if (fun === 'smpcfd_prepare_cpu' || fun.includes('smpcfd:prepare')) {
+      if (c.hpKnown && c.hp !== 'offline') this.orderFault(cpuNo, `smpcfd_prepare_cpu at line ${ev.line} while it is ${c.hp}`, [ev.line]);
+      c.hp = 'prepared';
+      c.hpKnown = true;
+      c.teardownLine = ev.line;
+      return;
+    }
+    // Coming up: an AP step above the teardown step means the CPU has passed set_cpu_online.
+    if ((c.hp === 'offline' || c.hp === 'prepared') && step > c.dyingStep && target > c.dyingStep && c.dyingStep >= 0) {
       c.hp = 'online';
     }
   }
@@ -682,9 +782,29 @@ export class TraceChecker {
     const cpuNo = this.intField(ev, 'cpu');
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const c = this.cpu(cpuNo);
+    this.check(RULES.hotplugOrder);
+    const top = c.hpStack[c.hpStack.length - 1];
+    if (top === step) c.hpStack.pop();
+    else if (top !== undefined || c.hpEnterSeen) {
+      this.orderFault(cpuNo, `cpuhp_exit of step ${step} at line ${ev.line} while ${top === undefined ? 'no step is open' : `step ${top} is open`}`, [ev.line]);
+      const at = c.hpStack.lastIndexOf(step);
+      if (at >= 0) c.hpStack.length = at;
+    }
     if (c.untraced === 'going-down' && step === c.untracedStep) c.untraced = 'down';
+    if (c.hp === 'going-down' && step === c.dyingStep) {
+      // takedown_cpu returned: the CPU is dead, its dying flush has run (untraced).
+      c.hp = 'offline';
+      c.offlineUntraced = true;
+      c.teardownLine = ev.line;
+      for (const r of c.live) {
+        r.teardownLine = ev.line;
+        r.teardownUntraced = true;
+      }
+      return;
+    }
     if (c.hp !== 'dying' || step !== c.dyingStep) return;
     c.hp = 'offline';
+    c.offlineUntraced = false;
     c.teardownLine = ev.line;
     // The dying flush must have run everything queued before it (B3/B5 otherwise).
     for (const r of c.live) r.teardownLine = ev.line;
@@ -697,7 +817,9 @@ export class TraceChecker {
       this.finished = true;
       for (const [n, c] of this.cpus) {
         for (const r of c.live) {
-          if (r.teardownLine > 0) {
+          if (r.teardownLine > 0 && r.teardownUntraced) {
+            this.undecided.add({ kind: 'pending-at-untraced-teardown', csd: r.csd, func: r.func, cpu: n, message: `queued to cpu${n} at line ${r.line}, not seen running before cpu${n}'s teardown finished (line ${r.teardownLine}); its dying flush is not traced, so it may have run there`, lines: [r.line, r.teardownLine] });
+          } else if (r.teardownLine > 0) {
             this.check(RULES.noLostCall);
             this.violate(RULES.noLostCall, `${r.func} csd=${r.csd} queued to cpu${n} at line ${r.line} never ran: cpu${n} finished its smpcfd:dying teardown at line ${r.teardownLine} without running it`, [r.line, r.teardownLine]);
           } else {
@@ -719,7 +841,7 @@ export class TraceChecker {
     });
     const perCpuFirstTs: Record<string, number> = {};
     for (const [n, c] of [...this.cpus.entries()].sort((a, b) => a[0] - b[0])) if (c.firstTs !== null) perCpuFirstTs[String(n)] = c.firstTs;
-    const overflowed = this.overflowed();
+    const overflowed = this.overflowed() || !this.aligned();
     return {
       schema: 'smpcheck.trace/1',
       file: meta.file,

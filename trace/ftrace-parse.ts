@@ -29,6 +29,11 @@ export interface FtraceHeader {
   cpus: number | null;
   /** `##### CPU n buffer started ####` annotations and `CPU:n [LOST k EVENTS]` lines seen. */
   lostAnnotations: number;
+  /**
+   * The source says no event was overwritten (a trace.dat whose per-CPU stats show no overrun);
+   * for text, `entries-in-buffer == entries-written` says it.
+   */
+  nothingOverwritten?: boolean;
 }
 
 /** A line that is neither a header, an annotation, nor an event. */

@@ -51,6 +51,11 @@ export const RULES = {
     'csd_function_entry and csd_function_exit pair up per CPU (same func and csd, properly nested)',
     'an exit closes the innermost open entry of its CPU; a queued function never starts inside another (only local csd=0 calls may nest)',
   ),
+  hotplugOrder: rule(
+    'INV-TRACE-HOTPLUG-ORDER',
+    'a CPU\'s hotplug steps follow the hotplug state machine: teardown only of an online CPU, bring-up only of an offline one, the steps of one transition in order, and an offline CPU traces nothing',
+    'takedown_cpu only for a CPU known online; smpcfd_dead_cpu only after its takedown_cpu; smpcfd_prepare_cpu only for an offline CPU; while one target is pursued the cpuhp steps of a CPU only decrease (down) or only increase (up); each cpuhp_exit closes the innermost open step of that CPU; no event is traced on a CPU between its teardown and its next smpcfd_prepare_cpu (tracepoints fire only on online CPUs)',
+  ),
   funcMatch: rule(
     'INV-TRACE-FUNC-MATCH',
     'the function entered for a queued csd is the function queued with it (only the csd owner writes func; INV-ONE-OWNER)',
