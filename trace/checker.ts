@@ -73,6 +73,16 @@ interface KickWindow {
  */
 type Hotplug = 'online' | 'going-down' | 'dying' | 'offline' | 'prepared';
 
+type Mark = { line: number; ts: number } | null;
+interface MutableWindow {
+  cpu: number;
+  down: Mark;
+  offline: Mark;
+  prepare: Mark;
+  online: Mark;
+}
+const MAX_HOTPLUG_WINDOWS = 1000;
+
 interface CpuState {
   readonly stack: Frame[];
   /** An exit on an empty stack can only be trusted once an entry was seen on this CPU. */
@@ -104,6 +114,8 @@ interface CpuState {
   /** The transition being pursued: its target state and the last step taken towards it. */
   hpTarget: number;
   hpLastStep: number;
+  /** The cycle being recorded for the verdict (see `HotplugWindow`). */
+  hpWindow: MutableWindow | null;
   readonly kickWin: KickWindow[];
   firstTs: number | null;
   lastTask: string;
@@ -204,6 +216,7 @@ export class TraceChecker {
   private readonly maxViolations: number;
   private header: FtraceHeader = { entriesInBuffer: null, entriesWritten: null, cpus: null, lostAnnotations: 0 };
   private maxFirstTs = -Infinity;
+  private readonly hotplugWindows: MutableWindow[] = [];
   /** CPUs that traced at least one event (their window has started). */
   private started = 0;
   private events = 0;
@@ -271,6 +284,7 @@ export class TraceChecker {
         hpEnterSeen: false,
         hpTarget: NaN,
         hpLastStep: NaN,
+        hpWindow: null,
         kickWin: [],
         firstTs: null,
         lastTask: '',
@@ -707,7 +721,10 @@ export class TraceChecker {
 
   /** Any event of `c`'s CPU: tracepoints fire only on online CPUs, so it is online now. */
   private tracedOn(ev: FtraceEvent, c: CpuState): void {
-    if (c.hp === 'prepared') c.hp = 'online';
+    if (c.hp === 'prepared') {
+      c.hp = 'online';
+      this.mark(c, ev.cpu, 'online', ev);
+    }
     else if (c.hp === 'offline' && c.offlineUntraced) {
       // A csd entry here is INV-NOT-ON-OFFLINE (see `entry`); anything else is a hotplug-order fault.
       if (ev.name !== 'csd_function_entry' && ev.name !== 'csd_function_exit') {
@@ -716,6 +733,17 @@ export class TraceChecker {
       }
     }
     if (c.hp === 'online') c.hpKnown = true;
+  }
+
+  /** Records a hotplug transition of `cpuNo` in its current cycle (a new cycle starts at 'down'). */
+  private mark(c: CpuState, cpuNo: number, what: keyof Omit<MutableWindow, 'cpu'>, ev: FtraceEvent): void {
+    if (what === 'down' || c.hpWindow === null) {
+      if (this.hotplugWindows.length >= MAX_HOTPLUG_WINDOWS) return;
+      c.hpWindow = { cpu: cpuNo, down: null, offline: null, prepare: null, online: null };
+      this.hotplugWindows.push(c.hpWindow);
+    }
+    c.hpWindow[what] = { line: ev.line, ts: ev.ts };
+    if (what === 'online') c.hpWindow = null;
   }
 
   private orderFault(cpuNo: number, what: string, lines: readonly number[]): void {
@@ -746,6 +774,7 @@ export class TraceChecker {
       const unseen = c.hp === 'prepared' && c.firstTs === null;
       if (c.hpKnown && c.hp !== 'online' && !unseen) this.orderFault(cpuNo, `takedown_cpu at line ${ev.line} while it is ${c.hp}`, [c.teardownLine, ev.line]);
       c.hp = 'going-down';
+      this.mark(c, cpuNo, 'down', ev);
       c.hpKnown = true;
       c.untraced = 'going-down';
       c.untracedLine = ev.line;
@@ -755,6 +784,7 @@ export class TraceChecker {
       return;
     }
     if (fun === 'smpcfd_dying_cpu' || fun.includes('smpcfd:dying')) {
+      if (c.hp !== 'going-down') this.mark(c, cpuNo, 'down', ev);
       c.hp = 'dying';
       c.hpKnown = true;
       c.dyingStep = step;
@@ -768,6 +798,7 @@ export class TraceChecker {
     if (fun === 'smpcfd_prepare_cpu' || fun.includes('smpcfd:prepare')) {
       if (c.hpKnown && c.hp !== 'offline') this.orderFault(cpuNo, `smpcfd_prepare_cpu at line ${ev.line} while it is ${c.hp}`, [ev.line]);
       c.hp = 'prepared';
+      this.mark(c, cpuNo, 'prepare', ev);
       c.hpKnown = true;
       c.teardownLine = ev.line;
       return;
@@ -775,6 +806,7 @@ export class TraceChecker {
     // Coming up: an AP step above the teardown step means the CPU has passed set_cpu_online.
     if ((c.hp === 'offline' || c.hp === 'prepared') && step > c.dyingStep && target > c.dyingStep && c.dyingStep >= 0) {
       c.hp = 'online';
+      this.mark(c, cpuNo, 'online', ev);
     }
   }
 
@@ -794,6 +826,7 @@ export class TraceChecker {
     if (c.hp === 'going-down' && step === c.dyingStep) {
       // takedown_cpu returned: the CPU is dead, its dying flush has run (untraced).
       c.hp = 'offline';
+      this.mark(c, cpuNo, 'offline', ev);
       c.offlineUntraced = true;
       c.teardownLine = ev.line;
       for (const r of c.live) {
@@ -804,6 +837,7 @@ export class TraceChecker {
     }
     if (c.hp !== 'dying' || step !== c.dyingStep) return;
     c.hp = 'offline';
+    this.mark(c, cpuNo, 'offline', ev);
     c.offlineUntraced = false;
     c.teardownLine = ev.line;
     // The dying flush must have run everything queued before it (B3/B5 otherwise).
@@ -867,6 +901,7 @@ export class TraceChecker {
         open: this.open.result(),
         undecided: this.undecided.result(),
       },
+      hotplug: this.hotplugWindows.map((w) => ({ ...w })),
       stats: this.stats.result(),
       timelineWindow: this.timeline.windowInfo(),
       timeline: [...this.timeline.entries],

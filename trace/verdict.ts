@@ -87,6 +87,19 @@ export interface TraceHeaderInfo {
   readonly incompleteUntil: number | null;
 }
 
+/**
+ * One down/up cycle of a CPU as the trace shows it (lines and timestamps; null = not in the trace):
+ * going down at the control CPU's `takedown_cpu`, offline at its exit (or a traced
+ * `smpcfd_dying_cpu` exit), bring-up from `smpcfd_prepare_cpu`, online at the CPU's next own event.
+ */
+export interface HotplugWindow {
+  readonly cpu: number;
+  readonly down: { readonly line: number; readonly ts: number } | null;
+  readonly offline: { readonly line: number; readonly ts: number } | null;
+  readonly prepare: { readonly line: number; readonly ts: number } | null;
+  readonly online: { readonly line: number; readonly ts: number } | null;
+}
+
 export interface TraceVerdict {
   readonly schema: 'smpcheck.trace/1';
   readonly file: string;
@@ -112,6 +125,8 @@ export interface TraceVerdict {
     readonly undecided: Category;
   };
   readonly stats: TraceStats;
+  /** CPU hotplug cycles seen, in order (at most 1000). */
+  readonly hotplug: readonly HotplugWindow[];
   readonly timelineWindow: { readonly from: number; readonly to: number; readonly truncated: boolean };
   readonly timeline: readonly TimelineEntry[];
 }

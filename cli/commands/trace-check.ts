@@ -48,6 +48,10 @@ export function formatVerdict(v: TraceVerdict): string {
   out.push(`  completed-unobserved: ${c.completedUnobserved.count} of ${queued} queued requests (${pct(c.completedUnobserved.count, queued)}) ${JSON.stringify(c.completedUnobserved.byKind)}`);
   for (const ex of c.completedUnobserved.examples.slice(0, 3)) out.push(`      e.g. ${ex.func} csd=${ex.csd}: ${ex.message}`);
   out.push(`  ttwu batched: ${c.ttwuBatched.count}; open (window edges): ${c.open.count} ${JSON.stringify(c.open.byKind)}; undecided: ${c.undecided.count} ${JSON.stringify(c.undecided.byKind)}`);
+  if (v.hotplug.length > 0) {
+    const at = (m: { line: number } | null): string => (m === null ? '?' : String(m.line));
+    out.push(`  hotplug: ${v.hotplug.map((w) => `cpu${w.cpu} down@${at(w.down)} offline@${at(w.offline)} prepare@${at(w.prepare)} online@${at(w.online)}`).join('; ')}`);
+  }
   for (const f of v.stats.perFunction) {
     out.push(`  ${f.func}: queued ${f.queued}, entered ${f.entered}, local ${f.local}; queue→entry p50/p99/max ${f.queueToEntry.p50}/${f.queueToEntry.p99}/${f.queueToEntry.max} µs; entry→exit p50/p99/max ${f.entryToExit.p50}/${f.entryToExit.p99}/${f.entryToExit.max} µs`);
   }

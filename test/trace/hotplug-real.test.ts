@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TRACES_DIR } from '../../cli/real-traces.js';
+import { DEFAULT_TRACES_DIR, tracesSectionHtml } from '../../cli/real-traces.js';
 import { checkTraceLines } from '../../trace/check-file.js';
 import { openTrace, textChunks } from '../../trace/open-trace.js';
 import type { TraceVerdict } from '../../trace/verdict.js';
@@ -67,6 +67,12 @@ describe('real CPU hotplug trace: the kernel\'s teardown and bring-up, and edite
     expect(ids(v)).toEqual([]);
     expect(v.invariants.find((i) => i.id === 'INV-TRACE-HOTPLUG-ORDER')?.status).toBe('pass');
     expect(v.categories.undecided.byKind['queued-by-untraced-cpu'] ?? 0).toBeGreaterThan(0);
+    // The cycle as the verdict (and the HTML report's timeline) shows it.
+    expect(v.hotplug.map((w) => [w.cpu, w.down?.line, w.offline?.line, w.prepare?.line, w.online?.line])).toEqual([[1, takedown + 1, takedownExit + 1, prepare + 1, back + 1]]);
+    const html = tracesSectionHtml([v]);
+    expect(html).toContain('1 CPU hotplug cycle(s)');
+    expect(html).toContain('cpu1 bring-up: smpcfd_prepare_cpu');
+    expect(html.match(/lane-hotplug" data-lane/g)?.length).toBe(4);
   });
 
   it('INV-DYING-EMPTY: a csd_queue_cpu to cpu1 between its teardown and its next smpcfd_prepare_cpu', async () => {
