@@ -13,6 +13,7 @@ import { register as registerReplay } from './commands/replay.js';
 import { register as registerStress } from './commands/stress.js';
 import { register as registerTraceCheck } from './commands/trace-check.js';
 import { register as registerTraceExport } from './commands/trace-export.js';
+import { register as registerTraceRecord } from './commands/trace-record.js';
 import { register as registerVerify } from './commands/verify.js';
 import { asCliError, exitCodeFor, formatError } from './errors.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerStress(program);
   registerTraceCheck(program);
   registerTraceExport(program);
+  registerTraceRecord(program);
   registerVerify(program);
   return program;
 }

@@ -46,6 +46,7 @@ interface CsdState {
   prevClosed: Req | null;
   lastEntryLine: number;
   lastEntryTs: number;
+  lastEntryFunc: string;
 }
 
 interface Frame {
@@ -303,7 +304,7 @@ export class TraceChecker {
   private csd(addr: string): CsdState {
     let s = this.csds.get(addr);
     if (s === undefined) {
-      s = { pending: null, prevClosed: null, lastEntryLine: 0, lastEntryTs: -Infinity };
+      s = { pending: null, prevClosed: null, lastEntryLine: 0, lastEntryTs: -Infinity, lastEntryFunc: '' };
       this.csds.set(addr, s);
     }
     return s;
@@ -634,11 +635,16 @@ export class TraceChecker {
       this.open.add({ kind: 'queue-possibly-overwritten', csd: addr, func, cpu: cpuNo, message: `entered at line ${line}; its re-queue after the entry at line ${st.lastEntryLine} may lie before another CPU's trace window started`, lines: [st.lastEntryLine, line] });
     } else if ((u = this.untracedSender(cpuNo)) !== null) {
       this.undecided.add({ kind: 'queued-by-untraced-cpu', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} entered on cpu${cpuNo} at line ${line} with no csd_queue_cpu, while cpu${String(u)} is outside its traced window (takedown_cpu at line ${String(this.cpu(u).untracedLine)}; tracepoints are dropped on a CPU not marked online)`, lines: [this.cpu(u).untracedLine, line] });
+    } else if (st.lastEntryFunc !== func) {
+      // A different function: only the csd's owner writes func, at queue time (INV-ONE-OWNER), so
+      // this is a new request, not a second run of the old one; its csd_queue_cpu is missing.
+      this.undecided.add({ kind: 'queue-not-traced', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} entered on cpu${cpuNo} at line ${line} with no csd_queue_cpu; its previous request ran ${st.lastEntryFunc} (line ${st.lastEntryLine}), so this is a new request whose queue event is not in the trace`, lines: [st.lastEntryLine, line] });
     } else {
       this.violate(RULES.noDoubleRun, `${func} csd=${addr} entered again on cpu${cpuNo} without a new csd_queue_cpu (previous entry at line ${st.lastEntryLine})`, [st.lastEntryLine, line]);
     }
     st.lastEntryLine = line;
     st.lastEntryTs = ev.ts;
+    st.lastEntryFunc = func;
 
     if (req !== null && req.teardownLine > 0 && c.hp === 'online') {
       // B3: queued while the CPU was online, still pending when its teardown finished, run only

@@ -92,8 +92,8 @@ export function register(program: Command): void {
   const trace = program.commands.find((c) => c.name() === 'trace') ?? program.command('trace').description('Work with kernel ftrace traces');
   trace
     .command('check')
-    .description('Validate an ftrace text trace (plain, .gz or .xz) of kernel/smp.c events against the protocol')
-    .argument('<file>', 'ftrace text: the tracefs `trace` file, trace_pipe output, or `trace-cmd report`')
+    .description('Validate a kernel trace of kernel/smp.c events against the protocol: ftrace text or trace-cmd trace.dat (v6/v7), plain, .gz or .xz')
+    .argument('<file>', 'the tracefs `trace` file, trace_pipe output, `trace-cmd report` text, or a trace-cmd trace.dat')
     .option('--json', 'print the verdict, categories and statistics as JSON')
     .option('--lenient', 'count malformed lines as warnings instead of failing')
     .option('--window <from:to>', 'timeline window in trace seconds, e.g. 6620.82:6620.83')

@@ -47,6 +47,14 @@ describe('trace checker on synthetic traces', () => {
     expect(v.violations[0]?.lines).toEqual([7, 9]);
   });
 
+  it('an unqueued entry of a csd with another function than its last run is a new request whose queue event is missing (undecided), not a double run', async () => {
+    // Seen on a fresh 6.18 recording: cpu1's cfd csd ran ipi_mb, then flush_tlb_func on cpu0 with no
+    // csd_queue_cpu (and no lost events). Only the owner writes func, at queue time: a new request.
+    const v = await check([...roundTrip(1), ev.entry(1, 1.1, 'ipi_mb', A), ev.exit(1, 1.100001, 'ipi_mb', A)]);
+    expect(ids(v)).toEqual([]);
+    expect(v.categories.undecided.byKind['queue-not-traced']).toBe(1);
+  });
+
   it('INV-NO-DOUBLE-RUN: a second entry without a new queue', async () => {
     const v = await check([...roundTrip(1), ev.entry(1, 1.1, F, A), ev.exit(1, 1.100001, F, A)]);
     expect(ids(v)).toEqual(['INV-NO-DOUBLE-RUN']);

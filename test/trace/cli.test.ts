@@ -1,31 +1,8 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceVerdict } from '../../trace/verdict.js';
-import { findRun, insertAt, realTraceLines, tempDir, writeTrace } from './fixtures.js';
-
-const MAIN = join(import.meta.dirname, '../../cli/main.ts');
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function smpcheck(args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { findRun, insertAt, realTraceLines, smpcheck, tempDir, writeTrace } from './fixtures.js';
 
 describe('smpcheck trace check (child process)', () => {
   let dir = '';

@@ -2,6 +2,7 @@
  * Fixture maker for the trace tests: the real trace (decompressed once per test file), slices of
  * it, edited copies written to a temp dir, and small synthetic traces in the kernel's print format.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,29 @@ export async function expectOneLineError(file: string, pattern: RegExp): Promise
   expect(msg).toMatch(pattern);
   expect(msg).not.toContain('\n');
   return msg;
+}
+
+const MAIN = join(import.meta.dirname, '../../cli/main.ts');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in a child process (as a user would), with extra environment variables. */
+export function smpcheck(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 export function tempDir(): string {
