@@ -15,6 +15,15 @@ import { checkTraceFile } from '../trace/check-file.js';
 import { openTrace, textChunks } from '../trace/open-trace.js';
 
 const REAL = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-tlb-membarrier.txt.xz');
+const DAT = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-hotplug-trace-cmd.dat');
+
+/** CPU seconds of `trace-cmd report` on the same file (parse and print), or null without trace-cmd. */
+function traceCmdCpuSeconds(file: string): number | null {
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time trace-cmd report ${JSON.stringify(file)} > /dev/null 2>&1`], { encoding: 'utf8' });
+  const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || m === null) return null;
+  return Number(m[1]) + Number(m[2]);
+}
 
 interface RunResult {
   readonly file: string;
@@ -129,6 +138,10 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(row('real trace (.xz)', child(REAL)));
     console.log(row('real trace (plain)', child(plain)));
     console.log(row(`${copies}x concatenation (plain)`, child(big)));
+    const dat = child(DAT);
+    console.log(row('trace.dat v7/zstd (native)', dat));
+    const tc = traceCmdCpuSeconds(DAT);
+    console.log(tc === null ? 'trace-cmd report: not installed, no side-by-side figure' : `trace-cmd report on the same .dat: ${Math.round(dat.events / tc)} ev/cpu-s (${(tc * 1000).toFixed(0)} ms CPU); native check is ${((dat.events / dat.cpuMs) * 1000 / (dat.events / tc)).toFixed(2)}x that`);
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     if (!argv.includes('--keep')) await rm(dir, { recursive: true, force: true });
