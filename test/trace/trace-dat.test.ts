@@ -116,6 +116,17 @@ describe('native trace.dat reader (trace-cmd v6 and v7, zstd sections)', () => {
     expect(diff.slice(0, 5)).toEqual([]);
   });
 
+  it.skipIf(!HAVE_TRACE_CMD)('`trace-cmd report` text of the same recording is accepted too, with the same decisions as the .dat — needs trace-cmd', async () => {
+    const txt = join(dir, 'report.txt');
+    const r = spawnSync('trace-cmd', ['report', DAT], { maxBuffer: 1 << 28 });
+    expect(r.status).toBe(0);
+    writeFileSync(txt, r.stdout);
+    const [fromText, fromDat] = await Promise.all([checkTraceFile(txt), checkTraceFile(DAT)]);
+    expect(fromText.violationCounts).toEqual({}); // `(nil)` is NULL; hardirq context from the IPI handlers
+    expect(fromText.events).toBe(fromDat.events);
+    expect(fromText.invariants.map((i) => [i.id, i.status])).toEqual(fromDat.invariants.map((i) => [i.id, i.status]));
+  });
+
   it.skipIf(!HAVE_TRACE_CMD)('v6 and uncompressed v7 (made by `trace-cmd convert`) give the same events as v7/zstd — needs trace-cmd', () => {
     const want = readAll(DAT).map(key);
     for (const [name, args] of [
