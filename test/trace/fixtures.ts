@@ -12,16 +12,22 @@ import { openTrace, textChunks, TraceInputError } from '../../trace/open-trace.j
 
 export const REAL_TRACE = '/work/shared/traces/linux-6.18-2cpu-tlb-membarrier.txt.xz';
 
+/** The first `max` lines of a trace file (plain, gzip or xz), without the trailing empty line. */
+export async function readTraceLines(file: string, max = Infinity): Promise<string[]> {
+  const out: string[] = [];
+  for await (const chunk of textChunks(await openTrace(file), file)) {
+    for (const l of chunk.split('\n')) if (out.length < max) out.push(l);
+    if (out.length >= max) break;
+  }
+  if (out[out.length - 1] === '') out.pop();
+  return out;
+}
+
 let cached: Promise<string[]> | null = null;
 
 /** All lines of the real trace (about 19 MB of text), read once per test file. */
 export function realTraceLines(): Promise<string[]> {
-  cached ??= (async () => {
-    const out: string[] = [];
-    for await (const chunk of textChunks(await openTrace(REAL_TRACE), REAL_TRACE)) out.push(...chunk.split('\n'));
-    if (out[out.length - 1] === '') out.pop();
-    return out;
-  })();
+  cached ??= readTraceLines(REAL_TRACE);
   return cached;
 }
 

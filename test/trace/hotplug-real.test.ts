@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRACES_DIR, tracesSectionHtml } from '../../cli/real-traces.js';
 import { checkTraceLines } from '../../trace/check-file.js';
-import { openTrace, textChunks } from '../../trace/open-trace.js';
 import type { TraceVerdict } from '../../trace/verdict.js';
-import { findRun, insertAt, line, parse, realTraceLines } from './fixtures.js';
+import { findRun, insertAt, line, parse, readTraceLines, realTraceLines } from './fixtures.js';
 
 const HOTPLUG = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-hotplug-4cycles.txt.xz');
 /** Enough of the trace for the first down/up cycle of cpu1 and some time online after it. */
 const SLICE = 200_000;
-
-async function readLines(file: string, max: number): Promise<string[]> {
-  const out: string[] = [];
-  for await (const chunk of textChunks(await openTrace(file), file)) {
-    for (const l of chunk.split('\n')) if (out.length < max) out.push(l);
-    if (out.length >= max) break;
-  }
-  return out;
-}
 
 const check = (lines: readonly string[]): Promise<TraceVerdict> => checkTraceLines([lines], 'edited');
 const ids = (v: TraceVerdict): string[] => [...new Set(v.violations.map((x) => x.id))].sort();
@@ -54,7 +44,7 @@ describe('real CPU hotplug trace: the kernel\'s teardown and bring-up, and edite
   let back = 0; // first event of cpu1 after the prepare
 
   beforeAll(async () => {
-    slice = await readLines(HOTPLUG, SLICE);
+    slice = await readTraceLines(HOTPLUG, SLICE);
     takedown = find(slice, 0, 'cpuhp_enter', '(takedown_cpu)');
     takedownExit = find(slice, takedown, 'cpuhp_exit', 'step: 144');
     dead = find(slice, takedown, 'cpuhp_enter', '(smpcfd_dead_cpu)');

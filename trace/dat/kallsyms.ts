@@ -151,7 +151,7 @@ export class Kallsyms {
   }
 
   private formatUncached(hi: number, lo: number, withOffset: boolean): string {
-    if (hi === 0 && lo === 0) return withOffset ? '0x0' : '0x0';
+    if (hi === 0 && lo === 0) return '0x0'; // NULL, as %ps and %pS print it
     const i = this.find(hi, lo);
     if (i < 0) return `0x${hex64(hi, lo)}`;
     const name = this.name(i);
