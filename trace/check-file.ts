@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceHeader } from './ftrace-parse.js';
+import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceHeader, type TraceTextItem } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
 import { DatEventReader } from './dat/dat-events.js';
 import { closeTraceDat, openTraceDat } from './dat/trace-dat-file.js';
-import { detectInput, isTraceDat, openTrace, textChunks, TraceInputError } from './open-trace.js';
+import { byteChunks, detectInput, isTraceDat, openTrace, TraceInputError } from './open-trace.js';
 import type { TimelineWindow } from './timeline.js';
 import type { TraceVerdict } from './verdict.js';
 
@@ -28,7 +28,7 @@ export interface CheckTraceOptions {
 const MAX_WARNING_EXAMPLES = 20;
 
 /** Checks a stream of text chunks or line batches. `name` is used in messages and the verdict. */
-export async function checkTraceLines(lines: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
+export async function checkTraceLines(lines: AsyncIterable<TraceTextItem> | Iterable<TraceTextItem>, name: string, opts: CheckTraceOptions = {}): Promise<TraceVerdict> {
   const parser = new FtraceParser();
   const checker = new TraceChecker({
     ...(opts.window !== undefined ? { window: opts.window } : {}),
@@ -104,7 +104,7 @@ export async function checkTraceFile(file: string, opts: CheckTraceOptions = {})
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return checkTraceLines(textChunks(Readable.from(rest()), file), file, opts);
+  return checkTraceLines(byteChunks(Readable.from(rest()), file), file, opts);
 }
 
 /**

@@ -167,6 +167,119 @@ export function splitFields(text: string, start = 0, end = text.length, name = '
     }
     i = j;
   }
+  return finishFields(name, count, extra);
+}
+
+/** Byte `b[start..]` equals the string `s` (ASCII). */
+function sameBytes(b: Uint8Array, start: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (b[start + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** `keyIndex` over bytes: dispatched on the first byte, then compared. */
+function keyIndexBytes(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  const list = KEYS_BY_FIRST[b[start] ?? 0];
+  if (list === undefined) return -1;
+  for (const k of list) {
+    const key = FIELD_KEYS[k] ?? '';
+    if (key.length === len && sameBytes(b, start, key)) return k;
+  }
+  return -1;
+}
+
+const KEYS_BY_FIRST: (number[] | undefined)[] = [];
+for (let k = 0; k < NKEYS; k++) (KEYS_BY_FIRST[(FIELD_KEYS[k] ?? ' ').charCodeAt(0)] ??= []).push(k);
+
+/**
+ * Strings decoded from bytes, re-used by content: the values a trace repeats (csd addresses,
+ * callsites, function and task names) are decoded once. Keyed by an FNV-1a hash of the bytes and
+ * checked byte by byte, so a collision only costs a decode. Bounded: cleared when it fills, so the
+ * memory stays flat however long the trace.
+ */
+class ByteInterner {
+  private readonly map = new Map<number, string>();
+
+  get(b: Buffer, start: number, end: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] ?? 0), 0x01000193);
+    return this.hashed(h, b, start, end);
+  }
+
+  /** `get` with the FNV-1a hash of the bytes already computed by the caller's scan. */
+  hashed(h: number, b: Buffer, start: number, end: number): string {
+    const hit = this.map.get(h);
+    if (hit !== undefined && hit.length === end - start && sameBytes(b, start, hit)) return hit;
+    const v = b.toString('latin1', start, end);
+    if (this.map.size >= 1 << 16) this.map.clear();
+    this.map.set(h, v);
+    return v;
+  }
+}
+
+const interned = new ByteInterner();
+
+/** `splitFields` over latin1 bytes [start, end): the same tokens, keys and fixed shapes. */
+function splitFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> {
+  let extra: Record<string, string> | null = null;
+  let count = 0;
+  let pendingKey = -2;
+  let pendingName = '';
+  let i = start;
+  const n = end;
+  while (i < n) {
+    while (i < n && b[i] === 32) i++;
+    if (i >= n) break;
+    let j = i;
+    let eq = -1;
+    // FNV-1a of the value after '=' (or of the whole token), minus a trailing ',' : the interner's key
+    let h = 0x811c9dc5;
+    let hPrev = h;
+    while (j < n) {
+      const ch = b[j] ?? 0;
+      if (ch === 32) break;
+      if (ch === 61 && eq < 0) {
+        eq = j;
+        h = hPrev = 0x811c9dc5;
+      } else {
+        hPrev = h;
+        h = Math.imul(h ^ ch, 0x01000193);
+      }
+      j++;
+    }
+    const comma = b[j - 1] === 44;
+    const tend = comma ? j - 1 : j;
+    if (comma) h = hPrev;
+    if (pendingKey !== -2) {
+      if (pendingKey >= 0) {
+        vals[pendingKey] = eq < 0 ? interned.hashed(h, b, i, tend) : interned.get(b, i, tend); // h covers only what followed '='
+        count++;
+      } else {
+        (extra ??= {})[pendingName] = b.toString('latin1', i, tend);
+      }
+      pendingKey = -2;
+    } else if (eq > i) {
+      const k = keyIndexBytes(b, i, eq);
+      if (k >= 0) {
+        vals[k] = interned.hashed(h, b, eq + 1, tend);
+        count++;
+      } else {
+        (extra ??= {})[b.toString('latin1', i, eq)] = b.toString('latin1', eq + 1, tend);
+      }
+    } else if (b[tend - 1] === 58 && tend - i > 1) {
+      pendingKey = keyIndexBytes(b, i, tend - 1);
+      if (pendingKey < 0) pendingName = b.toString('latin1', i, tend - 1);
+    } else if (b[i] === 40 && b[tend - 1] === 41) {
+      vals[K_FUN] = interned.get(b, i + 1, tend - 1);
+      count++;
+    }
+    i = j;
+  }
+  return finishFields(name, count, extra);
+}
+
+/** The fields object of a split line: the fixed shape of its kind, else a generic record. */
+function finishFields(name: string, count: number, extra: Record<string, string> | null): Record<string, string> {
   const out = extra === null ? shaped(name, count) : null;
   if (out !== null) return out;
   const generic: Record<string, string> = extra ?? {};
@@ -236,6 +349,13 @@ function knownName(text: string, start: number, end: number): string | undefined
   return undefined;
 }
 
+function knownNameBytes(b: Uint8Array, start: number, end: number): string | undefined {
+  const list = KNOWN_BY_LENGTH.get(end - start);
+  if (list === undefined) return undefined;
+  for (const n of list) if (sameBytes(b, start, n)) return n;
+  return undefined;
+}
+
 function sameText(text: string, start: number, s: string): boolean {
   for (let k = 0; k < s.length; k++) if (text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
   return true;
@@ -255,6 +375,27 @@ function parseSeconds(text: string, start: number, end: number): number {
   let scale = 1;
   for (i++; i < end; i++) {
     const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    frac = frac * 10 + d;
+    scale *= 10;
+  }
+  return scale === 1 ? -1 : int + frac / scale;
+}
+
+/** `parseSeconds` over bytes. */
+function parseSecondsBytes(b: Uint8Array, start: number, end: number): number {
+  let int = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const d = (b[i] ?? 0) - 48;
+    if (d < 0 || d > 9) break;
+    int = int * 10 + d;
+  }
+  if (i === start || i >= end || b[i] !== 46) return -1;
+  let frac = 0;
+  let scale = 1;
+  for (i++; i < end; i++) {
+    const d = (b[i] ?? 0) - 48;
     if (d < 0 || d > 9) return -1;
     frac = frac * 10 + d;
     scale *= 10;
@@ -288,6 +429,8 @@ export class FtraceParser {
   parseChunk(text: string, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
     let s = 0;
     const n = text.length;
+    // An empty chunk is one empty line (a blank line between two reads still counts in line numbers).
+    if (n === 0 && this.lineNo < this.maxLines) this.lineNo++;
     while (s < n) {
       if (this.lineNo >= this.maxLines) return;
       let e = text.indexOf('\n', s);
@@ -302,6 +445,129 @@ export class FtraceParser {
       }
       s = e + 1;
     }
+  }
+
+  /**
+   * `parseChunk` over latin1 bytes (a file read without decoding it): the common line layout is
+   * scanned in place and only the strings a line does not repeat are decoded; any other line is
+   * decoded and goes through the string path, so both give the same events.
+   */
+  parseBytes(buf: Buffer, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+    let s = 0;
+    const n = buf.length;
+    if (n === 0 && this.lineNo < this.maxLines) this.lineNo++;
+    while (s < n) {
+      if (this.lineNo >= this.maxLines) return;
+      let e = buf.indexOf(10, s);
+      if (e < 0) e = n;
+      const end = e > s && buf[e - 1] === 13 ? e - 1 : e;
+      try {
+        const ev = end > s && buf[s] !== 35 && this.fastPrefixBytes(buf, s, end) ? this.fastEvent(buf, end) : this.parseRange(buf.toString('latin1', s, end), 0, end - s);
+        if (ev !== null) out.push(ev);
+      } catch (err) {
+        if (!(err instanceof FtraceParseError) || onError === undefined) throw err;
+        onError(err);
+      }
+      s = e + 1;
+    }
+  }
+
+  /** The event of a line `fastPrefixBytes` accepted (its prefix is in `scratch`). */
+  private fastEvent(buf: Buffer, end: number): FtraceEvent | null {
+    const lineNo = ++this.lineNo;
+    this.eventLines++;
+    const sc = this.scratch;
+    const name = sc.name;
+    if (!KNOWN_EVENTS.has(name)) {
+      this.skipped[name] = (this.skipped[name] ?? 0) + 1;
+      return null;
+    }
+    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: splitFieldsBytes(buf, sc.rest, end, name) };
+  }
+
+  /** `fastPrefix` over bytes: the same layout and the same refusals. */
+  private fastPrefixBytes(b: Buffer, start: number, end: number): boolean {
+    let open = -1;
+    let close = -1;
+    let cpu = 0;
+    for (let i = start + 1; i < end; i++) {
+      if (b[i] !== 91 || b[i - 1] !== 32) continue;
+      let j = i + 1;
+      let n = 0;
+      for (; j < end; j++) {
+        const d = (b[j] ?? 0) - 48;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (j > i + 1 && b[j] === 93 && b[j + 1] === 32) {
+        open = i - 1;
+        close = j;
+        cpu = n;
+        break;
+      }
+    }
+    if (open < 0) return false;
+    let e = open;
+    while (e > start && b[e - 1] === 32) e--;
+    let pid = 0;
+    let mul = 1;
+    let dash = e - 1;
+    for (; dash > start; dash--) {
+      const d = (b[dash] ?? 0) - 48;
+      if (d < 0 || d > 9) break;
+      pid += d * mul;
+      mul *= 10;
+    }
+    if (dash === e - 1 || b[dash] !== 45) return false;
+    let bt = start;
+    while (bt < dash && b[bt] === 32) bt++;
+    let i = close + 2;
+    while (i < end && b[i] === 32) i++;
+    let sp = i;
+    while (sp < end && b[sp] !== 32) sp++;
+    if (sp >= end) return false;
+    let flagsStart = -1;
+    let flagsEnd = -1;
+    if (b[sp - 1] !== 58) {
+      flagsStart = i;
+      flagsEnd = sp;
+      i = sp + 1;
+      while (i < end && b[i] === 32) i++;
+      sp = i;
+      while (sp < end && b[sp] !== 32) sp++;
+      if (sp >= end || b[sp - 1] !== 58) return false;
+    }
+    const ts = parseSecondsBytes(b, i, sp - 1);
+    if (ts < 0) return false;
+    i = sp + 1;
+    let colon = i;
+    while (colon < end) {
+      const ch = b[colon];
+      if (ch === 58) break;
+      if (ch === 32) return false;
+      colon++;
+    }
+    if (colon <= i || colon >= end) return false;
+    const name = knownNameBytes(b, i, colon) ?? interned.get(b, i, colon);
+    let r = colon + 1;
+    if (r < end && b[r] === 32) r++;
+    const sc = this.scratch;
+    sc.task = this.internBytes(0, b, bt, dash);
+    sc.pid = pid;
+    sc.cpu = cpu;
+    sc.flags = flagsStart < 0 ? '' : this.internBytes(1, b, flagsStart, flagsEnd);
+    sc.ts = ts;
+    sc.name = name;
+    sc.rest = r;
+    return true;
+  }
+
+  private internBytes(slot: number, b: Buffer, start: number, end: number): string {
+    const last = this.recent[slot] ?? '';
+    if (last.length === end - start && sameBytes(b, start, last)) return last;
+    const v = interned.get(b, start, end);
+    this.recent[slot] = v;
+    return v;
   }
 
   /** Stop after this many lines (a test slice of a long trace). */
@@ -480,6 +746,9 @@ export class FtraceParser {
   }
 }
 
+/** What a text source yields: chunks of whole lines (latin1 bytes or a string), or single lines. */
+export type TraceTextItem = Buffer | string | readonly string[];
+
 export interface ParseOptions {
   /** Count malformed lines as warnings instead of failing. */
   readonly lenient?: boolean;
@@ -494,7 +763,7 @@ export interface ParseOptions {
  * per-event cost of async iteration away from the hot path; `parseFtrace` flattens it.
  */
 export async function* parseFtraceBatches(
-  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]> | Readable,
+  source: AsyncIterable<TraceTextItem> | Iterable<TraceTextItem> | Readable,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent[]> {
@@ -504,6 +773,8 @@ export async function* parseFtraceBatches(
     const out: FtraceEvent[] = [];
     if (typeof item === 'string') {
       parser.parseChunk(item, out, onError);
+    } else if (Buffer.isBuffer(item)) {
+      parser.parseBytes(item, out, onError);
     } else {
       for (const line of item) {
         if (parser.done) break;
@@ -517,7 +788,7 @@ export async function* parseFtraceBatches(
 
 /** Async generator of events from text chunks or line batches (see `open-trace.ts` for files). */
 export async function* parseFtrace(
-  source: AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>,
+  source: AsyncIterable<TraceTextItem> | Iterable<TraceTextItem>,
   parser: FtraceParser = new FtraceParser(),
   opts: ParseOptions = {},
 ): AsyncGenerator<FtraceEvent> {

@@ -1,7 +1,7 @@
 /** Public API of the trace checker (`smpcheck trace check`). */
 export { FtraceParser, FtraceParseError, KNOWN_EVENTS, parseFtrace, parseFtraceBatches, splitFields } from './ftrace-parse.js';
 export type { FtraceEvent, FtraceHeader, ParseOptions } from './ftrace-parse.js';
-export { detectInput, isTraceDat, lineBatches, openTrace, textChunks, TraceInputError } from './open-trace.js';
+export { byteChunks, detectInput, isTraceDat, lineBatches, openTrace, textChunks, TraceInputError } from './open-trace.js';
 export type { Compression, InputKind } from './open-trace.js';
 export { TraceChecker, parseCpumask } from './checker.js';
 export type { CheckerOptions } from './checker.js';

@@ -148,6 +148,40 @@ function wrapErrors(stream: Readable, file: string, what: string): Readable {
 }
 
 /**
+ * Cuts a byte stream into chunks of whole lines, left as bytes (the parser scans them in place and
+ * decodes only what it keeps). A final line without a newline is its own chunk.
+ */
+export async function* byteChunks(stream: Readable, file = '<stream>'): AsyncGenerator<Buffer> {
+  let rest: Buffer | null = null;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+      const nl = buf.lastIndexOf(10);
+      if (nl < 0) {
+        rest = rest === null ? Buffer.from(buf) : Buffer.concat([rest, buf]);
+        continue;
+      }
+      let from = 0;
+      if (rest !== null) {
+        const first = buf.indexOf(10);
+        yield Buffer.concat([rest, buf.subarray(0, first)]);
+        from = first + 1;
+      }
+      // The stream may re-use its buffer after we yield: copy the tail we carry, not the body.
+      rest = nl + 1 < buf.length ? Buffer.from(buf.subarray(nl + 1)) : null;
+      if (nl >= from) yield buf.subarray(from, nl); // nl === from: one empty line
+    }
+  } catch (e) {
+    if (e instanceof TraceInputError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new TraceInputError(file, null, `read failed: ${msg}`);
+  } finally {
+    stream.destroy();
+  }
+  if (rest !== null && rest.length > 0) yield rest;
+}
+
+/**
  * Cuts a byte stream into text chunks that end at a line boundary (the parser walks the lines
  * inside a chunk without copying them). Decoded as latin1, see `lineBatches`.
  */
@@ -171,7 +205,7 @@ export async function* textChunks(stream: Readable, file = '<stream>'): AsyncGen
         from = first + 1;
       }
       rest = nl + 1 < buf.length ? Buffer.from(buf.subarray(nl + 1)) : null;
-      if (nl > from) yield buf.toString('latin1', from, nl);
+      if (nl >= from) yield buf.toString('latin1', from, nl); // nl === from: one empty line
     }
   } catch (e) {
     if (e instanceof TraceInputError) throw e;
