@@ -193,12 +193,14 @@ for (let k = 0; k < NKEYS; k++) (KEYS_BY_FIRST[(FIELD_KEYS[k] ?? ' ').charCodeAt
 
 /**
  * Strings decoded from bytes, re-used by content: the values a trace repeats (csd addresses,
- * callsites, function and task names) are decoded once. Keyed by an FNV-1a hash of the bytes and
- * checked byte by byte, so a collision only costs a decode. Bounded: cleared when it fills, so the
- * memory stays flat however long the trace.
+ * callsites, function and task names) are decoded once. A direct-mapped cache indexed by an FNV-1a
+ * hash of the bytes and checked byte by byte, so a collision only costs a decode; its size is
+ * fixed, so the memory stays flat however long the trace.
  */
 class ByteInterner {
-  private readonly map = new Map<number, string>();
+  private static readonly SLOTS = 1 << 12;
+  private readonly hashes = new Int32Array(ByteInterner.SLOTS);
+  private readonly strings: (string | undefined)[] = new Array<string | undefined>(ByteInterner.SLOTS).fill(undefined);
 
   get(b: Buffer, start: number, end: number): string {
     let h = 0x811c9dc5;
@@ -208,11 +210,12 @@ class ByteInterner {
 
   /** `get` with the FNV-1a hash of the bytes already computed by the caller's scan. */
   hashed(h: number, b: Buffer, start: number, end: number): string {
-    const hit = this.map.get(h);
-    if (hit !== undefined && hit.length === end - start && sameBytes(b, start, hit)) return hit;
+    const slot = (h ^ (h >>> 12) ^ (h >>> 24)) & (ByteInterner.SLOTS - 1);
+    const hit = this.strings[slot];
+    if (hit !== undefined && this.hashes[slot] === h && hit.length === end - start && sameBytes(b, start, hit)) return hit;
     const v = b.toString('latin1', start, end);
-    if (this.map.size >= 1 << 16) this.map.clear();
-    this.map.set(h, v);
+    this.hashes[slot] = h;
+    this.strings[slot] = v;
     return v;
   }
 }
