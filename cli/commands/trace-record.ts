@@ -118,7 +118,8 @@ async function run(command: readonly string[], flags: RecordFlags): Promise<void
   }
   const m = /entries-in-buffer\/entries-written: (\d+)\/(\d+)/.exec(result.header);
   const lost = m !== null && m[1] !== m[2] ? ` (ring buffer overflowed: ${m[1]} of ${m[2]} events kept; raise --buffer-kb)` : '';
-  process.stdout.write(`smpcheck: recorded ${m?.[1] ?? '?'} events${lost} to ${result.out}: ${result.events.length} event kinds, ${result.workload}${hotplug !== null ? `, cpu${hotplug.cpu} down/up ${result.hotplugCycles}×` : ''}${result.workloadExit !== null && result.workloadExit !== 0 ? `; the command exited ${result.workloadExit}` : ''}\n`);
+  const cut = result.truncated ? ` (Ctrl-C while saving: the file keeps the earliest ${result.savedLines} lines, up to a whole line)` : '';
+  process.stdout.write(`smpcheck: recorded ${m?.[1] ?? '?'} events${lost}${cut} to ${result.out}: ${result.events.length} event kinds, ${result.workload}${hotplug !== null ? `, cpu${hotplug.cpu} down/up ${result.hotplugCycles}×` : ''}${result.workloadExit !== null && result.workloadExit !== 0 ? `; the command exited ${result.workloadExit}` : ''}\n`);
   if (flags.check === true) {
     const v = await checkTraceFile(result.out);
     process.stdout.write(formatVerdict(v));

@@ -3,17 +3,20 @@
  * the built-in one), optionally CPU hotplug cycles meanwhile, and the instance's `trace` file written
  * gzip-compressed (through a temporary file, renamed when complete). Tracing state and CPU online
  * state are restored on every exit path; an abort (Ctrl-C) stops the workload and the cycles and
- * still writes what was recorded.
+ * still writes what was recorded (cut at a whole line if the abort comes while it is being saved).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { checkHotpluggable, runHotplug, type HotplugPlan } from './hotplug.js';
+import { saveTrace } from './save.js';
 import { findTracefs, TraceInstance } from './tracefs.js';
 import { builtinWorkload } from './workload.js';
+
+/** How long saving may go on after Ctrl-C (the whole command then stops within about a second). */
+const SAVE_GRACE_MS = 600;
 
 export interface RecordOptions {
   readonly out: string;
@@ -33,6 +36,9 @@ export interface RecordResult {
   readonly workloadExit: number | null;
   readonly hotplugCycles: number;
   readonly interrupted: boolean;
+  /** Ctrl-C came while saving: only the earliest `savedLines` lines of the trace were kept. */
+  readonly truncated: boolean;
+  readonly savedLines: number;
   readonly header: string;
 }
 
@@ -88,18 +94,15 @@ export async function recordTrace(opts: RecordOptions, signal: AbortSignal): Pro
       signal.removeEventListener('abort', relay);
       await inst.stop();
     }
-    // The kernel formats the text as it is read; keep the first bytes for the header line.
-    let header = '';
-    const peek = new Transform({
-      transform(chunk: Buffer, _enc, done): void {
-        if (header.length < 400) header += chunk.toString('latin1', 0, Math.min(chunk.length, 400));
-        done(null, chunk);
-      },
-    });
-    await pipeline(inst.traceStream(), peek, createGzip({ level: 1 }), createWriteStream(tmp));
+    // The kernel formats the text as it is read: after Ctrl-C, save stops within a second.
+    const gz = createGzip({ level: 1 });
+    const sink = pipeline(gz, createWriteStream(tmp));
+    const saved = await saveTrace(inst.traceStream(), gz, { signal, graceMs: SAVE_GRACE_MS });
+    await sink;
+    const header = saved.head;
     await rename(tmp, opts.out);
     written = true;
-    return { out: opts.out, events: inst.enabled, workload: workload.description, workloadExit: exit, hotplugCycles: cycles, interrupted: signal.aborted, header };
+    return { out: opts.out, events: inst.enabled, workload: workload.description, workloadExit: exit, hotplugCycles: cycles, interrupted: signal.aborted, truncated: saved.truncated, savedLines: saved.lines, header };
   } finally {
     if (!written) await rm(tmp, { force: true });
     await inst.destroy();
