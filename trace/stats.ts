@@ -9,9 +9,34 @@ import type { FunctionStats, KickStats, LatencySummary, PairStats, TraceStats } 
 /** Distinct functions / pairs tracked separately; the rest is summed under `(other)` (bounded memory). */
 const MAX_KEYS = 256;
 
-function newHistogram(): Histogram {
+/**
+ * An HDR histogram that records runs of one value with one call: trace latencies come in whole
+ * microseconds (text) and repeat line after line, and `recordValue` is the checker's costliest
+ * call per event otherwise. `summary()` flushes the pending run first.
+ */
+class Latency {
   // Nanoseconds; ftrace prints microseconds, so 3 significant digits lose nothing.
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  private readonly h: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  private last = -1;
+  private run = 0;
+
+  record(ns: number): void {
+    const v = ns < 0 ? 0 : Math.round(ns);
+    if (v === this.last) {
+      this.run++;
+      return;
+    }
+    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+    this.last = v;
+    this.run = 1;
+  }
+
+  summary(): LatencySummary {
+    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+    this.run = 0;
+    this.last = -1;
+    return summarize(this.h);
+  }
 }
 
 function summarize(h: Histogram): LatencySummary {
@@ -28,22 +53,18 @@ function summarize(h: Histogram): LatencySummary {
   };
 }
 
-function record(h: Histogram, ns: number): void {
-  h.recordValue(ns < 0 ? 0 : ns);
-}
-
 class FnAcc {
   queued = 0;
   entered = 0;
   local = 0;
-  readonly queueToEntry = newHistogram();
-  readonly entryToExit = newHistogram();
+  readonly queueToEntry = new Latency();
+  readonly entryToExit = new Latency();
 }
 
 class PairAcc {
   queued = 0;
   entered = 0;
-  readonly queueToEntry = newHistogram();
+  readonly queueToEntry = new Latency();
 }
 
 /** Counts by small non-negative integer (array, no string keys on the hot path). */
@@ -107,10 +128,10 @@ export class TraceStatsCollector {
   entered(func: string, src: number, dst: number, waitNs: number): void {
     const f = this.fn(func);
     f.entered++;
-    record(f.queueToEntry, waitNs);
+    f.queueToEntry.record(waitNs);
     const p = this.pair(src, dst);
     p.entered++;
-    record(p.queueToEntry, waitNs);
+    p.queueToEntry.record(waitNs);
     const h = this.handlerEntries.get(dst);
     if (h !== undefined) this.handlerEntries.set(dst, h + 1);
   }
@@ -122,7 +143,7 @@ export class TraceStatsCollector {
   }
 
   exited(func: string, runNs: number): void {
-    record(this.fn(func).entryToExit, runNs);
+    this.fn(func).entryToExit.record(runNs);
   }
 
   /** An add whose kick decision the trace can (or cannot) check. */
@@ -160,15 +181,15 @@ export class TraceStatsCollector {
         queued: a.queued,
         entered: a.entered,
         local: a.local,
-        queueToEntry: summarize(a.queueToEntry),
-        entryToExit: summarize(a.entryToExit),
+        queueToEntry: a.queueToEntry.summary(),
+        entryToExit: a.entryToExit.summary(),
       }))
       .sort((x, y) => y.queued + y.local - (x.queued + x.local));
     const perPair: PairStats[] = [...this.pairs.entries()]
       .map(([key, a]) => {
         const src = Math.floor(key / 65536);
         const dst = key % 65536;
-        return { pair: `cpu${src}->cpu${dst}`, src, dst, queued: a.queued, entered: a.entered, queueToEntry: summarize(a.queueToEntry) };
+        return { pair: `cpu${src}->cpu${dst}`, src, dst, queued: a.queued, entered: a.entered, queueToEntry: a.queueToEntry.summary() };
       })
       .sort((x, y) => x.src - y.src || x.dst - y.dst);
     let kicks = 0;
