@@ -1,11 +1,11 @@
 /**
- * Trace checker speed and memory: parse + check of the real trace (xz and plain text) and of a
+ * Trace checker speed and memory: parse + check of the largest shared text trace (xz and plain) and of a
  * 100× concatenation with shifted timestamps, each in a fresh child process so peak RSS is its own.
  * Run: node --import tsx bench/trace.ts [--copies 100] [--keep]   (not a test: numbers vary by load)
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,11 @@ import { DEFAULT_TRACES_DIR } from '../cli/real-traces.js';
 import { checkTraceFile } from '../trace/check-file.js';
 import { openTrace, textChunks } from '../trace/open-trace.js';
 
-const REAL = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-tlb-membarrier.txt.xz');
+/** The largest shared text trace (the issue's "100× concatenation of the largest shared trace"). */
+const REAL = readdirSync(DEFAULT_TRACES_DIR)
+  .filter((f) => /\.txt(\.xz|\.gz)?$/.test(f))
+  .map((f) => join(DEFAULT_TRACES_DIR, f))
+  .sort((a, b) => statSync(b).size - statSync(a).size)[0] ?? join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-tlb-membarrier.txt.xz');
 const DAT = join(DEFAULT_TRACES_DIR, 'linux-6.18-2cpu-hotplug-trace-cmd.dat');
 
 /** CPU seconds of `trace-cmd report` on the same file (parse and print), or null without trace-cmd. */
@@ -135,6 +139,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const t0 = performance.now();
     const g = await concatenate(REAL, big, copies);
     console.log(`generated ${big}: ${g.lines} events, ${(g.bytes / 1e9).toFixed(2)} GB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`largest shared text trace: ${REAL}`);
     console.log(row('real trace (.xz)', child(REAL)));
     console.log(row('real trace (plain)', child(plain)));
     console.log(row(`${copies}x concatenation (plain)`, child(big)));
