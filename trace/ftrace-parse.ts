@@ -222,6 +222,91 @@ class ByteInterner {
 
 const interned = new ByteInterner();
 
+/**
+ * The exact print formats of the kernel's busiest events, matched without tokenising (one pass,
+ * values hashed as they are scanned): `func=F, csd=C`, `cpu=N callsite=S func=F csd=C`,
+ * `cpu=N callsite=S callback=B`, `vector=V`. Anything else (extra or missing fields, a doubled
+ * space, a trailing comma) returns null and goes through `splitFieldsBytes`, so the result is
+ * always what the tokeniser would give.
+ */
+let scanHash = 0;
+
+/** End of the value starting at `s` (next space or `end`), hashing it into `scanHash`; -1 if empty or ending in ','. */
+function word(b: Buffer, s: number, end: number): number {
+  let h = 0x811c9dc5;
+  let j = s;
+  for (; j < end; j++) {
+    const c = b[j] ?? 0;
+    if (c === 32) break;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (j === s || b[j - 1] === 44) return -1;
+  scanHash = h;
+  return j;
+}
+
+/** `b[i..]` is ` key=` (with the leading space): index after it, else -1. */
+function key(b: Buffer, i: number, end: number, k: string): number {
+  if (i + k.length + 1 > end || b[i] !== 32 || !sameBytes(b, i + 1, k)) return -1;
+  return i + 1 + k.length;
+}
+
+function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> | null {
+  while (start < end && b[start] === 32) start++; // trace-cmd report pads after the event name
+  switch (name) {
+    case 'csd_function_entry':
+    case 'csd_function_exit': {
+      if (!sameBytes(b, start, 'func=')) return null;
+      const fs = start + 5;
+      let h = 0x811c9dc5;
+      let j = fs;
+      for (; j < end; j++) {
+        const c = b[j] ?? 0;
+        if (c === 44 || c === 32) break;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (j === fs || b[j] !== 44) return null;
+      const func = interned.hashed(h, b, fs, j);
+      const cs = key(b, j + 1, end, 'csd=');
+      if (cs < 0 || word(b, cs, end) !== end) return null;
+      return { func, csd: interned.hashed(scanHash, b, cs, end) };
+    }
+    case 'csd_queue_cpu': {
+      if (!sameBytes(b, start, 'cpu=')) return null;
+      let i = start + 4;
+      let j = word(b, i, end);
+      if (j < 0) return null;
+      const cpu = interned.hashed(scanHash, b, i, j);
+      if ((i = key(b, j, end, 'callsite=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      const callsite = interned.hashed(scanHash, b, i, j);
+      if ((i = key(b, j, end, 'func=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      const func = interned.hashed(scanHash, b, i, j);
+      if ((i = key(b, j, end, 'csd=')) < 0 || word(b, i, end) !== end) return null;
+      return { cpu, callsite, func, csd: interned.hashed(scanHash, b, i, end) };
+    }
+    case 'ipi_send_cpu': {
+      if (!sameBytes(b, start, 'cpu=')) return null;
+      let i = start + 4;
+      let j = word(b, i, end);
+      if (j < 0) return null;
+      const cpu = interned.hashed(scanHash, b, i, j);
+      if ((i = key(b, j, end, 'callsite=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      const callsite = interned.hashed(scanHash, b, i, j);
+      if ((i = key(b, j, end, 'callback=')) < 0 || word(b, i, end) !== end) return null;
+      return { cpu, callsite, callback: interned.hashed(scanHash, b, i, end) };
+    }
+    case 'call_function_single_entry':
+    case 'call_function_single_exit':
+    case 'call_function_entry':
+    case 'call_function_exit': {
+      if (!sameBytes(b, start, 'vector=') || word(b, start + 7, end) !== end) return null;
+      return { vector: interned.hashed(scanHash, b, start + 7, end) };
+    }
+    default:
+      return null;
+  }
+}
+
 /** `splitFields` over latin1 bytes [start, end): the same tokens, keys and fixed shapes. */
 function splitFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> {
   let extra: Record<string, string> | null = null;
@@ -485,7 +570,7 @@ export class FtraceParser {
       this.skipped[name] = (this.skipped[name] ?? 0) + 1;
       return null;
     }
-    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: splitFieldsBytes(buf, sc.rest, end, name) };
+    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: fastFieldsBytes(buf, sc.rest, end, name) ?? splitFieldsBytes(buf, sc.rest, end, name) };
   }
 
   /** `fastPrefix` over bytes: the same layout and the same refusals. */

@@ -66,6 +66,21 @@ const ODD_LINES = [
   'cpus=2',
   '    bash-1   [000] d..2.  1.000001: csd_function_entry: func=f, csd=00000000a8ebe93f\r',
   '  ksoftirqd/0-15  [000] ..s1.  3.500000: csd_function_exit: func=f',
+  // near misses of the exact formats the byte path matches without tokenising
+  '    bash-1   [000] d..2.  1.000002: csd_function_entry: func=f,csd=1',
+  '    bash-1   [000] d..2.  1.000003: csd_function_entry: func=f, csd=1,',
+  '    bash-1   [000] d..2.  1.000004: csd_function_exit: func=, csd=1',
+  '    bash-1   [000] d..2.  1.000005: csd_function_exit: func=a,b, csd=1',
+  '    bash-1   [000] d..2.  1.000006: csd_function_exit: func=a, b csd=1',
+  '    bash-1   [000] d..2.  1.000007: csd_queue_cpu: cpu=1  callsite=x func=f csd=2',
+  '    bash-1   [000] d..2.  1.000008: csd_queue_cpu: cpu=1, callsite=x func=f csd=2',
+  '    bash-1   [000] d..2.  1.000009: csd_queue_cpu: cpu=1 callsite=x func=f=g csd=2',
+  '    bash-1   [000] d..2.  1.000010: csd_queue_cpu:    cpu=1 callsite=x func=f csd=2',
+  '    bash-1   [000] d..2.  1.000011: ipi_send_cpu: cpu=1 callsite=x callback=0x0 extra=2',
+  '    bash-1   [000] d..2.  1.000012: ipi_send_cpu: cpu=1 callsite=x',
+  '    bash-1   [000] d..2.  1.000013: call_function_single_entry: vector=251 ',
+  '    bash-1   [000] d..2.  1.000014: call_function_entry: vector=',
+  '    bash-1   [000] d..2.  1.000015: call_function_exit: vector=1 vector=2',
 ];
 
 describe('ftrace byte path', () => {
