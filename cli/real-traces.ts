@@ -89,22 +89,26 @@ export function tracesStage(files: readonly string[], verdicts: readonly TraceVe
   return { stage: 'traces', status: 'pass', detail: `${detail}, all accepted`, invariants };
 }
 
-/** Trace lines of a violation as a per-CPU timeline: the recorded window's rows around those lines, else the hotplug rows. */
-function violationTimeline(v: TraceVerdict, lines: readonly number[]): TimelineEntry[] {
-  const lo = Math.min(...lines) - 40;
-  const hi = Math.max(...lines) + 40;
-  const near = [...v.timeline, ...hotplugTimeline(v.hotplug)].filter((e) => e.step >= lo && e.step <= hi).sort((a, b) => a.step - b.step);
-  return near;
-}
-
-/** A rejected trace's first violations as counterexamples (the replay is `trace check` on the file, around the lines). */
-export function traceCounterexamples(v: TraceVerdict): Counterexample[] {
+/**
+ * A rejected trace's first violations as counterexamples, each with a per-CPU timeline of the trace
+ * lines around it (the file is read again with a line window: rejections are rare, the first pass
+ * keeps only its first rows) and, as replay, `trace check` on the file.
+ */
+export async function traceCounterexamples(v: TraceVerdict): Promise<Counterexample[]> {
   if (v.ok) return [];
-  return v.violations.slice(0, 3).map((viol) => ({
-    invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
-    message: `${v.file}: ${viol.message}`, steps: viol.lines.map((l) => `line ${l}`), timeline: violationTimeline(v, viol.lines),
-    replay: `npx smpcheck trace check ${v.file}`,
-  }));
+  const out: Counterexample[] = [];
+  for (const viol of v.violations.slice(0, 3)) {
+    const lines = { from: Math.max(1, Math.min(...viol.lines) - 30), to: Math.max(...viol.lines) + 30 };
+    const around = await checkTraceFile(v.file, { window: { from: null, to: null, maxEntries: 400, lines } });
+    const hotplug = hotplugTimeline(v.hotplug).filter((e) => e.step >= lines.from && e.step <= lines.to);
+    out.push({
+      invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
+      message: `${v.file}: ${viol.message}`, steps: viol.lines.map((l) => `line ${l}`),
+      timeline: [...around.timeline, ...hotplug].sort((a, b) => a.step - b.step),
+      replay: `npx smpcheck trace check ${v.file}`,
+    });
+  }
+  return out;
 }
 
 /** `--json`'s `traces[]`. */

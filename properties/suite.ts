@@ -13,6 +13,7 @@ import { runInvariantPropertyAsync, sentenceOf } from './invariant-property.js';
 import { interruptible } from './interruptible.js';
 import { PropertyViolation } from './real-system.js';
 import { threadsProperty } from './threads/threads-property.js';
+import { postedTimeline } from './threads/threads-timeline.js';
 import { REFINEMENT_ID, runRefinementAsync } from './refinement/refinement-run.js';
 
 export interface PropertySuiteOptions {
@@ -97,7 +98,7 @@ async function threadsInvariants(
       counterexamples.push({
         invariant: failedId ?? 'INV-NO-DEADLOCK', sentence: sentenceOf(failedId ?? 'INV-NO-DEADLOCK'),
         message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
-        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: [],
+        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: postedTimeline(res.counterexample[0]),
         // Real threads interleave differently each time: this re-runs the campaign, it cannot fix the schedule.
         replay: `npx smpcheck check --runtime threads --seed ${res.seed >>> 0} --runs ${runs} --cpus ${cpus} # fast-check path ${res.counterexamplePath}`,
       });

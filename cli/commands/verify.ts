@@ -91,7 +91,7 @@ export const register = defineRunCommand({
         ...model.counterexamples,
         ...props.flatMap((p) => p.counterexamples),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
-        ...traces.flatMap(traceCounterexamples),
+        ...(await Promise.all(traces.map(traceCounterexamples))).flat(),
       ],
       sections: [
         { title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) },

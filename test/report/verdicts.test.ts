@@ -4,8 +4,12 @@
  * is "not checked" with its reason; a bound that stopped a search says "incomplete".
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { modelStage, type ModelRow } from '../../cli/model-run.js';
-import { tracesStage } from '../../cli/real-traces.js';
+import { traceCounterexamples, tracesStage } from '../../cli/real-traces.js';
+import { checkTraceFile } from '../../trace/check-file.js';
 import type { InvariantResult } from '../../model/types.js';
 import { renderCoverageMarkdown } from '../../report/coverage-md.js';
 import { renderHtml } from '../../report/html.js';
@@ -81,5 +85,26 @@ describe('an invariant a trace cannot decide is "not checked" with the reason', 
     // …and so does the verify stage built from it.
     const st = tracesStage(['synthetic'], [v], false);
     expect(st.invariants.find((i) => i.id === 'INV-DYING-EMPTY')?.status).toBe('not-checked');
+  });
+});
+
+describe('a rejected real trace is a counterexample like any other', () => {
+  it('with a per-CPU timeline of the lines around the violation and a replay command', async () => {
+    const A = '00000000000000a1';
+    const F = 'flush_tlb_func';
+    // 40 good round trips, then a request queued to cpu1 that runs on cpu0 (INV-RUN-ON-TARGET).
+    const good = Array.from({ length: 40 }, (_, k) => k + 1).flatMap((t) => [ev.queue(0, t, 1, F, A), ev.ipi(0, t + 0.000001, 1), ev.entry(1, t + 0.00001, F, A), ev.exit(1, t + 0.000011, F, A)]);
+    const bad = [ev.queue(0, 50, 1, F, A), ev.ipi(0, 50.000001, 1), ev.entry(0, 50.00001, F, A), ev.exit(0, 50.000011, F, A)];
+    const file = join(mkdtempSync(join(tmpdir(), 'smpcheck-trace-cx-')), 'bad.txt');
+    writeFileSync(file, [...HEADER, ...good, ...bad, ''].join('\n'));
+    const v = await checkTraceFile(file, { window: { from: null, to: null, maxEntries: 10 } });
+    expect(v.ok).toBe(false);
+    const [c] = await traceCounterexamples(v);
+    expect(c?.invariant).toBe('INV-RUN-ON-TARGET');
+    expect(c?.replay).toBe(`npx smpcheck trace check ${file}`);
+    // The first pass kept only 10 rows (far from the violation); the counterexample's timeline has the violating lines.
+    const steps = new Set(c?.timeline.map((e) => e.step));
+    for (const l of v.violations[0]?.lines ?? []) expect(steps.has(l), `line ${l}`).toBe(true);
+    expect(new Set(c?.timeline.map((e) => e.cpu))).toEqual(new Set([0, 1]));
   });
 });
