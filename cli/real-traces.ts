@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTraceFile } from '../trace/check-file.js';
+import { checkTraceFile, TraceCheckInterrupted } from '../trace/check-file.js';
 import type { Counterexample, TimelineEntry } from '../model/types.js';
 import { mergeInvariants } from '../report/merge.js';
 import type { StageVerdict } from '../report/report-input.js';
@@ -32,7 +32,13 @@ export async function checkTraces(files: readonly string[], onDone?: (v: TraceVe
   const out: TraceVerdict[] = [];
   for (const f of files) {
     if (signal?.aborted === true) break;
-    const v = await checkTraceFile(f);
+    let v: TraceVerdict;
+    try {
+      v = await checkTraceFile(f, signal === undefined ? {} : { signal });
+    } catch (e) {
+      if (e instanceof TraceCheckInterrupted) break; // this file has no verdict; the stage says interrupted
+      throw e;
+    }
     out.push(v);
     onDone?.(v);
   }
