@@ -13,6 +13,7 @@ import { checkTraceFile } from '../../trace/check-file.js';
 import type { InvariantResult } from '../../model/types.js';
 import { renderCoverageMarkdown } from '../../report/coverage-md.js';
 import { renderHtml } from '../../report/html.js';
+import { mergeStages } from '../../report/merge.js';
 import { allHold, closingLine, type ReportInput, type StageVerdict } from '../../report/report-input.js';
 import { checkTraceLines } from '../../trace/check-file.js';
 import type { TraceVerdict } from '../../trace/verdict.js';
@@ -106,5 +107,16 @@ describe('a rejected real trace is a counterexample like any other', () => {
     const steps = new Set(c?.timeline.map((e) => e.step));
     for (const l of v.violations[0]?.lines ?? []) expect(steps.has(l), `line ${l}`).toBe(true);
     expect(new Set(c?.timeline.map((e) => e.cpu))).toEqual(new Set([0, 1]));
+  });
+});
+
+describe('merging shards keeps the stage verdicts', () => {
+  it('the worst status per stage wins and its invariants merge', () => {
+    const a: StageVerdict = { stage: 'properties:deterministic', status: 'pass', detail: '50 runs', invariants: [inv('NO-LOST-CALL', 'pass', 50)] };
+    const b: StageVerdict = { stage: 'properties:deterministic', status: 'fail', detail: '50 runs; violated INV-NO-LOST-CALL', invariants: [inv('NO-LOST-CALL', 'fail', 7)] };
+    const [m] = mergeStages([[a], [b]]);
+    expect(m?.status).toBe('fail');
+    expect(m?.invariants).toEqual([{ ...inv('NO-LOST-CALL', 'fail', 57) }]);
+    expect(m?.detail).toBe('2 shards; worst: 50 runs; violated INV-NO-LOST-CALL');
   });
 });
