@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { FaultId } from '../impl/faults.js';
 import { executeCommands, smpProperty, type PropertyArgs, type PropertyConfig, type RunStats } from '../properties/property.js';
 import { PropertyViolation } from '../properties/real-system.js';
+import { interruptible } from '../properties/interruptible.js';
 import type { TechniqueResult } from './result.js';
 
 export interface PropsOptions {
@@ -17,6 +18,8 @@ export interface PropsOptions {
   readonly seed: number;
   readonly seeds: number;
   readonly budgetMs: number;
+  /** Ctrl-C: stops the seed in progress within a run; the remaining seeds are not run */
+  readonly signal?: AbortSignal;
 }
 
 interface SeedOutcome {
@@ -29,7 +32,7 @@ interface SeedOutcome {
 }
 
 /** One seed: fc.check with a time limit; the first failing run is noted through a wrapped `run`. */
-export function propsSeed(cfg: PropertyConfig, seed: number, budgetMs: number): SeedOutcome {
+export async function propsSeed(cfg: PropertyConfig, seed: number, budgetMs: number, signal: AbortSignal = new AbortController().signal): Promise<SeedOutcome> {
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
   const prop = smpProperty(cfg, stats);
   let first: { ms: number; runs: number } | null = null;
@@ -47,7 +50,8 @@ export function propsSeed(cfg: PropertyConfig, seed: number, budgetMs: number): 
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  const res = fc.check(watched, { seed, numRuns: 1_000_000, interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false });
+  // `seed | 0`: fast-check's signed 32-bit seed for any smpcheck seed (0..4294967295, see cli/property-run.ts).
+  const res = await fc.check(interruptible(watched, signal), { seed: seed | 0, numRuns: 1_000_000, interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false });
   const hit = first as { ms: number; runs: number } | null;
   if (!res.failed || res.counterexample === null || hit === null) {
     return { caught: false, timeMs: performance.now() - t0, runs: res.numRuns, invariant: null, ceLength: null, message: null };
@@ -69,9 +73,10 @@ function median(xs: readonly number[]): number | null {
   return s.length % 2 === 1 ? s[mid] ?? null : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-export function propertyTechnique(o: PropsOptions): TechniqueResult {
+export async function propertyTechnique(o: PropsOptions): Promise<TechniqueResult> {
   const cfg: PropertyConfig = { cpus: o.cpus, faults: o.faults, select: [] };
-  const outs = Array.from({ length: o.seeds }, (_, i) => propsSeed(cfg, o.seed + i, o.budgetMs));
+  const outs: SeedOutcome[] = [];
+  for (let i = 0; i < o.seeds && o.signal?.aborted !== true; i++) outs.push(await propsSeed(cfg, o.seed + i, o.budgetMs, o.signal));
   const hits = outs.filter((x) => x.caught);
   const firstHit = hits[0];
   const times = hits.map((h) => h.timeMs);

@@ -3,7 +3,7 @@
  * technique ("caught by INV-… in 12 ms / 3 runs, shrunk to 4"), then the correct implementation's
  * row (must be clean) and the summary figures against the targets.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../report/atomic-write.js';
 import { join } from 'node:path';
 import { tableHtml } from '../report/table-html.js';
 import { TECHNIQUES } from './catalogue.js';
@@ -67,10 +67,9 @@ export function auditSectionHtml(a: AuditReport): string {
 }
 
 export async function writeAuditFiles(out: string, a: AuditReport): Promise<string[]> {
-  await mkdir(out, { recursive: true });
   const json = join(out, 'audit.json');
   const md = join(out, 'audit.md');
-  await writeFile(json, JSON.stringify(a, null, 2) + '\n');
-  await writeFile(md, auditMarkdown(a));
+  await writeFileAtomic(json, JSON.stringify(a, null, 2) + '\n');
+  await writeFileAtomic(md, auditMarkdown(a));
   return [json, md];
 }

@@ -48,16 +48,17 @@ interface Knobs {
   readonly seed: number;
   readonly cpus: number;
   readonly on: (t: Technique) => boolean;
+  readonly signal?: AbortSignal | undefined;
 }
 
 async function implTechniques(faults: readonly FaultId[], expected: readonly Technique[], o: Knobs, pool: ThreadsSystem | null): Promise<TechniqueResult[]> {
   const budgetMs = o.budgetS * 1000;
-  const base = { faults, cpus: o.cpus, seed: o.seed, budgetMs };
+  const base = { faults, cpus: o.cpus, seed: o.seed, budgetMs, ...(o.signal === undefined ? {} : { signal: o.signal }) };
   const correct = faults.length === 0;
   return [
-    o.on('props') ? propertyTechnique({ ...base, seeds: correct || expected.includes('props') ? o.seeds : 1 }) : NA('props'),
-    o.on('det-random') ? deterministicStress(base, 'random') : NA('det-random'),
-    o.on('det-pct') ? deterministicStress(base, 'pct') : NA('det-pct'),
+    o.on('props') ? await propertyTechnique({ ...base, seeds: correct || expected.includes('props') ? o.seeds : 1 }) : NA('props'),
+    o.on('det-random') ? await deterministicStress(base, 'random') : NA('det-random'),
+    o.on('det-pct') ? await deterministicStress(base, 'pct') : NA('det-pct'),
     pool === null || !o.on('threads') ? NA('threads') : await threadsStress(pool, base),
     o.on('detector') ? detectorTechnique(faults) : NA('detector'),
   ];
@@ -70,7 +71,8 @@ function byTechnique(rs: readonly TechniqueResult[]): TechniqueResult[] {
 export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const t0 = performance.now();
   const on = (t: Technique): boolean => opts.techniques === undefined || opts.techniques.includes(t);
-  const o: Knobs = { budgetS: opts.budgetS, seeds: opts.seeds, seed: opts.seed ?? 1, cpus: opts.cpus ?? 3, on };
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  const o: Knobs = { budgetS: opts.budgetS, seeds: opts.seeds, seed: opts.seed ?? 1, cpus: opts.cpus ?? 3, on, signal: opts.signal };
   const entries: CatalogueEntry[] = opts.only === undefined ? [...CATALOGUE] : CATALOGUE.filter((e) => opts.only?.includes(e.id) === true);
   const pool = opts.threads === false || !on('threads') ? null : await ThreadsSystem.start({ cpus: o.cpus });
   const faults: FaultAudit[] = [];
@@ -81,6 +83,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
       const impl = e.implFault === null ? [] : await implTechniques([e.implFault], e.caughtBy, o, pool);
       const results = byTechnique([on('model') ? modelTechnique(e.modelFault) : NA('model'), ...impl]);
       const caughtBy = results.filter((r) => r.status === 'caught').map((r) => r.technique);
+      // Ctrl-C cut this fault's techniques short: an uncaught fault then proves nothing; leave it out.
+      if (aborted() && caughtBy.length === 0) break;
       const f: FaultAudit = {
         id: e.id, implFault: e.implFault, modelFault: e.modelFault, breaks: e.breaks, origin: e.origin, expected: e.caughtBy,
         results, caught: caughtBy.length > 0, expectedMissed: e.caughtBy.filter((t) => !caughtBy.includes(t)),
@@ -98,7 +102,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
       runs: modelRuns.reduce((a, r) => a + r.runs, 0), timeMs: modelRuns.reduce((a, r) => a + r.timeMs, 0), ceLength: modelBad?.ceLength ?? null,
       message: modelBad?.message ?? `${workloads.length} workloads explored`,
     };
-    correct = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques([], [], o, pool))]);
+    const correctRun = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques([], [], o, pool))]);
+    // Interrupted while the correct code ran: keep it only if it already raised an alarm.
+    correct = aborted() && !correctRun.some((r) => r.status === 'caught') ? [] : correctRun;
   } finally {
     await pool?.stop();
   }

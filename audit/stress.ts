@@ -18,6 +18,8 @@ export interface StressOptions {
   readonly cpus: number;
   readonly seed: number;
   readonly budgetMs: number;
+  /** Ctrl-C: stop after the current run */
+  readonly signal?: AbortSignal;
   /** stop after this many runs even within the budget */
   readonly maxRuns?: number;
 }
@@ -40,12 +42,21 @@ function shrink(calls: readonly Call[], id: string, fails: (c: readonly Call[]) 
   return cur;
 }
 
-export function deterministicStress(o: StressOptions, scheduling: 'random' | 'pct'): TechniqueResult {
+/** Lets a SIGINT handler run between runs (each run is synchronous). */
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export async function deterministicStress(o: StressOptions, scheduling: 'random' | 'pct'): Promise<TechniqueResult> {
   const technique = scheduling === 'random' ? 'det-random' : 'det-pct';
   const make = (s: number): Scheduler => (scheduling === 'random' ? randomScheduler(s) : pctScheduler(s, 3));
   const t0 = performance.now();
   let runs = 0;
+  let slice = t0;
   for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity); s++) {
+    if (performance.now() - slice > 25) {
+      await yieldToLoop();
+      slice = performance.now();
+    }
+    if (o.signal?.aborted === true) break;
     runs++;
     const calls = randomCalls(s, o.cpus);
     const v = detRun(calls, o, make(s));
@@ -61,7 +72,7 @@ export function deterministicStress(o: StressOptions, scheduling: 'random' | 'pc
 export async function threadsStress(pool: ThreadsSystem, o: StressOptions): Promise<TechniqueResult> {
   const t0 = performance.now();
   let runs = 0;
-  for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity); s++) {
+  for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity) && o.signal?.aborted !== true; s++) {
     runs++;
     await pool.restart({ faults: [...o.faults], idle: 'poll', trace: false });
     for (const [cpu, req] of randomCalls(s, o.cpus)) pool.post(cpu, req);

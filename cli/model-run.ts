@@ -4,13 +4,13 @@
  */
 import { join } from 'node:path';
 import {
-  CoverageCounter, csdMachine, DEFAULT_WORKLOADS, explore, faultById, findWorkload, hotplugMachine,
+  CoverageCounter, csdMachine, DEFAULT_WORKLOADS, exploreSteps, faultById, findWorkload, hotplugMachine,
   type ExploreResult, type Workload,
 } from '../model/index.js';
 import type { ComponentCoverage, Counterexample, CoverageReport, InvariantResult } from '../model/types.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { mergeCoverage, mergeInvariants } from '../report/merge.js';
-import type { ReportChart } from '../report/report-input.js';
+import type { ReportChart, StageVerdict } from '../report/report-input.js';
 import { UsageError } from './errors.js';
 
 export interface ModelRow {
@@ -23,6 +23,8 @@ export interface ModelRow {
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
   readonly complete: boolean;
+  /** Why the search stopped early (the bound, or Ctrl-C); null when exhaustive. */
+  readonly bound: string | null;
   readonly deadlocks: number;
   readonly violations: readonly string[];
 }
@@ -61,29 +63,44 @@ function row(r: ExploreResult): ModelRow {
   return {
     workload: r.config.workload, cpus: r.config.cpus, fault: r.config.fault, states: r.states,
     transitions: r.transitions, depth: r.depth, elapsedMs: Math.round(r.elapsedMs),
-    statesPerSecond: Math.round(r.statesPerSecond), complete: r.complete, deadlocks: r.deadlocks,
+    statesPerSecond: Math.round(r.statesPerSecond), complete: r.complete, bound: r.bound, deadlocks: r.deadlocks,
     violations: r.violations.map((v) => v.invariant),
   };
 }
 
-export function runModel(opts: {
+/** Lets the event loop run (a SIGINT handler, timers) between slices of synchronous work. */
+export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Explores each workload at each CPU count. Between slices of the search it yields to the event
+ * loop, so Ctrl-C (`signal`) stops the current workload within a slice: its row is then
+ * `complete: false` with the bound "interrupted", and the rest are not started.
+ */
+export async function runModel(opts: {
   readonly cpus: readonly number[];
   readonly workloads: readonly Workload[];
   readonly fault?: string | undefined;
   readonly maxStates?: number | undefined;
   readonly signal?: AbortSignal;
   readonly onDone?: (r: ModelRow) => void;
-}): ModelRunResult {
+}): Promise<ModelRunResult> {
   const results: ExploreResult[] = [];
+  const aborted = (): boolean => opts.signal?.aborted === true;
   for (const w of opts.workloads) {
     for (const cpus of opts.cpus) {
-      if (opts.signal?.aborted === true) break;
+      if (aborted()) break;
       if (w.minCpus !== undefined && cpus < w.minCpus) continue;
-      const r = explore({
+      const g = exploreSteps({
         cpus, workload: w,
         ...(opts.fault === undefined ? {} : { fault: opts.fault }),
         ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
       });
+      let step = g.next(false);
+      while (!step.done) {
+        await yieldToLoop();
+        step = g.next(aborted());
+      }
+      const r = step.value;
       results.push(r);
       opts.onDone?.(row(r));
     }
@@ -121,4 +138,30 @@ export async function writeModelJson(outDir: string, result: ModelRunResult): Pr
   };
   await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;
+}
+
+/**
+ * The model stage's verdict. `requireComplete` (verify, which promises exhaustive exploration): a
+ * workload that a bound stopped early fails the stage. Otherwise (explore --max-states) it is
+ * `incomplete`, and the invariants hold only for the states searched.
+ */
+export function modelStage(result: ModelRunResult, o: { readonly requireComplete: boolean; readonly interrupted: boolean }): StageVerdict {
+  const failed = result.invariants.filter((i) => i.status === 'fail').map((i) => i.id);
+  const cut = result.rows.filter((r) => !r.complete);
+  const states = result.rows.reduce((a, r) => a + r.states, 0);
+  const what = `${result.rows.length} workload runs, ${states} states`;
+  const cutText = cut.map((r) => `${r.workload} cpus=${r.cpus}: ${r.bound ?? 'incomplete'}`).join('; ');
+  if (failed.length > 0) return { stage: 'model', status: 'fail', detail: `${what}; violated ${failed.join(', ')}`, invariants: result.invariants };
+  if (o.interrupted) return { stage: 'model', status: 'interrupted', detail: `${what}; interrupted by Ctrl-C${cutText === '' ? '' : ` (${cutText})`}`, invariants: result.invariants };
+  if (cut.length > 0 && o.requireComplete) return { stage: 'model', status: 'fail', detail: `${what}; not exhaustive: ${cutText}`, invariants: result.invariants };
+  if (cut.length > 0) return { stage: 'model', status: 'incomplete', detail: `${what}; incomplete: ${cutText}`, invariants: result.invariants };
+  return { stage: 'model', status: 'pass', detail: `${what}, every workload explored exhaustively`, invariants: result.invariants };
+}
+
+/** `--json`'s `workloads[]`: the figures of model.json's rows. */
+export function workloadsJson(rows: readonly ModelRow[]): Record<string, unknown>[] {
+  return rows.map((r) => ({
+    workload: r.workload, cpus: r.cpus, fault: r.fault, states: r.states, transitions: r.transitions, depth: r.depth,
+    statesPerSecond: r.statesPerSecond, elapsedMs: r.elapsedMs, complete: r.complete, bound: r.bound, violations: r.violations,
+  }));
 }

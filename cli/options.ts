@@ -2,14 +2,20 @@
  * Parsers for the options every run command shares. Each throws a UsageError whose one-line
  * message starts with the option and the value given, so `--cpus 99` explains itself.
  */
-import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { ensureDir } from '../report/ensure-dir.js';
 import { UsageError, InputError } from './errors.js';
 import { parseShard, type Shard } from './shard.js';
 
-/** Largest CPU count explored: the state space grows about 10× per CPU (see the toolchain notes). */
+/**
+ * CPU counts every command accepts: the model (`compileWorkload`), the property suite, the runtimes
+ * and the stress need a second CPU to call, and 8 is the largest explored (the state space grows
+ * about 10× per CPU, see the toolchain notes). The help text of `--cpus` is built from these.
+ */
+export const MIN_CPUS = 2;
 export const MAX_CPUS = 8;
+export const CPUS_RANGE = `${MIN_CPUS}-${MAX_CPUS}`;
 export const RUNTIMES = ['deterministic', 'threads'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
@@ -20,7 +26,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
-export const parseCpus = (text: string): number => integer('--cpus', text, 1, MAX_CPUS);
+export const parseCpus = (text: string): number => integer('--cpus', text, MIN_CPUS, MAX_CPUS);
 export const parseSeed = (text: string): number => integer('--seed', text, 0, 0xffff_ffff);
 export const parseRuns = (text: string): number => integer('--runs', text, 1, 10_000_000);
 
@@ -47,29 +53,43 @@ export interface CommonDefaults {
   readonly runtime?: Runtime;
 }
 
+/** `verify`'s folder; every other command writes `reports/<command>/` (see `defaultOut`). */
 export const DEFAULT_OUT = 'reports';
 
+/** Where a command writes when `--out` is not given: `verify` the top folder, the others their own. */
+export const defaultOut = (command: string): string => (command === 'verify' ? DEFAULT_OUT : `${DEFAULT_OUT}/${command}`);
+
 /** `--out DIR` and `--json`: every command that writes reports. */
-export function addOutputOptions(cmd: Command): Command {
+export function addOutputOptions(cmd: Command, out: string = defaultOut(cmd.name())): Command {
   return cmd
-    .option('--out <dir>', 'folder for the reports', DEFAULT_OUT)
+    .option('--out <dir>', 'folder for the reports', out)
     .option('--json', 'print the machine-readable result on stdout and nothing else there', false);
 }
 
-/** The run options: `--cpus --seed --runs --runtime --shard` plus the output options. */
-export function addRunOptions(cmd: Command, d: CommonDefaults = {}): Command {
-  cmd
-    .addOption(new Option('--cpus <n>', `number of simulated CPUs (1-${MAX_CPUS})`).argParser(parseCpus).default(d.cpus ?? 3))
-    .addOption(new Option('--seed <n>', 'base seed (0-4294967295); run k uses a seed derived from it and k').argParser(parseSeed).default(d.seed ?? 42))
-    .addOption(new Option('--runs <n>', 'number of runs in the whole seed space (all shards together)').argParser(parseRuns).default(d.runs ?? 100))
-    .addOption(new Option('--runtime <name>', 'implementation runtime').choices(RUNTIMES).default(d.runtime ?? 'deterministic'))
-    .addOption(new Option('--shard <i/n>', 'run only shard i of n of the seed space (like vitest --shard)').argParser(parseShard));
+export const RUN_OPTIONS = ['cpus', 'seed', 'runs', 'runtime', 'shard'] as const;
+export type RunOptionName = (typeof RUN_OPTIONS)[number];
+
+/**
+ * The run options a command uses, of `--cpus --seed --runs --runtime --shard`, plus the output
+ * options. Only those: an option a command would ignore is not registered, so commander rejects
+ * it ("unknown option") instead of silently running something else than was asked.
+ */
+export function addRunOptions(cmd: Command, d: CommonDefaults = {}, use: readonly RunOptionName[] = RUN_OPTIONS): Command {
+  const all: Record<RunOptionName, Option> = {
+    cpus: new Option('--cpus <n>', `number of simulated CPUs (${CPUS_RANGE})`).argParser(parseCpus).default(d.cpus ?? 3),
+    seed: new Option('--seed <n>', 'base seed (0-4294967295); run k uses a seed derived from it and k').argParser(parseSeed).default(d.seed ?? 42),
+    runs: new Option('--runs <n>', 'number of runs in the whole seed space (all shards together)').argParser(parseRuns).default(d.runs ?? 100),
+    runtime: new Option('--runtime <name>', 'implementation runtime').choices(RUNTIMES).default(d.runtime ?? 'deterministic'),
+    shard: new Option('--shard <i/n>', 'run only shard i of n of the seed space (like vitest --shard)').argParser(parseShard),
+  };
+  for (const k of RUN_OPTIONS) if (use.includes(k)) cmd.addOption(all[k]);
   return addOutputOptions(cmd);
 }
 
 /** Reads the parsed values back with their types (commander's opts() is untyped). */
 export function commonOptions(opts: Record<string, unknown>): CommonOptions {
   const num = (k: string, dflt: number): number => (typeof opts[k] === 'number' ? opts[k] : dflt);
+  // Options a command does not register keep these values; it does not read them.
   const shard = opts.shard;
   return {
     cpus: num('cpus', 3),
@@ -87,15 +107,13 @@ export function commonOptions(opts: Record<string, unknown>): CommonOptions {
  * write it down is the worst outcome. Creates the folder if needed.
  */
 export async function prepareOutDir(out: string): Promise<string> {
+  if (out.trim() === '') throw new UsageError("--out '': needs a folder name (use --out . for the current folder)");
   const dir = resolve(out);
   try {
-    await mkdir(dir, { recursive: true });
-    const s = await stat(dir);
-    if (!s.isDirectory()) throw new InputError(`--out ${out}: not a folder`);
+    await ensureDir(dir);
   } catch (e) {
-    if (e instanceof InputError) throw e;
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'error';
-    const why = code === 'ENOTDIR' ? 'a parent is not a folder' : code === 'EEXIST' ? 'it exists and is not a folder' : code === 'EACCES' || code === 'EROFS' ? 'not writable' : code;
+    const why = code === 'ENOTDIR' ? 'a parent is not a folder' : code === 'EEXIST' ? 'it exists and is not a folder' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'not writable' : code === 'ENOENT' ? 'this file system does not allow it' : code;
     throw new InputError(`--out ${out}: cannot create the folder (${why})`);
   }
   return dir;

@@ -5,7 +5,7 @@
  */
 import { formatCounterexample } from '../model/counterexample-text.js';
 import { percent } from '../report/coverage-md.js';
-import { allHold, type ReportInput } from '../report/report-input.js';
+import { allHold, closingLine, type ReportInput } from '../report/report-input.js';
 
 export { formatCounterexample, formatTimeline } from '../model/counterexample-text.js';
 
@@ -23,10 +23,16 @@ export interface JsonResult {
   }[];
   readonly invariants: ReportInput['invariants'];
   readonly counterexamples: ReportInput['counterexamples'];
+  /** Per-stage verdicts (one for most commands, five for verify). */
+  readonly stages: NonNullable<ReportInput['stages']>;
+  /** The closing line the human output ends with. */
+  readonly verdict: string;
 }
 
-export function jsonResult(input: ReportInput, out: string, files: readonly string[]): JsonResult {
+/** `extra`: the command's own figures (explore's `workloads[]`, check's `properties`, …). */
+export function jsonResult(input: ReportInput, out: string, files: readonly string[], extra: Readonly<Record<string, unknown>> = {}): JsonResult & Record<string, unknown> {
   return {
+    ...extra,
     ok: allHold(input),
     command: input.runs.command,
     out,
@@ -40,6 +46,8 @@ export function jsonResult(input: ReportInput, out: string, files: readonly stri
     })),
     invariants: input.invariants,
     counterexamples: input.counterexamples,
+    stages: input.stages ?? [],
+    verdict: closingLine(input),
   };
 }
 
@@ -52,14 +60,17 @@ export function humanResult(input: ReportInput, out: string): string {
   for (const i of input.invariants) counts[i.status]++;
   lines.push(`invariants: ${counts.pass} hold, ${counts.fail} violated, ${counts['not-checked']} not checked`);
   for (const i of input.invariants) if (i.status === 'fail') lines.push(`  ✗ ${i.id}: ${i.sentence}`);
+  for (const i of input.invariants) if (i.status === 'not-checked') lines.push(`  – ${i.id}: not checked${i.reason === undefined ? '' : ` (${i.reason})`}`);
+  for (const st of input.stages ?? []) lines.push(`stage ${st.stage}: ${st.status} (${st.detail})`);
   for (const c of input.counterexamples) lines.push('', formatCounterexample(c));
   if (input.runs.interrupted) lines.push('', `interrupted after ${input.runs.runs} runs: the reports hold partial results`);
   lines.push('', `reports: ${out}/index.html (also coverage.json, coverage.md, results.json)`);
+  lines.push(closingLine(input));
   return `${lines.join('\n')}\n`;
 }
 
 /** Prints the result where it belongs for the mode. */
-export function printResult(input: ReportInput, out: string, files: readonly string[], json: boolean): void {
-  if (json) process.stdout.write(`${JSON.stringify(jsonResult(input, out, files))}\n`);
+export function printResult(input: ReportInput, out: string, files: readonly string[], json: boolean, extra?: Readonly<Record<string, unknown>>): void {
+  if (json) process.stdout.write(`${JSON.stringify(jsonResult(input, out, files, extra))}\n`);
   else process.stdout.write(humanResult(input, out));
 }

@@ -15,11 +15,14 @@ import { register as registerTraceCheck } from './commands/trace-check.js';
 import { register as registerTraceExport } from './commands/trace-export.js';
 import { register as registerTraceRecord } from './commands/trace-record.js';
 import { register as registerVerify } from './commands/verify.js';
-import { asCliError, exitCodeFor, formatError } from './errors.js';
+import { register as registerCompletion } from './commands/completion.js';
+import pkg from '../package.json' with { type: 'json' };
+import { asCliError, exitCodeFor, formatError, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('smpcheck')
     .description('Verification kit for Linux cross-CPU function calls (kernel/smp.c)')
+    .version(pkg.version, '-V, --version', 'print the smpcheck version')
     .exitOverride()
     .showSuggestionAfterError(true)
     // Commander's own messages ("error: unknown option '--x'") get the same prefix as ours.
@@ -35,6 +38,7 @@ export function buildProgram(): Command {
   registerTraceExport(program);
   registerTraceRecord(program);
   registerVerify(program);
+  registerCompletion(program);
   return program;
 }
 
@@ -49,6 +53,12 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
     c.commands.forEach(configure);
   };
   configure(program);
+  // `help UNKNOWN`: commander would print the top-level help and exit 0 as if it were known.
+  const [first, second] = argv;
+  if (first === 'help' && second !== undefined && !program.commands.some((c) => c.name() === second || c.aliases().includes(second))) {
+    process.stderr.write(`smpcheck: help ${second}: unknown command (commands: ${program.commands.map((c) => c.name()).join(', ')})\n`);
+    return exitCodeFor(new UsageError(''));
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -3,11 +3,21 @@
  * for this shard's share of the seed space.
  */
 import { FAULT_IDS, type FaultId } from '../impl/faults.js';
-import { runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
+import { REFINEMENT_ID, REFINEMENT_SENTENCE, runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
+import type { InvariantResult } from '../model/types.js';
+import type { StageVerdict } from '../report/report-input.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
 import type { Runtime } from './options.js';
 import type { ShardRun } from './shard.js';
+
+/**
+ * fast-check takes a signed 32-bit seed and itself uses `seed | 0` of any larger number; smpcheck's
+ * seeds are unsigned 32-bit (0..4294967295), so the suite gets the same 32 bits as a signed
+ * integer: `toFastCheckSeed(s) = s | 0`, and `s = fc >>> 0` gives it back (what replay lines print).
+ */
+export const toFastCheckSeed = (seed: number): number => seed | 0;
+export const fromFastCheckSeed = (seed: number): number => seed >>> 0;
 
 /**
  * One fast-check campaign per shard: fast-check derives every run of a property from one seed, so a
@@ -21,14 +31,18 @@ export async function runProperties(opts: {
   readonly runs: readonly ShardRun[];
   readonly sharded: boolean;
   readonly faults?: readonly FaultId[];
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
 }): Promise<PropertySuiteResult> {
   const first = opts.runs[0];
   if (first === undefined) throw new UsageError('--shard: this shard has no runs (use fewer shards or more --runs)');
   try {
     return await runPropertySuite({
       runtime: opts.runtime, cpus: opts.cpus, runs: opts.runs.length,
-      seed: opts.sharded ? first.seed : opts.seed,
+      seed: toFastCheckSeed(opts.sharded ? first.seed : opts.seed),
       ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      onProperty: (p) => opts.log?.(`check ${opts.runtime} ${p.id}: ${p.status} (${p.runs} runs)`),
     });
   } catch (e) {
     if (e instanceof SuiteOptionError) throw new UsageError(e.message);
@@ -49,9 +63,38 @@ export function propertySectionHtml(results: readonly PropertySuiteResult[]): st
   return tableHtml(
     ['runtime', 'cpus', 'seed', 'runs', 'commands', 'runs/s', 'commands/s', 'refinement', 'failed'],
     results.map((r) => [
-      r.config.runtime, r.config.cpus, r.config.seed, r.stats.runs, r.stats.commands, r.stats.runsPerSecond,
-      r.stats.commandsPerSecond, `${r.refinement.status} (${r.refinement.runs} runs)`,
+      r.config.runtime, r.config.cpus, fromFastCheckSeed(r.config.seed), r.stats.runs, r.stats.commands, r.stats.runsPerSecond,
+      r.stats.commandsPerSecond, `${refinementInvariant(r).status} (${r.refinement.runs} runs)`,
       r.invariants.filter((i) => i.status === 'fail').map((i) => i.id).join(' '),
     ]),
   );
+}
+
+/** INV-REFINEMENT as an invariant verdict; "not checked" when no refinement run happened. */
+export function refinementInvariant(r: PropertySuiteResult): InvariantResult {
+  if (r.refinement.runs === 0 && r.refinement.status !== 'fail') {
+    return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: 'not-checked', checks: 0, reason: r.interrupted ? 'interrupted (Ctrl-C) before the refinement runs' : 'no refinement runs' };
+  }
+  return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: r.refinement.status, checks: r.refinement.runs };
+}
+
+/** The stage `properties:<runtime>`: every invariant property and the refinement. */
+export function propertyStage(r: PropertySuiteResult): StageVerdict {
+  const invariants = [...r.invariants, refinementInvariant(r)];
+  const failed = invariants.filter((i) => i.status === 'fail').map((i) => i.id);
+  const detail = `${r.stats.runs} runs, ${r.stats.runsPerSecond} runs/s on ${r.config.cpus} CPUs (seed ${fromFastCheckSeed(r.config.seed)}); refinement ${refinementInvariant(r).status} (${r.refinement.runs} runs)`;
+  return {
+    stage: `properties:${r.config.runtime}`, invariants,
+    status: failed.length > 0 ? 'fail' : r.interrupted ? 'interrupted' : 'pass',
+    detail: failed.length > 0 ? `${detail}; violated ${failed.join(', ')}` : r.interrupted ? `${detail}; interrupted by Ctrl-C` : detail,
+  };
+}
+
+/** `--json`'s `properties`: the figures of the property section. */
+export function propertiesJson(r: PropertySuiteResult): Record<string, unknown> {
+  return {
+    runtime: r.config.runtime, cpus: r.config.cpus, seed: fromFastCheckSeed(r.config.seed), runs: r.stats.runs, commands: r.stats.commands,
+    runsPerSecond: r.stats.runsPerSecond, commandsPerSecond: r.stats.commandsPerSecond, elapsedMs: Math.round(r.stats.elapsedMs),
+    refinement: { ...r.refinement, elapsedMs: Math.round(r.refinement.elapsedMs), status: refinementInvariant(r).status }, interrupted: r.interrupted,
+  };
 }

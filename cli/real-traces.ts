@@ -5,8 +5,10 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTraceFile } from '../trace/check-file.js';
-import type { TimelineEntry } from '../model/types.js';
+import { checkTraceFile, TraceCheckInterrupted } from '../trace/check-file.js';
+import type { Counterexample, TimelineEntry } from '../model/types.js';
+import { mergeInvariants } from '../report/merge.js';
+import type { StageVerdict } from '../report/report-input.js';
 import type { HotplugWindow, TraceVerdict } from '../trace/verdict.js';
 import { escapeHtml } from '../report/escape.js';
 import { tableHtml } from '../report/table-html.js';
@@ -26,10 +28,17 @@ export async function findTraces(dir: string): Promise<string[]> {
   }
 }
 
-export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void): Promise<TraceVerdict[]> {
+export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void, signal?: AbortSignal): Promise<TraceVerdict[]> {
   const out: TraceVerdict[] = [];
   for (const f of files) {
-    const v = await checkTraceFile(f);
+    if (signal?.aborted === true) break;
+    let v: TraceVerdict;
+    try {
+      v = await checkTraceFile(f, signal === undefined ? {} : { signal });
+    } catch (e) {
+      if (e instanceof TraceCheckInterrupted) break; // this file has no verdict; the stage says interrupted
+      throw e;
+    }
     out.push(v);
     onDone?.(v);
   }
@@ -66,4 +75,52 @@ function summaryTable(verdicts: readonly TraceVerdict[]): string {
       v.categories.completedUnobserved.count, v.categories.open.count, v.categories.undecided.count,
     ]),
   );
+}
+
+/**
+ * The `traces` stage: every trace file's verdicts merged. No files (a clone without ../shared) is
+ * "not checked", never "pass"; so is an invariant that no trace could decide (with the reason).
+ */
+export function tracesStage(files: readonly string[], verdicts: readonly TraceVerdict[], interrupted: boolean): StageVerdict {
+  if (files.length === 0) return { stage: 'traces', status: 'not-checked', detail: `no trace files in ${DEFAULT_TRACES_DIR}`, invariants: [] };
+  const invariants = mergeInvariants(verdicts.map((v) => v.invariants));
+  const rejected = verdicts.filter((v) => !v.ok);
+  const events = verdicts.reduce((a, v) => a + v.events, 0);
+  const detail = `${verdicts.length} of ${files.length} trace files, ${events} events`;
+  if (rejected.length > 0) {
+    const ids = [...new Set(rejected.flatMap((v) => v.invariants.filter((i) => i.status === 'fail').map((i) => i.id)))];
+    return { stage: 'traces', status: 'fail', detail: `${detail}; rejected ${rejected.map((v) => v.file).join(', ')} (${ids.join(', ')})`, invariants };
+  }
+  if (interrupted) return { stage: 'traces', status: 'interrupted', detail: `${detail}; interrupted by Ctrl-C`, invariants };
+  return { stage: 'traces', status: 'pass', detail: `${detail}, all accepted`, invariants };
+}
+
+/**
+ * A rejected trace's first violations as counterexamples, each with a per-CPU timeline of the trace
+ * lines around it (the file is read again with a line window: rejections are rare, the first pass
+ * keeps only its first rows) and, as replay, `trace check` on the file.
+ */
+export async function traceCounterexamples(v: TraceVerdict): Promise<Counterexample[]> {
+  if (v.ok) return [];
+  const out: Counterexample[] = [];
+  for (const viol of v.violations.slice(0, 3)) {
+    const lines = { from: Math.max(1, Math.min(...viol.lines) - 30), to: Math.max(...viol.lines) + 30 };
+    const around = await checkTraceFile(v.file, { window: { from: null, to: null, maxEntries: 400, lines } });
+    const hotplug = hotplugTimeline(v.hotplug).filter((e) => e.step >= lines.from && e.step <= lines.to);
+    out.push({
+      invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
+      message: `${v.file}: ${viol.message}`, steps: viol.lines.map((l) => `line ${l}`),
+      timeline: [...around.timeline, ...hotplug].sort((a, b) => a.step - b.step),
+      replay: `npx smpcheck trace check ${v.file}`,
+    });
+  }
+  return out;
+}
+
+/** `--json`'s `traces[]`. */
+export function traceJson(v: TraceVerdict): Record<string, unknown> {
+  return {
+    file: v.file, ok: v.ok, events: v.events, lines: v.lines, violations: v.violationCounts,
+    invariants: v.invariants, undecided: v.categories.undecided.count, open: v.categories.open.count, hotplugCycles: v.hotplug.length,
+  };
 }

@@ -49,7 +49,21 @@ export interface ExploreResult {
 
 const DEFAULT_MAX_STATES = 2_000_000;
 
+/** States expanded between two yield points of `exploreSteps` (a few ms of work). */
+const SLICE = 2048;
+
+/** Exhaustive exploration, run to the end (or to `maxStates`). */
 export function explore(opts: ExploreOptions): ExploreResult {
+  const g = exploreSteps(opts);
+  for (let r = g.next(false); ; r = g.next(false)) if (r.done === true) return r.value;
+}
+
+/**
+ * The same exploration as a generator: it yields every SLICE expanded states, and `next(true)`
+ * stops it there (`complete: false`, bound "interrupted"). The CLI drives it between event-loop
+ * turns so that Ctrl-C is seen within a slice; `explore` drives it straight through.
+ */
+export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResult, boolean> {
   const workload = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
   const cw = compileWorkload(workload, opts.cpus);
   const fault = opts.fault === undefined ? undefined : faultById(opts.fault);
@@ -119,9 +133,15 @@ export function explore(opts: ExploreOptions): ExploreResult {
 
   checkState(0);
   let complete = true;
+  let interrupted = false;
   for (let i = 0; i < snaps.length; i++) {
     if (snaps.length >= maxStates) {
       complete = false;
+      break;
+    }
+    if (i % SLICE === SLICE - 1 && (yield)) {
+      complete = false;
+      interrupted = true;
       break;
     }
     const s = snaps[i] as ModelState;
@@ -183,7 +203,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
     states: snaps.length, transitions, depth, elapsedMs,
     statesPerSecond: Math.round(snaps.length / Math.max(elapsedMs / 1000, 1e-6)),
     complete,
-    bound: complete ? null : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
+    bound: complete ? null : interrupted
+      ? `explorer interrupted (Ctrl-C) after ${snaps.length} states; reached depth ${depth}`
+      : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
     invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
   };

@@ -12,7 +12,7 @@ export {
 export { Stepper, stateKey, viewOf, allEvents, describeEvent, type SystemSnapshot, type SystemView, type ModelState } from './step.js';
 export { FastStepper, type FastSnapshot, type TakenTransition } from './fast-step.js';
 export { INVARIANTS, PROTOCOL_INVARIANT_IDS, invariantById, callersDone, type Invariant } from './invariants.js';
-export { explore, type ExploreOptions, type ExploreResult, type ExploreProgress } from './explorer.js';
+export { explore, exploreSteps, type ExploreOptions, type ExploreResult, type ExploreProgress } from './explorer.js';
 export { verifyModel, type VerifySummary, type VerifyRow } from './verify.js';
 export { MODEL_FAULTS, faultById, FaultError, type ModelFault } from './faults.js';
 export { CoverageCounter, componentStateId } from './coverage.js';

@@ -69,4 +69,6 @@ export interface InvariantResult {
   readonly status: 'pass' | 'fail' | 'not-checked';
   /** How many states / steps / runs the invariant was evaluated on. */
   readonly checks: number;
+  /** With `not-checked`: why the run could not decide it (never absent-and-"pass"). */
+  readonly reason?: string;
 }

@@ -192,11 +192,24 @@ export function compileWorkload(w: Workload, n: number): CompiledWorkload {
 }
 
 /**
+ * Gives every CPU a workload is run with a part: the scripted CPUs keep their scripts, each further
+ * CPU makes `extra` (by default an async call to cpu1). Without it a 3-CPU run of a 2-CPU script
+ * only adds an idle CPU, which explores the same interleavings again.
+ */
+function everyCpu(w: Workload, extra: Request = { kind: 'single', target: 1 }): Workload {
+  return {
+    ...w,
+    description: `${w.description}; every further CPU: ${describeRequest(extra)}`,
+    generate: (n) => Array.from({ length: n }, (_, c) => w.scripts[c] ?? (c < 2 ? [] : [extra])),
+  };
+}
+
+/**
  * The default workload set: every API, self targets, offline/invalid targets, -EBUSY reuse of an
  * async CSD, a many-call onto an already non-empty queue (B9), idle polling and hotplug during calls.
- * Written for any CPU count ≥ 2 (CPU 2 simply idles when it exists).
+ * Written for any CPU count ≥ 2; CPUs beyond the scripted ones each make one call (`everyCpu`).
  */
-export const DEFAULT_WORKLOADS: readonly Workload[] = [
+export const DEFAULT_WORKLOADS: readonly Workload[] = ([
   {
     name: 'single-wait',
     description: 'cpu0 and cpu1 call each other synchronously; cpu0 also calls itself',
@@ -256,7 +269,7 @@ export const DEFAULT_WORKLOADS: readonly Workload[] = [
     hotplug: [{ cpu: 1, cycles: 1 }],
     scripts: [[{ kind: 'many', mask: 'all', wait: false }, { kind: 'many', mask: 'all', wait: true }], [{ kind: 'single', target: 0 }]],
   },
-];
+] satisfies Workload[]).map((w) => everyCpu(w, w.name === 'single-wait' ? { kind: 'single', target: 0, wait: true } : w.name === 'many-nonempty' ? { kind: 'single', target: 0 } : undefined));
 
 /**
  * The issue's sizing workload: N CPUs × 2 requests each × 1 hotplug cycle. Every CPU makes a

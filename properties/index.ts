@@ -3,10 +3,11 @@ export { runPropertySuite, PROPERTY_UNREACHABLE, PROPERTY_INVARIANT_IDS, THREADS
 export { replay } from './replay.js';
 export { encodeReplayToken, decodeReplayToken, ReplayTokenError, type ReplayToken } from './replay-token.js';
 export { formatCounterexample } from '../model/counterexample-text.js';
-export { runInvariantProperty, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';
+export { runInvariantProperty, runInvariantPropertyAsync, sentenceOf, type InvariantOutcome, type InvariantRunOptions } from './invariant-property.js';
 export { FAULT_CATALOGUE, type FaultExpectation } from './fault-catalogue.js';
 export { smpProperty, executeCommands, type PropertyConfig, type RunStats } from './property.js';
 export { refinementProperty, checkRefinement, RefinementError } from './refinement/refinement-property.js';
+export { runRefinement, runRefinementAsync, REFINEMENT_ID, REFINEMENT_SENTENCE, type RefinementOutcome } from './refinement/refinement-run.js';
 export { replayTrace, labelsOf, type ReplayResult } from './refinement/trace-replay.js';
 export { ModelOracle } from './refinement/model-oracle.js';
 export { SteppedSystem } from './stepped-system.js';

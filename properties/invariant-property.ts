@@ -8,6 +8,7 @@ import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
 import { PropertyViolation } from './real-system.js';
+import { interruptible } from './interruptible.js';
 import { encodeReplayToken } from './replay-token.js';
 import { timelineOf } from './timeline.js';
 
@@ -37,6 +38,8 @@ export interface InvariantOutcome {
   readonly counterexample: Counterexample | null;
   /** set when the run failed for a reason that is not an invariant violation (harness bug) */
   readonly error: string | null;
+  /** Ctrl-C stopped the campaign (or its shrinking) early; `runs` says how far it got */
+  readonly interrupted?: boolean;
 }
 
 export function sentenceOf(id: InvariantId): string {
@@ -49,8 +52,7 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }
 
-export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
-  const sentence = sentenceOf(o.id);
+function setup(o: InvariantRunOptions): { cfg: Parameters<typeof smpProperty>[0]; stats: RunStats; params: fc.Parameters<PropertyArgs> } {
   const cfg = {
     cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
@@ -58,14 +60,31 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
     ...(o.idle === undefined ? {} : { idle: o.idle }),
   };
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
-  const t0 = performance.now();
   const params: fc.Parameters<PropertyArgs> = o.path === undefined
     ? { seed: o.seed, numRuns: o.runs }
     : { seed: o.seed, numRuns: o.runs, path: o.path, endOnFailure: true };
+  return { cfg, stats, params };
+}
+
+export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
+  const { cfg, stats, params } = setup(o);
+  const t0 = performance.now();
   const res = fc.check(smpProperty(cfg, stats), params);
-  const elapsedMs = performance.now() - t0;
+  return outcomeOf(o, cfg, stats, res, performance.now() - t0);
+}
+
+/** The same campaign, stoppable by Ctrl-C (`signal`) between runs: see interruptible.ts. */
+export async function runInvariantPropertyAsync(o: InvariantRunOptions, signal: AbortSignal): Promise<InvariantOutcome> {
+  const { cfg, stats, params } = setup(o);
+  const t0 = performance.now();
+  const res = await fc.check(interruptible(smpProperty(cfg, stats), signal), params);
+  return outcomeOf(o, cfg, stats, res, performance.now() - t0);
+}
+
+function outcomeOf(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0], stats: RunStats, res: fc.RunDetails<PropertyArgs>, elapsedMs: number): InvariantOutcome {
+  const sentence = sentenceOf(o.id);
   if (!res.failed || res.counterexample === null) {
-    return { id: o.id, sentence, failed: false, runs: res.numRuns, stats, elapsedMs, counterexample: null, error: null };
+    return { id: o.id, sentence, failed: false, runs: res.numRuns, stats, elapsedMs, counterexample: null, error: null, interrupted: res.interrupted };
   }
   const [cmds, finalSeed] = res.counterexample;
   const rerun = executeCommands(cfg, cmds, finalSeed);
@@ -86,7 +105,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   };
   return {
     id: o.id, sentence, failed: true, runs: res.numRuns, stats, elapsedMs, counterexample,
-    error: violation === null ? firstLine(err) : null,
+    error: violation === null ? firstLine(err) : null, interrupted: res.interrupted,
   };
 }
 

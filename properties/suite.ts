@@ -9,10 +9,12 @@ import { CoverageCounter } from '../model/coverage.js';
 import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
 import { ThreadsSystem } from '../impl/runtime/threads.js';
-import { runInvariantProperty, sentenceOf } from './invariant-property.js';
+import { runInvariantPropertyAsync, sentenceOf } from './invariant-property.js';
+import { interruptible } from './interruptible.js';
 import { PropertyViolation } from './real-system.js';
 import { threadsProperty } from './threads/threads-property.js';
-import { refinementProperty } from './refinement/refinement-property.js';
+import { postedTimeline } from './threads/threads-timeline.js';
+import { REFINEMENT_ID, runRefinementAsync } from './refinement/refinement-run.js';
 
 export interface PropertySuiteOptions {
   /** fast-check runs per invariant property (default 100) */
@@ -29,6 +31,10 @@ export interface PropertySuiteOptions {
   readonly maxCommands?: number;
   /** idle loop of the impl CPUs (deterministic runtime): poll first (default) or halt at once */
   readonly idle?: 'poll' | 'halt';
+  /** Ctrl-C: stops the campaign in progress within a run (results so far are kept, `interrupted`) */
+  readonly signal?: AbortSignal;
+  /** called after each property (one per invariant ID, then INV-REFINEMENT) */
+  readonly onProperty?: (p: { readonly id: InvariantId; readonly status: 'pass' | 'fail'; readonly runs: number }) => void;
 }
 
 export interface PropertySuiteResult {
@@ -37,6 +43,8 @@ export interface PropertySuiteResult {
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
   readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
+  /** Ctrl-C stopped the suite before every property had its runs */
+  readonly interrupted: boolean;
   /** the invariant (command) properties only; elapsedMs includes shrinking of failures */
   readonly stats: {
     readonly runs: number; readonly commands: number; readonly steps: number; readonly elapsedMs: number;
@@ -75,13 +83,14 @@ export const THREADS_CHECKED: readonly InvariantId[] = [
 ];
 
 async function threadsInvariants(
-  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined,
-): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number }> {
+  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined, signal: AbortSignal,
+): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number; interrupted: boolean }> {
   const pool = await ThreadsSystem.start({ cpus });
   try {
     const stats = { runs: 0, commands: 0 };
     const select = ids.filter((id) => THREADS_CHECKED.includes(id));
-    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
+    const res = await fc.check(interruptible(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), signal), { seed, numRuns: runs });
+    const failed = res.failed && res.counterexample !== null;
     const err = res.errorInstance;
     const failedId = err instanceof PropertyViolation ? err.violation.id : null;
     const counterexamples: Counterexample[] = [];
@@ -89,16 +98,18 @@ async function threadsInvariants(
       counterexamples.push({
         invariant: failedId ?? 'INV-NO-DEADLOCK', sentence: sentenceOf(failedId ?? 'INV-NO-DEADLOCK'),
         message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
-        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: [],
-        replay: `npx smpcheck verify --runtime threads --seed ${res.seed} --runs ${runs} --cpus ${cpus} (fast-check path ${res.counterexamplePath})`,
+        steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: postedTimeline(res.counterexample[0]),
+        // Real threads interleave differently each time: this re-runs the campaign, it cannot fix the schedule.
+        replay: `npx smpcheck check --runtime threads --seed ${res.seed >>> 0} --runs ${runs} --cpus ${cpus} # fast-check path ${res.counterexamplePath}`,
       });
     }
     const results: InvariantResult[] = ids.map((id) => ({
       id, sentence: sentenceOf(id),
-      status: !select.includes(id) ? 'not-checked' : failedId === id || (res.failed && failedId === null) ? 'fail' : 'pass',
+      status: !select.includes(id) ? 'not-checked' : failedId === id || (failed && failedId === null) ? 'fail' : 'pass',
       checks: select.includes(id) ? res.numRuns : 0,
+      ...(select.includes(id) ? {} : { reason: 'the threads runtime observes only quiescent states; this invariant needs every step (deterministic runtime)' }),
     }));
-    return { results, counterexamples, runs: stats.runs, commands: stats.commands };
+    return { results, counterexamples, runs: stats.runs, commands: stats.commands, interrupted: res.interrupted };
   } finally {
     await pool.stop();
   }
@@ -114,45 +125,54 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const t0 = performance.now();
   const invariants: InvariantResult[] = [];
   const counterexamples: Counterexample[] = [];
+  const signal = opts.signal ?? new AbortController().signal;
+  let interrupted = false;
   let totalRuns = 0, commands = 0, steps = 0;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands, signal);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
     commands += t.commands;
+    interrupted ||= t.interrupted;
   }
   for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROPERTY_INVARIANT_IDS) {
-    const o = runInvariantProperty({
+    if (signal.aborted) {
+      invariants.push({ id, sentence: sentenceOf(id), status: 'not-checked', checks: 0, reason: 'interrupted (Ctrl-C) before this property ran' });
+      interrupted = true;
+      continue;
+    }
+    const o = await runInvariantPropertyAsync({
       id, cpus, seed, runs, faults,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
-    });
+    }, signal);
     totalRuns += o.stats.runs;
     commands += o.stats.commands;
     steps += o.stats.steps;
+    interrupted ||= o.interrupted === true;
     invariants.push({ id, sentence: o.sentence, status: o.failed ? 'fail' : 'pass', checks: o.runs });
     if (o.counterexample !== null) counterexamples.push(o.counterexample);
+    opts.onProperty?.({ id, status: o.failed ? 'fail' : 'pass', runs: o.runs });
   }
   const invMs = performance.now() - t0;
   const cov = new CoverageCounter([runtime === 'threads' ? 'properties:threads+refinement:deterministic' : 'properties:deterministic']);
   const rRuns = opts.refinementRuns ?? runs;
-  const r0 = performance.now();
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
-  if (rRuns > 0) {
-    const rs = { runs: 0, labels: 0, steps: 0 };
-    const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
-    const err = res.errorInstance;
-    refinement = {
-      runs: res.numRuns, status: res.failed ? 'fail' : 'pass', elapsedMs: performance.now() - r0,
-      message: res.failed ? (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? null : null,
-    };
+  if (rRuns > 0 && !signal.aborted) {
+    const r = await runRefinementAsync({ seed, runs: rRuns, faults, coverage: cov }, signal);
+    refinement = { runs: r.runs, status: r.failed ? 'fail' : 'pass', elapsedMs: r.elapsedMs, message: r.message };
+    if (r.counterexample !== null) counterexamples.push(r.counterexample);
+    interrupted ||= r.interrupted;
+    opts.onProperty?.({ id: REFINEMENT_ID, status: refinement.status, runs: r.runs });
+  } else if (rRuns > 0) {
+    interrupted = true;
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
     config: { runs, seed, cpus, runtime, faults },
-    invariants, counterexamples, refinement,
+    invariants, counterexamples, refinement, interrupted,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,
   };

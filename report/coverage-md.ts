@@ -5,6 +5,7 @@
  */
 import type { Counterexample, CoverageCount, CoverageReport, InvariantResult } from '../model/types.js';
 import { escapeMarkdownCell, markdownCode } from './escape.js';
+import type { StageVerdict } from './report-input.js';
 
 export function percent(c: Pick<CoverageCount, 'covered' | 'total'>): string {
   return c.total === 0 ? '–' : `${((100 * c.covered) / c.total).toFixed(1)}%`;
@@ -19,6 +20,9 @@ const STATUS: Readonly<Record<InvariantResult['status'], string>> = {
 export interface CoverageMarkdownExtras {
   readonly invariants?: readonly InvariantResult[];
   readonly counterexamples?: readonly Counterexample[];
+  /** Per-stage verdicts (a table before the invariants) and the closing line. */
+  readonly stages?: readonly StageVerdict[];
+  readonly closing?: string;
   /** Longest list of uncovered ids printed per component before "… and N more". */
   readonly maxListed?: number;
 }
@@ -49,10 +53,20 @@ export function renderCoverageMarkdown(report: CoverageReport, extras: CoverageM
       for (const u of c.unreachable) lines.push(`| ${markdownCode(u.id)} | ${escapeMarkdownCell(u.reason)} |`);
     }
   }
+  const stages = extras.stages ?? [];
+  if (stages.length > 0) {
+    lines.push('', '### Stages', '', '| stage | verdict | detail |', '|---|---|---|');
+    for (const st of stages) lines.push(`| ${markdownCode(st.stage)} | ${st.status} | ${escapeMarkdownCell(st.detail)} |`);
+  }
   if (extras.invariants !== undefined && extras.invariants.length > 0) {
-    lines.push('', '### Invariants', '', '| id | status | checks | sentence |', '|---|---|---:|---|');
+    lines.push('', '### Invariants', '', `| id | status | checks |${stages.map((st) => ` ${escapeMarkdownCell(st.stage)} |`).join('')} sentence |`, `|---|---|---:|${stages.map(() => '---|').join('')}---|`);
     for (const i of extras.invariants) {
-      lines.push(`| ${markdownCode(i.id)} | ${STATUS[i.status]} | ${i.checks} | ${escapeMarkdownCell(i.sentence)} |`);
+      const cells = stages.map((st) => {
+        const own = st.invariants.find((x) => x.id === i.id);
+        return ` ${own === undefined ? '–' : STATUS[own.status]} |`;
+      }).join('');
+      const why = i.status === 'not-checked' && i.reason !== undefined ? ` (${escapeMarkdownCell(i.reason)})` : '';
+      lines.push(`| ${markdownCode(i.id)} | ${STATUS[i.status]}${why} | ${i.checks} |${cells} ${escapeMarkdownCell(i.sentence)} |`);
     }
   }
   if (extras.counterexamples !== undefined && extras.counterexamples.length > 0) {
@@ -62,5 +76,6 @@ export function renderCoverageMarkdown(report: CoverageReport, extras: CoverageM
       lines.push(`  replay: ${markdownCode(c.replay)}`);
     }
   }
+  if (extras.closing !== undefined) lines.push('', markdownCode(extras.closing));
   return `${lines.join('\n')}\n`;
 }

@@ -9,8 +9,8 @@ import type { ComponentCoverage, Counterexample, CoverageItem, InvariantResult }
 import { toDot } from './dot.js';
 import { escapeHtml } from './escape.js';
 import { percent } from './coverage-md.js';
-import type { ReportChart, ReportInput } from './report-input.js';
-import { allHold } from './report-input.js';
+import type { ReportChart, ReportInput, StageVerdict } from './report-input.js';
+import { allHold, closingLine, failedStages } from './report-input.js';
 import { renderSvg } from './svg.js';
 import { renderTimelineHtml } from './timeline-html.js';
 
@@ -66,13 +66,30 @@ ${unreachable}
 </article>`;
 }
 
-function invariantsHtml(invariants: readonly InvariantResult[]): string {
+function invariantsHtml(invariants: readonly InvariantResult[], stages: readonly StageVerdict[]): string {
   if (invariants.length === 0) return '<p class="muted">No invariants were checked in this run.</p>';
   const cls = { pass: 'ok', fail: 'bad', 'not-checked': 'nc' } as const;
+  const label = (i: InvariantResult): string => (i.status === 'not-checked' ? 'not checked' : i.status);
+  // One column per stage: its own verdict on the invariant ("–" when that stage does not evaluate it).
+  const stageCell = (st: StageVerdict, id: string): string => {
+    const i = st.invariants.find((x) => x.id === id);
+    if (i === undefined) return '<td class="muted" data-stage-status="absent">–</td>';
+    const why = i.status === 'not-checked' && i.reason !== undefined ? ` <span class="muted">(${escapeHtml(i.reason)})</span>` : '';
+    const partial = i.status === 'pass' && (st.status === 'incomplete' || st.status === 'interrupted') ? ` <span class="muted">(${st.status})</span>` : '';
+    return `<td data-stage-status="${i.status}"><span class="verdict ${cls[i.status]}">${label(i)}</span>${why}${partial}</td>`;
+  };
+  const head = stages.map((st) => `<th data-stage="${escapeHtml(st.stage)}">${escapeHtml(st.stage)}</th>`).join('');
   const rows = invariants
-    .map((i) => `<tr data-invariant="${escapeHtml(i.id)}" data-status="${i.status}"><td><code>${escapeHtml(i.id)}</code></td><td><span class="verdict ${cls[i.status]}">${i.status}</span></td><td class="num">${i.checks}</td><td>${escapeHtml(i.sentence)}</td></tr>`)
+    .map((i) => `<tr data-invariant="${escapeHtml(i.id)}" data-status="${i.status}"><td><code>${escapeHtml(i.id)}</code></td><td><span class="verdict ${cls[i.status]}">${label(i)}</span>${i.status === 'not-checked' && i.reason !== undefined ? ` <span class="muted">(${escapeHtml(i.reason)})</span>` : ''}</td><td class="num">${i.checks}</td>${stages.map((st) => stageCell(st, i.id)).join('')}<td>${escapeHtml(i.sentence)}</td></tr>`)
     .join('');
-  return `<table class="invariants"><thead><tr><th>id</th><th>status</th><th>checks</th><th>sentence</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="invariants"><thead><tr><th>id</th><th>status</th><th>checks</th>${head}<th>sentence</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function stagesHtml(stages: readonly StageVerdict[]): string {
+  if (stages.length === 0) return '';
+  const cls: Record<StageVerdict['status'], string> = { pass: 'ok', fail: 'bad', incomplete: 'nc', interrupted: 'nc', 'not-checked': 'nc' };
+  const rows = stages.map((st) => `<tr data-stage="${escapeHtml(st.stage)}" data-status="${st.status}"><td><code>${escapeHtml(st.stage)}</code></td><td><span class="verdict ${cls[st.status]}">${st.status}</span></td><td>${escapeHtml(st.detail)}</td></tr>`).join('');
+  return `<table class="stages"><thead><tr><th>stage</th><th>verdict</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function counterexampleHtml(c: Counterexample, n: number): string {
@@ -89,6 +106,10 @@ ${renderTimelineHtml(c.timeline)}
 
 export async function renderHtml(input: ReportInput): Promise<string> {
   const ok = allHold(input);
+  const stages = input.stages ?? [];
+  const failed = failedStages(input);
+  const partial = stages.find((st) => st.status === 'incomplete' || st.status === 'interrupted');
+  const badge = !ok ? `failed${failed.length > 0 ? `: ${failed.join(', ')}` : ': invariant violated'}` : partial !== undefined ? `all checked invariants hold; ${partial.stage} ${partial.status}` : 'all invariants hold';
   const charts: string[] = [];
   // Sequential on purpose: one wasm Graphviz instance, and it is not re-entrant.
   for (const chart of input.charts) charts.push(await chartHtml(chart));
@@ -103,9 +124,11 @@ export async function renderHtml(input: ReportInput): Promise<string> {
 <title>${escapeHtml(input.title)}</title><style>${CSS}</style></head>
 <body>
 <header><h1>${escapeHtml(input.title)}</h1>
-<p><span class="verdict ${ok ? 'ok' : 'bad'}" id="verdict">${ok ? 'all invariants hold' : 'invariant violated'}</span></p>
+<p><span class="verdict ${ok ? (partial === undefined ? 'ok' : 'nc') : 'bad'}" id="verdict">${escapeHtml(badge)}</span></p>
+<p id="closing"><code>${escapeHtml(closingLine(input))}</code></p>
 <p class="muted">Generated ${escapeHtml(input.generatedAt)} · ${summary}${sources === '' ? '' : ` · coverage from ${sources}`}</p></header>
-<section id="invariants"><h2>Invariants</h2>${invariantsHtml(input.invariants)}</section>
+${stages.length === 0 ? '' : `<section id="stages"><h2>Stages</h2>${stagesHtml(stages)}</section>`}
+<section id="invariants"><h2>Invariants</h2>${invariantsHtml(input.invariants, stages)}</section>
 <section id="counterexamples"><h2>Counterexamples (${input.counterexamples.length})</h2>${input.counterexamples.length === 0 ? '<p class="muted">None found.</p>' : input.counterexamples.map(counterexampleHtml).join('\n')}</section>
 <section id="coverage"><h2>Coverage</h2>${charts.join('\n')}</section>
 ${sections}

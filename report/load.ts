@@ -111,6 +111,14 @@ export function checkResultsFile(v: Json, file: string): ResultsFile {
   c.str(r.command, '$.runs.command');
   c.num(r.runs, '$.runs.runs');
   c.arr(r.shards, '$.runs.shards');
+  if (o.stages !== undefined) {
+    c.arr(o.stages, '$.stages').forEach((st, i) => {
+      const so = c.obj(st, `$.stages[${i}]`);
+      c.str(so.stage, `$.stages[${i}].stage`);
+      if (!['pass', 'fail', 'incomplete', 'interrupted', 'not-checked'].includes(String(so.status))) c.fail(`$.stages[${i}].status`, 'must be pass, fail, incomplete, interrupted or not-checked');
+      c.arr(so.invariants, `$.stages[${i}].invariants`);
+    });
+  }
   return v as ResultsFile;
 }
 

@@ -4,7 +4,24 @@
  * their check counts added. Shards of one run share charts, so charts come from the first file.
  */
 import type { InvariantResult } from '../model/types.js';
-import { RESULTS_SCHEMA, type ResultsFile } from './report-input.js';
+import { RESULTS_SCHEMA, type ResultsFile, type StageStatus, type StageVerdict } from './report-input.js';
+
+const STAGE_RANK: Readonly<Record<StageStatus, number>> = { 'not-checked': 0, pass: 1, incomplete: 2, interrupted: 3, fail: 4 };
+
+/** Stages of the same name combine like invariants: the worst status, invariants merged. */
+export function mergeStages(lists: readonly (readonly StageVerdict[])[]): StageVerdict[] {
+  const order: string[] = [];
+  const by = new Map<string, StageVerdict[]>();
+  for (const s of lists.flat()) {
+    if (!by.has(s.stage)) order.push(s.stage);
+    by.set(s.stage, [...(by.get(s.stage) ?? []), s]);
+  }
+  return order.map((name) => {
+    const all = by.get(name) ?? [];
+    const worst = all.reduce((w, s) => (STAGE_RANK[s.status] > STAGE_RANK[w.status] ? s : w));
+    return { stage: name, status: worst.status, detail: all.length === 1 ? worst.detail : `${all.length} shards; worst: ${worst.detail}`, invariants: mergeInvariants(all.map((s) => s.invariants)) };
+  });
+}
 
 export { mergeCoverage, recountComponent } from '../model/coverage-merge.js';
 
@@ -21,11 +38,9 @@ export function mergeInvariants(lists: readonly (readonly InvariantResult[])[]):
         merged.set(i.id, i);
         continue;
       }
-      merged.set(i.id, {
-        ...prev,
-        status: RANK[i.status] > RANK[prev.status] ? i.status : prev.status,
-        checks: prev.checks + i.checks,
-      });
+      const status = RANK[i.status] > RANK[prev.status] ? i.status : prev.status;
+      const { reason, ...rest } = prev;
+      merged.set(i.id, { ...rest, status, checks: prev.checks + i.checks, ...(status === 'not-checked' && reason !== undefined ? { reason } : {}) });
     }
   }
   return order.flatMap((id) => merged.get(id) ?? []);
@@ -41,6 +56,7 @@ export function mergeResults(files: readonly ResultsFile[], generatedAt: string 
     return true;
   });
   const seeds = new Set(files.map((f) => f.runs.seed));
+  const stages = mergeStages(files.map((f) => f.stages ?? []));
   return {
     schema: RESULTS_SCHEMA,
     title: first.title,
@@ -57,5 +73,6 @@ export function mergeResults(files: readonly ResultsFile[], generatedAt: string 
       durationMs: files.reduce((n, f) => n + f.runs.durationMs, 0),
       interrupted: files.some((f) => f.runs.interrupted),
     },
+    ...(stages.length === 0 ? {} : { stages }),
   };
 }

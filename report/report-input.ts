@@ -21,6 +21,24 @@ export interface RunSummary {
   readonly interrupted: boolean;
 }
 
+/**
+ * What one stage of a run concluded: `verify` has several (model, properties on each runtime, audit,
+ * real traces), every other run command one. `incomplete`: a bound stopped a search before the end
+ * (what was searched holds); `interrupted`: Ctrl-C; `not-checked`: nothing to decide (e.g. no trace
+ * files). Only `fail` fails the run.
+ */
+export type StageStatus = 'pass' | 'fail' | 'incomplete' | 'interrupted' | 'not-checked';
+
+export interface StageVerdict {
+  /** `model`, `properties:deterministic`, `properties:threads`, `audit`, `traces`, … */
+  readonly stage: string;
+  readonly status: StageStatus;
+  /** One line: what was run and, unless pass, why this status. */
+  readonly detail: string;
+  /** This stage's own verdict on each invariant it evaluated. */
+  readonly invariants: readonly InvariantResult[];
+}
+
 export interface ReportSection {
   readonly title: string;
   /** Trusted HTML or Markdown produced by our own writers (audit, trace, bench); never raw input. */
@@ -46,6 +64,8 @@ export interface ReportInput {
   readonly counterexamples: readonly Counterexample[];
   readonly sections: readonly ReportSection[];
   readonly runs: RunSummary;
+  /** Per-stage verdicts; each stage's invariants are merged into `invariants`. */
+  readonly stages?: readonly StageVerdict[];
 }
 
 export const RESULTS_SCHEMA = 'smpcheck.results/1';
@@ -60,6 +80,7 @@ export interface ResultsFile {
   readonly counterexamples: readonly Counterexample[];
   readonly sections: readonly ReportSection[];
   readonly runs: RunSummary;
+  readonly stages?: readonly StageVerdict[];
 }
 
 export function toResultsFile(input: ReportInput): ResultsFile {
@@ -72,6 +93,7 @@ export function toResultsFile(input: ReportInput): ResultsFile {
     counterexamples: input.counterexamples,
     sections: input.sections,
     runs: input.runs,
+    ...(input.stages === undefined ? {} : { stages: input.stages }),
   };
 }
 
@@ -96,10 +118,31 @@ export function toReportInput(results: ResultsFile, coverage: CoverageReport): R
     counterexamples: results.counterexamples,
     sections: results.sections,
     runs: results.runs,
+    ...(results.stages === undefined ? {} : { stages: results.stages }),
   };
 }
 
-/** True when no invariant failed and no counterexample was found: the exit-0 condition. */
-export function allHold(input: Pick<ReportInput, 'invariants' | 'counterexamples'>): boolean {
-  return input.counterexamples.length === 0 && input.invariants.every((i) => i.status !== 'fail');
+/** True when no invariant failed, no counterexample was found and no stage failed: the exit-0 condition. */
+export function allHold(input: Pick<ReportInput, 'invariants' | 'counterexamples' | 'stages'>): boolean {
+  return input.counterexamples.length === 0 && input.invariants.every((i) => i.status !== 'fail') && (input.stages ?? []).every((s) => s.status !== 'fail');
+}
+
+/** Stages that failed, by name, in order. */
+export const failedStages = (input: Pick<ReportInput, 'stages'>): string[] => (input.stages ?? []).filter((s) => s.status === 'fail').map((s) => s.stage);
+
+/**
+ * The one closing line (scftorture's "End of test", TLC's verdict): SUCCESS, FAILURE naming the
+ * stages that failed, BOUND-REACHED when a bound stopped a search, INTERRUPTED after Ctrl-C; then
+ * every stage's verdict.
+ */
+export function closingLine(input: Pick<ReportInput, 'invariants' | 'counterexamples' | 'stages' | 'runs'>): string {
+  const stages = input.stages ?? [];
+  const failed = failedStages(input);
+  const failedIds = [...new Set(input.invariants.filter((i) => i.status === 'fail').map((i) => i.id))];
+  const what = !allHold(input)
+    ? `FAILURE (${[failed.length > 0 ? `in ${failed.join(', ')}` : '', failedIds.join(', ')].filter((x) => x !== '').join(': ')})`
+    : input.runs.interrupted || stages.some((s) => s.status === 'interrupted') ? 'INTERRUPTED'
+    : stages.some((s) => s.status === 'incomplete') ? 'BOUND-REACHED' : 'SUCCESS';
+  const per = stages.map((s) => `${s.stage}: ${s.status}`).join(' · ');
+  return `smpcheck ${input.runs.command}: End of run: ${what}${per === '' ? '' : ` | ${per}`}`;
 }

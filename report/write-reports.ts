@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { renderCoverageMarkdown } from './coverage-md.js';
 import { renderHtml } from './html.js';
-import { toResultsFile, type ReportInput } from './report-input.js';
+import { closingLine, toResultsFile, type ReportInput } from './report-input.js';
 
 export const REPORT_FILES = ['coverage.json', 'results.json', 'coverage.md', 'index.html'] as const;
 
@@ -16,7 +16,7 @@ export async function writeReports(outDir: string, input: ReportInput): Promise<
   const files: [string, string][] = [
     ['coverage.json', `${JSON.stringify(input.coverage, null, 2)}\n`],
     ['results.json', `${JSON.stringify(toResultsFile(input), null, 2)}\n`],
-    ['coverage.md', renderCoverageMarkdown(input.coverage, { invariants: input.invariants, counterexamples: input.counterexamples })],
+    ['coverage.md', renderCoverageMarkdown(input.coverage, { invariants: input.invariants, counterexamples: input.counterexamples, ...(input.stages === undefined ? {} : { stages: input.stages }), closing: closingLine(input) })],
     ['index.html', html],
   ];
   const written: string[] = [];

@@ -23,6 +23,13 @@ export interface CheckTraceOptions {
   readonly maxLines?: number;
   readonly maxViolations?: number;
   readonly xzBinary?: string;
+  /** Ctrl-C: the check stops between batches with `TraceCheckInterrupted` (no partial verdict). */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown when `signal` aborted a check: half a trace has no verdict. */
+export class TraceCheckInterrupted extends Error {
+  override readonly name = 'TraceCheckInterrupted';
 }
 
 const MAX_WARNING_EXAMPLES = 20;
@@ -45,6 +52,7 @@ export async function checkTraceLines(lines: AsyncIterable<TraceTextItem> | Iter
   if (opts.maxLines !== undefined) parser.maxLines = opts.maxLines;
   try {
     for await (const batch of parseFtraceBatches(lines, parser, { lenient: opts.lenient === true, onWarning: warn })) {
+      if (opts.signal?.aborted === true) throw new TraceCheckInterrupted(`${name}: interrupted`);
       // Lost-event annotations are rare; replay them in line order relative to this batch.
       for (const ev of batch) {
         while (lost < parser.lostLines.length) {
@@ -140,6 +148,7 @@ export async function checkTraceDat(path: string, name: string, opts: CheckTrace
         }
         // Let a signal handler (Ctrl-C) run between batches.
         await new Promise<void>((r) => setImmediate(r));
+        if (opts.signal?.aborted === true) throw new TraceCheckInterrupted(`${name}: interrupted`);
       }
     } catch (e) {
       if (e instanceof FtraceParseError) throw new TraceInputError(name, e.lineNo, e.reason);

@@ -11,6 +11,8 @@ export interface TimelineWindow {
   /** Seconds; `null` = until `maxEntries` rows were taken. */
   readonly to: number | null;
   readonly maxEntries: number;
+  /** Only trace lines in this range (a counterexample's neighbourhood); absent = every line. */
+  readonly lines?: { readonly from: number; readonly to: number };
 }
 
 export const DEFAULT_WINDOW: TimelineWindow = { from: null, to: null, maxEntries: 500 };
@@ -80,6 +82,7 @@ export class TimelineCollector {
     const w = this.window;
     if (w.from !== null && ev.ts < w.from) return;
     if (w.to !== null && ev.ts > w.to) return;
+    if (w.lines !== undefined && (ev.line < w.lines.from || ev.line > w.lines.to)) return;
     if (this.entries.length >= w.maxEntries) {
       this.truncated = true;
       return;

@@ -14,13 +14,32 @@ import type { InvariantResult } from '../../model/types.js';
 import { UsageError } from '../errors.js';
 import { defineRunCommand } from '../run-command.js';
 import type { AuditReport } from '../../audit/result.js';
+import type { StageVerdict } from '../../report/report-input.js';
+
+/** The `audit` stage: caught faults and no false alarm, as two invariant verdicts. */
+export function auditStage(report: AuditReport, interrupted: boolean): StageVerdict {
+  const s = report.summary;
+  const invariants = auditInvariants(report);
+  const detail = `${s.caught}/${s.faults} faults caught${s.survivors.length > 0 ? `; survived: ${s.survivors.join(', ')}` : ''}${s.falseAlarms.length > 0 ? `; false alarms: ${s.falseAlarms.join(', ')}` : ''}`;
+  const failed = invariants.some((i) => i.status === 'fail');
+  return { stage: 'audit', invariants, status: failed ? 'fail' : interrupted ? 'interrupted' : 'pass', detail: interrupted && !failed ? `${detail}; interrupted by Ctrl-C` : detail };
+}
+
+/** `--json`'s `audit`: audit.json's per-fault results and summary. */
+export function auditJson(report: AuditReport): Record<string, unknown> {
+  return { config: report.config, summary: report.summary, faults: report.faults, correct: report.correct };
+}
 
 /** Audit-level checks, reported like invariants so the exit code and the report follow them. */
 export function auditInvariants(report: AuditReport): InvariantResult[] {
   const s = report.summary;
   return [
-    { id: 'INV-AUDIT-ALL-CAUGHT', sentence: 'every catalogued fault is caught by at least one technique', status: s.survivors.length === 0 ? 'pass' : 'fail', checks: s.faults },
-    { id: 'INV-AUDIT-NO-FALSE-ALARM', sentence: 'the correct implementation and model pass the same audit configuration', status: s.falseAlarms.length === 0 ? 'pass' : 'fail', checks: report.correct.length },
+    s.faults === 0
+      ? { id: 'INV-AUDIT-ALL-CAUGHT', sentence: 'every catalogued fault is caught by at least one technique', status: 'not-checked', checks: 0, reason: 'no fault was audited to the end (interrupted)' }
+      : { id: 'INV-AUDIT-ALL-CAUGHT', sentence: 'every catalogued fault is caught by at least one technique', status: s.survivors.length === 0 ? 'pass' : 'fail', checks: s.faults },
+    report.correct.length === 0
+      ? { id: 'INV-AUDIT-NO-FALSE-ALARM', sentence: 'the correct implementation and model pass the same audit configuration', status: 'not-checked', checks: 0, reason: 'the correct code was not run (interrupted)' }
+      : { id: 'INV-AUDIT-NO-FALSE-ALARM', sentence: 'the correct implementation and model pass the same audit configuration', status: s.falseAlarms.length === 0 ? 'pass' : 'fail', checks: report.correct.length },
   ];
 }
 
@@ -55,7 +74,8 @@ export const register = defineRunCommand({
   name: 'audit',
   description: 'inject every catalogued fault and check that some technique catches it; the correct code must pass the same run',
   title: 'smpcheck audit',
-  defaults: { runs: 1, seed: 1 },
+  defaults: { seed: 1 },
+  options: ['cpus', 'seed'],
   progressTotal: () => CATALOGUE.length + 1,
   configure: (cmd) => cmd
     .addOption(new Option('--budget <seconds>', 'time budget per fault and technique (per seed for the property suite)').argParser(positive('--budget', 3600, false)).default(10))
@@ -77,12 +97,13 @@ export const register = defineRunCommand({
       },
     });
     ctx.progress.tick();
-    await writeAuditFiles(ctx.options.out, report);
+    const files = await writeAuditFiles(ctx.options.out, report);
     for (const l of summaryLines(report)) ctx.log(l);
-    const invariants = auditInvariants(report);
+    const stage = auditStage(report, ctx.signal.aborted);
     return {
-      charts: [], coverage: new CoverageCounter(['audit']).report([]), invariants, counterexamples: [],
+      charts: [], coverage: new CoverageCounter(['audit']).report([]), invariants: stage.invariants, counterexamples: [],
       sections: [{ title: 'Fault audit', markdownOrHtml: auditSectionHtml(report) }],
+      stages: [stage], json: { audit: auditJson(report) }, files,
       completedRuns: report.faults.length,
     };
   },

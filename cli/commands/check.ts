@@ -1,14 +1,16 @@
 /**
  * `smpcheck check`: the fast-check model-based property suite against the implementation on one
  * runtime — one property per invariant ID, refinement against the model, coverage from the replay.
+ * Every counterexample (INV-REFINEMENT included) carries a per-CPU timeline and a replay token.
  */
 import { Option } from 'commander';
+import type { FaultId } from '../../impl/faults.js';
+import { REFINEMENT_SENTENCE } from '../../properties/index.js';
 import { modelCharts } from '../model-run.js';
-import { parseImplFaults, propertySectionHtml, runProperties } from '../property-run.js';
+import { parseImplFaults, propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
 
-/** A finer ID of ours: the implementation refines the model (trace replay and quiescent views). */
-export const REFINEMENT_SENTENCE = 'every implementation trace event is a step the model allows, and every quiescent state matches a model terminal state';
+export { REFINEMENT_SENTENCE };
 
 export const register = defineRunCommand({
   name: 'check',
@@ -16,26 +18,20 @@ export const register = defineRunCommand({
   title: 'smpcheck check',
   defaults: { runs: 100 },
   progressTotal: () => 0,
-  configure: (cmd) => cmd.addOption(new Option('--fault <ids>', 'run against a deliberately broken implementation (comma-separated fault ids)')),
+  configure: (cmd) => cmd.addOption(new Option('--fault <ids>', 'run against a deliberately broken implementation (comma-separated fault ids)').argParser(parseImplFaults)),
   async run(ctx, extra) {
-    const faults = typeof extra.fault === 'string' ? parseImplFaults(extra.fault) : undefined;
+    const faults = Array.isArray(extra.fault) ? (extra.fault as FaultId[]) : undefined;
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
-      sharded: ctx.options.shard !== undefined, ...(faults === undefined ? {} : { faults }),
+      sharded: ctx.options.shard !== undefined, ...(faults === undefined ? {} : { faults }), signal: ctx.signal, log: ctx.log,
     });
-    ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
-    const counterexamples = [...r.counterexamples];
-    const invariants = [...r.invariants, { id: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, status: r.refinement.status, checks: r.refinement.runs }];
-    if (r.refinement.status === 'fail') {
-      counterexamples.push({
-        invariant: 'INV-REFINEMENT', sentence: REFINEMENT_SENTENCE,
-        message: r.refinement.message ?? 'refinement failed', steps: [], timeline: [],
-        replay: `npx smpcheck check --runtime ${r.config.runtime} --cpus ${r.config.cpus} --seed ${r.config.seed} --runs ${r.config.runs}`,
-      });
-    }
+    ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
+    const stage = propertyStage(r);
     return {
-      charts: modelCharts(r.coverage), coverage: r.coverage, invariants, counterexamples,
+      charts: modelCharts(r.coverage), coverage: r.coverage, invariants: stage.invariants, counterexamples: r.counterexamples,
       sections: [{ title: 'Property tests', markdownOrHtml: propertySectionHtml([r]) }],
+      stages: [stage],
+      json: { properties: propertiesJson(r) },
       completedRuns: r.stats.runs,
     };
   },

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .command('coverage')
     .description('re-render the coverage tables and HTML report from an existing coverage.json + results.json')
     .argument('[dir]', 'folder holding coverage.json and results.json (default: --out)');
-  addOutputOptions(cmd).action(async (dir: string | undefined, opts: { out: string; json: boolean }) => {
+  addOutputOptions(cmd, DEFAULT_OUT).action(async (dir: string | undefined, opts: { out: string; json: boolean }) => {
     const from = dir ?? opts.out;
     const { coverage, results } = await loadReportDir(from);
     // Written into --out when given, else back into the folder read.

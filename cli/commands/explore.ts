@@ -1,34 +1,40 @@
 /**
  * `smpcheck explore`: exhaustive exploration of the model for chosen workloads and CPU counts,
  * every invariant checked in every reachable state. Writes model.json beside the usual reports.
+ * A bound (`--max-states`) that stops a workload early makes the run "incomplete" (BOUND-REACHED),
+ * never a plain pass.
  */
 import { Option } from 'commander';
-import { checkFault, modelCharts, parseWorkloads, runModel, writeModelJson } from '../model-run.js';
+import { checkFault, modelCharts, modelStage, parseWorkloads, runModel, workloadsJson, writeModelJson } from '../model-run.js';
 import { defineRunCommand } from '../run-command.js';
+import { DEFAULT_WORKLOADS, type Workload } from '../../model/index.js';
 import { parseRuns } from '../options.js';
 
 export const register = defineRunCommand({
   name: 'explore',
   description: 'explore every reachable state of the model (all interleavings of a workload) and check every invariant',
   title: 'smpcheck explore',
-  defaults: { runs: 1 },
+  options: ['cpus'],
   configure: (cmd) => cmd
-    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, or "all"').default('all'))
-    .addOption(new Option('--fault <id>', 'explore a deliberately broken model variant'))
-    .addOption(new Option('--max-states <n>', 'stop a workload after this many states').argParser((v) => parseRuns(v))),
+    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, or "all"').argParser(parseWorkloads).default(DEFAULT_WORKLOADS, 'all'))
+    .addOption(new Option('--fault <id>', 'explore a deliberately broken model variant').argParser((v) => checkFault(v)))
+    .addOption(new Option('--max-states <n>', 'stop a workload after this many states (the run is then incomplete)').argParser(parseRuns)),
   progressTotal: () => 0,
   async run(ctx, extra) {
-    const workloads = parseWorkloads(typeof extra.workload === 'string' ? extra.workload : 'all');
-    const fault = checkFault(typeof extra.fault === 'string' ? extra.fault : undefined);
+    const workloads = Array.isArray(extra.workload) ? (extra.workload as Workload[]) : DEFAULT_WORKLOADS;
+    const fault = typeof extra.fault === 'string' ? extra.fault : undefined;
     const maxStates = typeof extra.maxStates === 'number' ? extra.maxStates : undefined;
-    const result = runModel({
+    const result = await runModel({
       cpus: [ctx.options.cpus], workloads, fault, maxStates, signal: ctx.signal,
-      onDone: (r) => { ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}, ${r.statesPerSecond} states/s${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`); },
+      onDone: (r) => { ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}, ${r.statesPerSecond} states/s${r.complete ? '' : `, INCOMPLETE (${r.bound ?? ''})`}${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`); },
     });
-    await writeModelJson(ctx.options.out, result);
+    const file = await writeModelJson(ctx.options.out, result);
     return {
       charts: modelCharts(result.coverage), coverage: result.coverage, invariants: result.invariants,
       counterexamples: result.counterexamples, completedRuns: result.completed,
+      stages: [modelStage(result, { requireComplete: false, interrupted: ctx.signal.aborted })],
+      json: { workloads: workloadsJson(result.rows) },
+      files: [file],
     };
   },
 });

@@ -9,6 +9,7 @@ import { allHold, toReportInput, type ResultsFile } from '../../report/report-in
 import { writeReports } from '../../report/write-reports.js';
 import { asCliError, InputError, ViolationError } from '../errors.js';
 import { printResult } from '../output.js';
+import { violationSummary } from '../run-command.js';
 
 export async function loadReportDir(dir: string): Promise<{ coverage: CoverageReport; results: ResultsFile }> {
   try {
@@ -28,5 +29,5 @@ export async function writeAndReport(out: string, results: ResultsFile, coverage
   }
   const files = await writeReports(out, input);
   printResult(input, out, files, json);
-  if (!allHold(input)) throw new ViolationError(`${input.counterexamples.length} counterexample(s); reports in ${out}`);
+  if (!allHold(input)) throw new ViolationError(`${violationSummary(input)}; reports in ${out}`);
 }

@@ -5,7 +5,6 @@
  * failure, or a stuck CSD lock (lock-wait debug report), ends the run with exit 1 and the trace
  * window around the first failure in `--out`. Always ends with `End of test: SUCCESS|FAILURE`.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { FAULT_IDS, type FaultId } from '../../impl/faults.js';
@@ -13,7 +12,8 @@ import { DEFAULT_MIX_TEXT, parseMix, selDump, type Mix } from '../../impl/stress
 import { runStress, type StressConfig } from '../../impl/stress/run-stress.js';
 import { InterruptedError, UsageError, ViolationError } from '../errors.js';
 import { interruptSignal } from '../interrupt.js';
-import { addOutputOptions, parseCpus, parseSeed, prepareOutDir } from '../options.js';
+import { addOutputOptions, CPUS_RANGE, defaultOut, parseCpus, parseSeed, prepareOutDir } from '../options.js';
+import { writeFileAtomic } from '../../report/atomic-write.js';
 import { createProgress, currentProgressEnv, progressMode } from '../progress.js';
 import { configLine, stressMarkdown, stressText, verdictLine, verdictOf } from '../stress-output.js';
 
@@ -55,7 +55,7 @@ export function parseFaults(text: string): FaultId[] {
 export function register(program: Command): void {
   const cmd = program.command('stress')
     .description('scftorture-like stress of the implementation on worker threads: call mix, hotplug churn, accounting, latency')
-    .addOption(new Option('--cpus <n>', 'simulated CPUs, one worker thread each (may exceed the cores)').argParser(parseCpus).default(4))
+    .addOption(new Option('--cpus <n>', `simulated CPUs (${CPUS_RANGE}), one worker thread each (may exceed the cores)`).argParser(parseCpus).default(4))
     .addOption(new Option('--duration <s>', 'seconds to run').argParser(parseDuration).default(10))
     .addOption(new Option('--seed <n>', 'seed of the call and hotplug choices').argParser(parseSeed).default(42))
     .addOption(new Option('--mix <weights>', 'call weights, like scftorture weight_* (keys: single[_wait], single_async, any[_wait], many[_wait], many_cond[_wait], on_each_cpu_cond_mask[_wait])').argParser(parseMixOption).default(parseMix(DEFAULT_MIX_TEXT), 'every call'))
@@ -65,7 +65,7 @@ export function register(program: Command): void {
   addOutputOptions(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
     const json = raw.json === true;
-    const out = await prepareOutDir(typeof raw.out === 'string' ? raw.out : 'reports');
+    const out = await prepareOutDir(typeof raw.out === 'string' ? raw.out : defaultOut('stress'));
     const cfg: StressConfig = {
       cpus: typeof raw.cpus === 'number' ? raw.cpus : 4,
       durationMs: 1000 * (typeof raw.duration === 'number' ? raw.duration : 10),
@@ -76,10 +76,10 @@ export function register(program: Command): void {
       faults: Array.isArray(raw.fault) ? (raw.fault as FaultId[]) : [],
     };
     const log = (l: string): void => { if (!json) process.stderr.write(`${l}\n`); };
+    const interrupt = interruptSignal(); // before the first line: a Ctrl-C from then on is handled
     log(configLine(cfg));
     for (const l of selDump(cfg.mix)) log(l); // scf_sel_dump
     const progress = createProgress({ label: 'stress', total: Math.ceil(cfg.durationMs / 1000), mode: progressMode(currentProgressEnv(json)) });
-    const interrupt = interruptSignal();
     let seconds = 0;
     let result;
     try {
@@ -92,7 +92,7 @@ export function register(program: Command): void {
     let traceFile: string | null = null;
     if (result.failure !== null) {
       traceFile = join(out, 'stress-failure-trace.txt');
-      await writeFile(traceFile, result.failure.traceWindow);
+      await writeFileAtomic(traceFile, result.failure.traceWindow);
       files.push(traceFile);
     }
     const { failure, ...rest } = result;
@@ -100,8 +100,8 @@ export function register(program: Command): void {
       schema: 'smpcheck.stress/1', verdict: verdictOf(result), config: { ...cfg, mix: cfg.mix }, ...rest,
       failure: failure === null ? null : { invariant: failure.invariant, message: failure.message, round: failure.round, traceFile, traceEvents: failure.traceEvents },
     };
-    await writeFile(files[0] ?? join(out, 'stress.json'), `${JSON.stringify(jsonOut, null, 2)}\n`);
-    await writeFile(files[1] ?? join(out, 'stress.md'), stressMarkdown(cfg, result, traceFile));
+    await writeFileAtomic(files[0] ?? join(out, 'stress.json'), `${JSON.stringify(jsonOut, null, 2)}\n`);
+    await writeFileAtomic(files[1] ?? join(out, 'stress.md'), stressMarkdown(cfg, result, traceFile));
     if (json) process.stdout.write(`${JSON.stringify({ ...jsonOut, files })}\n`);
     else process.stdout.write(stressText(cfg, result, files));
     if (!result.ok) throw new ViolationError(`stress failed: ${failure?.invariant ?? 'failure counts above zero'}; ${verdictLine(result)}`);

@@ -38,7 +38,7 @@ export function formatVerdict(v: TraceVerdict): string {
   out.push(`  lines ${v.lines}, events ${v.events}, skipped ${Object.values(v.skipped).reduce((a, b) => a + b, 0)} (${Object.keys(v.skipped).length} other event kinds), warnings ${v.warnings.count}`);
   const h = v.header;
   out.push(`  header: entries-in-buffer/written ${h.entriesInBuffer ?? '?'}/${h.entriesWritten ?? '?'}, cpus ${h.cpus ?? '?'}, ${h.overflowed ? `overflowed: events before ${h.incompleteUntil ?? '?'} may be incomplete` : 'no overflow'}`);
-  for (const inv of v.invariants) out.push(`  ${inv.status.padEnd(11)} ${inv.id} (${inv.checks} checks)`);
+  for (const inv of v.invariants) out.push(`  ${inv.status.padEnd(11)} ${inv.id} (${inv.status === 'not-checked' ? inv.reason ?? 'nothing to decide' : `${inv.checks} checks`})`);
   for (const viol of v.violations) out.push(`  ✗ ${viol.message}  [lines ${viol.lines.join(', ')}]`);
   const stored = v.violations.length;
   const total = Object.values(v.violationCounts).reduce((a, b) => a + b, 0);

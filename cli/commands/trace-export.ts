@@ -12,7 +12,7 @@ import { executeCommands } from '../../properties/property.js';
 import { smpCommands } from '../../properties/commands/index.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import { InputError } from '../errors.js';
-import { parseCpus, parseSeed } from '../options.js';
+import { CPUS_RANGE, parseCpus, parseSeed } from '../options.js';
 import { parseImplFaults } from '../property-run.js';
 
 interface ExportFlags {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
   trace
     .command('export')
     .description('run a seeded command sequence on the deterministic runtime and export its trace (ftrace text or Perfetto JSON)')
-    .addOption(new Option('--cpus <n>', 'number of simulated CPUs').argParser(parseCpus).default(3))
+    .addOption(new Option('--cpus <n>', `number of simulated CPUs (${CPUS_RANGE})`).argParser(parseCpus).default(3))
     .addOption(new Option('--seed <n>', 'seed of the command sequence and schedule').argParser(parseSeed).default(42))
     .addOption(new Option('--format <f>', 'output format').choices(['ftrace', 'perfetto']).default('ftrace'))
     .addOption(new Option('--fault <ids>', 'run a deliberately broken implementation'))

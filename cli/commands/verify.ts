@@ -1,18 +1,21 @@
 /**
  * `smpcheck verify`: the main job. Exhaustive model exploration of every default workload at 2 and
  * 3 CPUs (and --cpus), the 3 CPUs × 2 requests × 1 hotplug sizing workload, then everything else
- * the kit has, all into one report folder. Exit 0 only if every invariant holds everywhere.
+ * the kit has, all into one report folder. Every stage (model, properties on each runtime, audit,
+ * real traces) has its own verdict; all of them go into the one invariant table, `--json`'s
+ * `stages` and the closing line. Exit 0 only if every stage passes; a workload that a bound stopped
+ * before it was exhaustive fails the model stage.
  */
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
-import { modelCharts, runModel, writeModelJson, type ModelRow } from '../model-run.js';
+import { modelCharts, modelStage, runModel, workloadsJson, writeModelJson, type ModelRow } from '../model-run.js';
 import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
-import { REFINEMENT_SENTENCE } from './check.js';
-import { auditInvariants } from './audit.js';
+import type { StageVerdict } from '../../report/report-input.js';
+import { auditJson, auditStage } from './audit.js';
 import { auditSectionHtml, writeAuditFiles } from '../../audit/report.js';
 import { runAudit } from '../../audit/run.js';
-import { propertySectionHtml, runProperties } from '../property-run.js';
-import { checkTraces, DEFAULT_TRACES_DIR, findTraces, tracesSectionHtml } from '../real-traces.js';
+import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
+import { checkTraces, DEFAULT_TRACES_DIR, findTraces, traceCounterexamples, traceJson, tracesSectionHtml, tracesStage } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
 
 export function modelSectionHtml(rows: readonly ModelRow[]): string {
@@ -27,50 +30,59 @@ export const register = defineRunCommand({
   description: 'the main job: explore the model exhaustively, run every check, write all reports',
   title: 'smpcheck verify',
   defaults: { runs: 200 },
+  // Both runtimes run (the threads suite on a tenth of the runs), so --runtime is not an option here.
+  options: ['cpus', 'seed', 'runs', 'shard'],
   progressTotal: () => 0,
   async run(ctx) {
     const cpus = [...new Set([2, 3, ctx.options.cpus])].sort((a, b) => a - b);
     const log = (r: ModelRow): void => {
-      ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, ${r.statesPerSecond} states/s${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`);
+      ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, ${r.statesPerSecond} states/s${r.complete ? '' : `, INCOMPLETE (${r.bound ?? ''})`}${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`);
     };
-    const defaults = runModel({ cpus, workloads: DEFAULT_WORKLOADS, signal: ctx.signal, onDone: log });
-    const sizing = runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], signal: ctx.signal, onDone: log });
+    const files: string[] = [];
+    const defaults = await runModel({ cpus, workloads: DEFAULT_WORKLOADS, signal: ctx.signal, onDone: log });
+    const sizing = await runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], signal: ctx.signal, onDone: log });
     const model = {
       rows: [...defaults.rows, ...sizing.rows],
       coverage: defaults.coverage,
-      invariants: defaults.invariants,
+      invariants: mergeInvariants([defaults.invariants, sizing.invariants]),
       counterexamples: [...defaults.counterexamples, ...sizing.counterexamples],
       completed: defaults.completed + sizing.completed,
     };
-    await writeModelJson(ctx.options.out, model);
+    files.push(await writeModelJson(ctx.options.out, model));
+    const stages: StageVerdict[] = [modelStage(model, { requireComplete: true, interrupted: ctx.signal.aborted })];
     // Property suites: the deterministic runtime takes this shard's runs; real threads a tenth
     // (each run there costs real wake-ups, and shrinking re-runs it hundreds of times).
     const sharded = ctx.options.shard !== undefined;
     const props = [];
     for (const runtime of ['deterministic', 'threads'] as const) {
-      if (ctx.signal.aborted) break;
+      if (ctx.signal.aborted) {
+        stages.push({ stage: `properties:${runtime}`, status: 'interrupted', detail: 'not started: interrupted by Ctrl-C', invariants: [] });
+        continue;
+      }
       const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
-      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded });
-      ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, signal: ctx.signal });
+      ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
       props.push(r);
+      stages.push(propertyStage(r));
     }
-    const traces = await checkTraces(await findTraces(DEFAULT_TRACES_DIR), (v) => {
-      ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
-    });
-    const rejected = traces.filter((v) => !v.ok);
     // The bug catalogue with a short budget: every fault must still be caught, the correct code
     // must raise no alarm (`smpcheck audit` runs the full budget).
     const audit = ctx.signal.aborted ? null : await runAudit({
       budgetS: 1, seeds: 3, seed: ctx.options.seed, cpus: ctx.options.cpus, signal: ctx.signal,
       onFault: (f) => { ctx.log(`audit ${f.id}: ${f.caught ? 'caught' : 'SURVIVED'}`); },
     });
-    if (audit !== null) await writeAuditFiles(ctx.options.out, audit);
+    if (audit !== null) files.push(...(await writeAuditFiles(ctx.options.out, audit)));
+    stages.push(audit === null
+      ? { stage: 'audit', status: 'interrupted', detail: 'not started: interrupted by Ctrl-C', invariants: [] }
+      : auditStage(audit, ctx.signal.aborted));
+    const traceFiles = await findTraces(DEFAULT_TRACES_DIR);
+    const traces = ctx.signal.aborted ? [] : await checkTraces(traceFiles, (v) => {
+      ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
+    }, ctx.signal);
+    stages.push(tracesStage(traceFiles, traces, ctx.signal.aborted));
     const coverage = mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]);
-    const invariants = mergeInvariants([
-      model.invariants,
-      audit === null ? [] : auditInvariants(audit),
-      ...props.map((p) => [...p.invariants, { id: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, status: p.refinement.status, checks: p.refinement.runs }]),
-    ]);
+    // The one invariant table: every stage's verdicts, merged (fail > pass > not checked).
+    const invariants = mergeInvariants(stages.map((st) => st.invariants));
     return {
       charts: modelCharts(coverage),
       coverage,
@@ -78,16 +90,8 @@ export const register = defineRunCommand({
       counterexamples: [
         ...model.counterexamples,
         ...props.flatMap((p) => p.counterexamples),
-        ...props.filter((p) => p.refinement.status === 'fail').map((p) => ({
-          invariant: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, message: p.refinement.message ?? 'refinement failed',
-          steps: [], timeline: [], replay: `npx smpcheck check --runtime ${p.config.runtime} --cpus ${p.config.cpus} --seed ${p.config.seed} --runs ${p.config.runs}`,
-        })),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
-        ...rejected.flatMap((v) => v.violations.slice(0, 3).map((viol) => ({
-          invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
-          message: `${v.file}: ${viol.message}`, steps: viol.lines.map((l) => `line ${l}`), timeline: [],
-          replay: `npx smpcheck trace check ${v.file}`,
-        }))),
+        ...(await Promise.all(traces.map(traceCounterexamples))).flat(),
       ],
       sections: [
         { title: 'Model exploration', markdownOrHtml: modelSectionHtml(model.rows) },
@@ -95,6 +99,14 @@ export const register = defineRunCommand({
         ...(audit === null ? [] : [{ title: 'Fault audit', markdownOrHtml: auditSectionHtml(audit) }]),
         ...(traces.length > 0 ? [{ title: 'Real kernel traces', markdownOrHtml: tracesSectionHtml(traces) }] : []),
       ],
+      stages,
+      json: {
+        workloads: workloadsJson(model.rows),
+        properties: props.map(propertiesJson),
+        ...(audit === null ? {} : { audit: auditJson(audit) }),
+        traces: traces.map(traceJson),
+      },
+      files,
       completedRuns: model.completed,
     };
   },

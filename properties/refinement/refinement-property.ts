@@ -31,10 +31,10 @@ export interface RefinementConfig {
   readonly coverage?: CoverageCounter;
 }
 
-/** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
-export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
+/** Runs one workload under one schedule on the implementation (what the check judges, and the counterexample's timeline). */
+export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, faults: readonly FaultId[]): { real: RealSystem; ids: number[] } {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
-  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
+  const real = new RealSystem({ cpus: w.cpus, faults, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
@@ -48,6 +48,12 @@ export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolea
     real.post(0, { kind: 'cpu_up', cpu: w.hotplug }, 'cpu_up');
     real.quiesce(seed + 1, lateIpis);
   }
+  return { real, ids };
+}
+
+/** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
+export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
+  const { real, ids } = executeRefinementWorkload(w, seed, lateIpis, cfg.faults ?? []);
   const key = JSON.stringify(w);
   let o = oracles.get(key);
   if (o === undefined) {

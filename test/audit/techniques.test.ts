@@ -12,12 +12,12 @@ const SEED = 1;
 const BUDGET_MS = 3000;
 const CPUS = 3;
 
-function run(t: string, f: FaultId, budgetMs = BUDGET_MS): TechniqueResult | null {
+async function run(t: string, f: FaultId, budgetMs = BUDGET_MS): Promise<TechniqueResult | null> {
   const o = { faults: [f], cpus: CPUS, seed: SEED, budgetMs };
   switch (t) {
-    case 'props': return propertyTechnique({ ...o, seeds: 1 });
-    case 'det-random': return deterministicStress(o, 'random');
-    case 'det-pct': return deterministicStress(o, 'pct');
+    case 'props': return await propertyTechnique({ ...o, seeds: 1 });
+    case 'det-random': return await deterministicStress(o, 'random');
+    case 'det-pct': return await deterministicStress(o, 'pct');
     default: return null;
   }
 }
@@ -25,7 +25,7 @@ function run(t: string, f: FaultId, budgetMs = BUDGET_MS): TechniqueResult | nul
 describe(`each fault is caught by the techniques the catalogue claims (seed ${SEED}, budget ${BUDGET_MS} ms)`, () => {
   for (const e of CATALOGUE) {
     for (const t of e.caughtBy.filter((x) => x !== 'threads')) {
-      it(`${e.id}: ${t} catches it (${e.breaks.join(', ')})`, () => {
+      it(`${e.id}: ${t} catches it (${e.breaks.join(', ')})`, async () => {
         let r: TechniqueResult | null;
         if (t === 'model') r = modelTechnique(e.modelFault);
         else if (t === 'detector') {
@@ -35,7 +35,7 @@ describe(`each fault is caught by the techniques the catalogue claims (seed ${SE
           return;
         } else {
           if (e.implFault === null) throw new Error(`${e.id}: ${t} needs an impl fault`);
-          r = run(t, e.implFault);
+          r = await run(t, e.implFault);
         }
         expect(r?.status, `${e.id} missed by ${t}: ${r?.message ?? ''}`).toBe('caught');
         expect(r?.invariant).toMatch(/^INV-/);
@@ -51,9 +51,9 @@ describe('the correct implementation passes the same techniques (no false alarm)
       expect(modelTechnique(null, w).status).toBe('missed');
     }
   });
-  it('props, det-random, det-pct: nothing fails within the budget', () => {
+  it('props, det-random, det-pct: nothing fails within the budget', async () => {
     const o = { faults: [], cpus: CPUS, seed: SEED, budgetMs: 1500 };
-    for (const r of [propertyTechnique({ ...o, seeds: 1 }), deterministicStress(o, 'random'), deterministicStress(o, 'pct')]) {
+    for (const r of [await propertyTechnique({ ...o, seeds: 1 }), await deterministicStress(o, 'random'), await deterministicStress(o, 'pct')]) {
       expect(r.status, `${r.technique}: ${r.message ?? ''}`).toBe('missed');
       expect(r.runs).toBeGreaterThan(10);
     }

@@ -13,8 +13,8 @@ describe('options', () => {
     expect(parseRuntime('threads')).toBe('threads');
   });
   it('rejects bad values with a one-line message naming the option and value', () => {
-    expect(() => parseCpus('99')).toThrow(`--cpus 99: must be an integer from 1 to ${MAX_CPUS}`);
-    expect(() => parseCpus('0')).toThrow(UsageError);
+    expect(() => parseCpus('99')).toThrow(`--cpus 99: must be an integer from 2 to ${MAX_CPUS}`);
+    expect(() => parseCpus('1')).toThrow(UsageError);
     expect(() => parseSeed('abc')).toThrow('--seed abc: must be an integer');
     expect(() => parseSeed('-1')).toThrow(UsageError);
     expect(() => parseSeed('1.5')).toThrow(UsageError);

@@ -22,7 +22,7 @@ afterAll(removeBundles);
 // Concurrent: every test is its own child process with its own folders.
 describe.concurrent('run commands (defineRunCommand)', () => {
   it.each([
-    [['--cpus', '99'], 'smpcheck: --cpus 99: must be an integer from 1 to 8'],
+    [['--cpus', '99'], 'smpcheck: --cpus 99: must be an integer from 2 to 8'],
     [['--seed', 'abc'], 'smpcheck: --seed abc: must be an integer from 0 to 4294967295'],
     [['--shard', '3/2'], 'smpcheck: --shard 3/2: i must be between 1 and 2'],
     [['--runs', '0'], 'smpcheck: --runs 0: must be an integer from 1 to 10000000'],

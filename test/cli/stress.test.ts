@@ -74,7 +74,7 @@ describe('smpcheck stress', () => {
     [['--fault', 'nope'], 'smpcheck: --fault nope: unknown fault'],
     [['--duration', '0'], 'smpcheck: --duration 0: must be above 0 seconds'],
     [['--csd-lock-timeout', '5'], 'smpcheck: --csd-lock-timeout 5: must be at least 10 ms'],
-    [['--cpus', '99'], 'smpcheck: --cpus 99: must be an integer from 1 to 8'],
+    [['--cpus', '99'], 'smpcheck: --cpus 99: must be an integer from 2 to 8'],
   ])('bad option %j: exit 2 with one line naming it', async (args, line) => {
     const r = await runCli(['stress', ...args]);
     expect(r.code).toBe(2);

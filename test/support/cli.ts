@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly entry?: Entry;
   readonly env?: Record<string, string>;
   readonly onStderr?: (chunk: string, child: ChildProcess) => void;
+  /** Hang guard (not a timing assertion): SIGKILL after this long, so the result's code is null. */
+  readonly killAfterMs?: number;
 }
 
 export async function runCli(args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
@@ -68,8 +70,10 @@ export async function runCli(args: readonly string[], opts: RunOptions = {}): Pr
       stderr += d.toString();
       opts.onStderr?.(d.toString(), child);
     });
+    const guard = opts.killAfterMs === undefined ? null : setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
+      if (guard !== null) clearTimeout(guard);
       resolve({ code, stdout, stderr });
     });
   });
