@@ -9,7 +9,7 @@ import { showVal, valEq } from './ast.js';
 import { DfsChooser } from './dfs.js';
 import { LitmusInputError, LitmusUnsupportedError } from './errors.js';
 import type { Ev } from './events.js';
-import { axiomaticPort, initWrite } from './events.js';
+import { axiomaticPort, initWrite, type DomainEntry } from './events.js';
 import type { AxiomaticModel, StaticRels } from './models/base.js';
 import { Rel } from './relation.js';
 import { drain, runThread, threadRegInit, type Registers } from './thread-run.js';
@@ -31,7 +31,7 @@ const MAX_DOMAIN = 16;
 const MAX_RUNS_PER_THREAD = 4096;
 const MAX_CANDIDATES = 2_000_000;
 
-function allRuns(test: LitmusTest, thread: number, domain: (loc: string) => readonly Val[]): ThreadRun[] {
+function allRuns(test: LitmusTest, thread: number, domain: (loc: string) => readonly DomainEntry[], siteBit?: (key: string) => number): ThreadRun[] {
   const th = test.threads[thread];
   if (th === undefined) return [];
   const chooser = new DfsChooser();
@@ -39,55 +39,82 @@ function allRuns(test: LitmusTest, thread: number, domain: (loc: string) => read
   const regInit = threadRegInit(test.regInit, thread);
   do {
     const events: Ev[] = [];
-    const regs = drain(runThread(test.file, th, axiomaticPort(test.file, thread, domain, chooser.choose, events), regInit));
+    const regs = drain(runThread(test.file, th, axiomaticPort(test.file, thread, domain, chooser.choose, events, siteBit), regInit));
     runs.push({ events, regs });
     if (runs.length > MAX_RUNS_PER_THREAD) throw new LitmusUnsupportedError(test.file, 1, `more than ${MAX_RUNS_PER_THREAD} paths through P${thread}`);
   } while (chooser.advance());
   return runs;
 }
 
+/** At most this many write sites are tracked in derivations (bitmask); beyond, none are. */
+const MAX_SITES = 30;
+const MAX_ENTRIES = 64;
+
 /**
  * The values each location may hold: its initial value, then whatever some run writes when its
- * reads take values already known, repeated. A value written in a consistent execution depends
- * (data, address, control) on reads of earlier levels only, and those chains are acyclic under all
- * three models, so as many rounds as writes in one execution reach every value.
+ * reads take values already known, repeated to a fixpoint. Each value remembers the write sites it
+ * was derived through (data dependencies, and the old value of an arithmetic RMW): a derivation
+ * that passes through one site twice needs a value out of thin air, which none of the three models
+ * allows (a data dependency is in ppo, hence in hb, under the LKMM; stronger models order more), so
+ * it is dropped — that keeps counters (atomic_inc, fetch_add) finite. A value written in a
+ * consistent execution is derived through distinct sites, so as many rounds as write sites reach
+ * every one; untracked sites (beyond MAX_SITES) only make the domain larger, never smaller.
  */
 function valueDomains(test: LitmusTest): Map<string, Val[]> {
-  const dom = new Map<string, Val[]>();
-  for (const [loc, v] of test.init) dom.set(loc, [v]);
-  const get = (loc: string): readonly Val[] => {
-    const d = dom.get(loc);
+  const entries = new Map<string, DomainEntry[]>();
+  for (const [loc, v] of test.init) entries.set(loc, [{ v, sites: 0 }]);
+  const get = (loc: string): readonly DomainEntry[] => {
+    const d = entries.get(loc);
     if (d === undefined) throw new LitmusInputError(test.file, 1, `access to ${loc}, which is not a location of this test`);
     return d;
+  };
+  const sites = new Map<string, number>();
+  const siteBit = (key: string): number => {
+    let b = sites.get(key);
+    if (b === undefined) {
+      b = sites.size < MAX_SITES ? 1 << sites.size : 0;
+      sites.set(key, b);
+    }
+    return b;
   };
   for (let round = 0; ; round++) {
     let changed = false;
     let maxWrites = 0;
-    const found: [string, Val][] = [];
+    const found: [string, DomainEntry][] = [];
     for (let t = 0; t < test.threads.length; t++) {
       let most = 0;
-      for (const run of allRuns(test, t, get)) {
+      for (const run of allRuns(test, t, get, siteBit)) {
         let writes = 0;
-        for (const e of run.events) if (e.kind === 'W') { writes++; found.push([e.loc, e.value]); }
+        for (const e of run.events) {
+          if (e.kind !== 'W') continue;
+          writes++;
+          if (e.derivation !== -1) found.push([e.loc, { v: e.value, sites: e.derivation }]);
+        }
         most = Math.max(most, writes);
       }
       maxWrites += most;
     }
-    for (const [loc, v] of found) {
-      const d = dom.get(loc) ?? [];
-      if (!d.some((x) => valEq(x, v))) {
-        d.push(v);
-        changed = true;
-        if (d.length > MAX_DOMAIN) throw new LitmusUnsupportedError(test.file, 1, `more than ${MAX_DOMAIN} distinct values of ${loc}`);
-      }
-      dom.set(loc, d);
+    for (const [loc, n] of found) {
+      const d = entries.get(loc) ?? [];
+      // keep only minimal derivations: (v, S) makes (v, S') redundant when S ⊆ S'
+      if (d.some((x) => valEq(x.v, n.v) && (x.sites & n.sites) === x.sites)) continue;
+      const kept = d.filter((x) => !(valEq(x.v, n.v) && (x.sites & n.sites) === n.sites));
+      kept.push(n);
+      entries.set(loc, kept);
+      changed = true;
+      if (kept.length > MAX_ENTRIES) throw new LitmusUnsupportedError(test.file, 1, `more than ${MAX_ENTRIES} derivations of values of ${loc}`);
     }
     if (!changed || round > maxWrites) break;
   }
-  for (const [loc, d] of dom) {
-    if (d.some((v) => typeof v === 'number') && d.some((v) => typeof v !== 'number')) {
-      throw new LitmusUnsupportedError(test.file, 1, `${loc} holds both integers and pointers (${d.map(showVal).join(', ')})`);
+  const dom = new Map<string, Val[]>();
+  for (const [loc, es] of entries) {
+    const vals: Val[] = [];
+    for (const e of es) if (!vals.some((x) => valEq(x, e.v))) vals.push(e.v);
+    if (vals.length > MAX_DOMAIN) throw new LitmusUnsupportedError(test.file, 1, `more than ${MAX_DOMAIN} distinct values of ${loc}`);
+    if (vals.some((v) => typeof v === 'number') && vals.some((v) => typeof v !== 'number')) {
+      throw new LitmusUnsupportedError(test.file, 1, `${loc} holds both integers and pointers (${vals.map(showVal).join(', ')})`);
     }
+    dom.set(loc, vals);
   }
   return dom;
 }
@@ -153,8 +180,8 @@ function staticRels(ev: readonly Ev[]): StaticRels {
  * when the events match (one per access; fully ordered RMWs add their two smp_mb fences).
  */
 export function* consistentExecutions(test: LitmusTest, model: AxiomaticModel): Generator<FinalState> {
-  const dom = valueDomains(test);
-  const get = (loc: string): readonly Val[] => dom.get(loc) ?? [];
+  const dom = new Map([...valueDomains(test)].map(([loc, vs]) => [loc, vs.map((v): DomainEntry => ({ v, sites: 0 }))]));
+  const get = (loc: string): readonly DomainEntry[] => dom.get(loc) ?? [];
   const runs = test.threads.map((_, t) => allRuns(test, t, get));
   const locs = [...test.init.keys()].sort();
   let candidates = 0;
