@@ -8,6 +8,7 @@ import { register as registerCheck } from './commands/check.js';
 import { register as registerAudit } from './commands/audit.js';
 import { register as registerCoverage } from './commands/coverage.js';
 import { register as registerExplore } from './commands/explore.js';
+import { register as registerLitmus } from './commands/litmus.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerReplay } from './commands/replay.js';
 import { register as registerStress } from './commands/stress.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerCoverage(program);
   registerExplore(program);
+  registerLitmus(program);
   registerMerge(program);
   registerReplay(program);
   registerStress(program);

@@ -1,0 +1,181 @@
+/**
+ * The Linux-kernel memory model as an operational `MemoryCore`, view-based (in the style of
+ * C11Tester, Loom and Promising-ARM without promises). Its outcomes are a subset of what the LKMM
+ * allows (litmus/README.md lists the behaviours it cannot produce and why; test/litmus/operational
+ * checks the subset on every litmus test).
+ *
+ * State. Every word has a modification order `mo`: the stores to it in coherence order, the initial
+ * value first; a store appends (coherence order = the order stores execute). Each stored message
+ * carries a view (word → position in its mo): what a CPU that reads it with ordering learns must
+ * already be visible. Each CPU has
+ *   cur  — the oldest message of each word it may still read (coherence and ordering so far);
+ *   acq  — everything the messages it read (and its own stores) know: applied to `cur` by
+ *          smp_rmb / smp_mb / an acquire, and by a load with an address dependency;
+ *   wrel — what its relaxed stores carry: set by smp_wmb / smp_mb.
+ * A global view S orders strong fences (smp_mb, fully ordered RMWs) against each other.
+ *
+ * Operations. A load reads any message of its word at or after `cur` (the choice). A release store
+ * carries cur ∪ acq (A-cumulative); a relaxed one wrel. An RMW reads the newest message (atomicity)
+ * and its store also carries the view of the message it read (RMW sequences). smp_rmb: cur ∪= acq.
+ * smp_wmb: wrel ∪= cur ∪ acq. smp_mb (and smp_mb__before/after_atomic, taken as smp_mb, and the two
+ * fences of a fully ordered RMW that stores; a failing cmpxchg is a relaxed read): cur ∪= acq ∪ S;
+ * S ∪= cur; wrel ∪= cur. Where this is stronger than the LKMM (wmb and rmb cumulative, the
+ * __atomic fences as smp_mb) it only removes behaviours.
+ *
+ * Dependencies. A load never reads a store that has not executed yet, so dependencies into stores
+ * (and load buffering in general) are always respected. An address dependency into a load must be
+ * told: `addressDependency(cpu)` before the access (the litmus executor does, from its taint); with
+ * `dependentLoads: 'ordered'` every load is treated as address-dependent (for code whose
+ * dependencies are not tracked: no stale dependent read, at the price of weaker ordering checks).
+ *
+ * `memory` always holds the newest message of each word, so an observer reading it directly sees
+ * the coherence-latest values.
+ */
+import type { FenceKind, LoadOrder, MemoryCore, RmwOp, RmwOrder, StoreOrder } from '../access.js';
+import { pick, rmwResult, type Chooser } from './choice.js';
+
+type View = Map<number, number>;
+
+interface Message {
+  readonly v: number;
+  readonly view: View;
+}
+
+interface CpuViews {
+  readonly cur: View;
+  readonly acq: View;
+  readonly wrel: View;
+  addrDep: boolean;
+}
+
+function join(into: View, from: View): void {
+  for (const [i, ts] of from) if ((into.get(i) ?? 0) < ts) into.set(i, ts);
+}
+
+function raise(into: View, i: number, ts: number): void {
+  if ((into.get(i) ?? 0) < ts) into.set(i, ts);
+}
+
+export interface LkmmCoreOptions {
+  /** 'hinted' (default): only loads marked by addressDependency() are ordered after what the CPU read. */
+  readonly dependentLoads?: 'hinted' | 'ordered';
+}
+
+export class LkmmCore implements MemoryCore {
+  private readonly mo = new Map<number, Message[]>();
+  private readonly cpuViews: CpuViews[];
+  private readonly strong: View = new Map();
+  private readonly orderedLoads: boolean;
+
+  constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser, opts: LkmmCoreOptions = {}) {
+    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), addrDep: false }));
+    this.orderedLoads = opts.dependentLoads === 'ordered';
+  }
+
+  private cpu(cpu: number): CpuViews {
+    const c = this.cpuViews[cpu];
+    if (c === undefined) throw new RangeError(`cpu ${cpu} out of range (${this.cpus} CPUs)`);
+    return c;
+  }
+
+  private messages(i: number): Message[] {
+    let m = this.mo.get(i);
+    if (m === undefined) {
+      m = [{ v: this.memory[i] ?? 0, view: new Map() }];
+      this.mo.set(i, m);
+    }
+    return m;
+  }
+
+  /** The next access of `cpu` has an address dependency on an earlier load of it. */
+  addressDependency(cpu: number): void {
+    this.cpu(cpu).addrDep = true;
+  }
+
+  /** Reads message `k` of word `i` into the CPU's views; returns its value. */
+  private readAt(c: CpuViews, i: number, k: number, acquire: boolean): Message {
+    const m = this.messages(i)[k];
+    if (m === undefined) throw new RangeError(`no message ${k} of word ${i}`);
+    raise(c.cur, i, k);
+    join(c.acq, m.view);
+    raise(c.acq, i, k);
+    if (acquire) join(c.cur, c.acq);
+    return m;
+  }
+
+  private append(c: CpuViews, i: number, v: number, release: boolean, extra?: View): void {
+    const msgs = this.messages(i);
+    const ts = msgs.length;
+    const view: View = new Map(release ? c.cur : c.wrel);
+    if (release) join(view, c.acq);
+    if (extra !== undefined) join(view, extra);
+    view.set(i, ts);
+    msgs.push({ v, view });
+    this.memory[i] = v;
+    raise(c.cur, i, ts);
+    raise(c.acq, i, ts);
+  }
+
+  load(cpu: number, i: number, ord: LoadOrder): number {
+    const c = this.cpu(cpu);
+    const dependent = c.addrDep || this.orderedLoads;
+    c.addrDep = false;
+    const msgs = this.messages(i);
+    let lower = c.cur.get(i) ?? 0;
+    if (dependent) lower = Math.max(lower, c.acq.get(i) ?? 0);
+    const k = lower + pick(this.choose, msgs.length - lower);
+    return this.readAt(c, i, k, ord === 'acquire').v;
+  }
+
+  store(cpu: number, i: number, v: number, ord: StoreOrder): void {
+    const c = this.cpu(cpu);
+    c.addrDep = false;
+    this.append(c, i, v, ord === 'release');
+  }
+
+  rmw(cpu: number, i: number, op: RmwOp, a: number, b: number, ord: RmwOrder): number {
+    const c = this.cpu(cpu);
+    c.addrDep = false;
+    const k = this.messages(i).length - 1;
+    // The RMW reads the newest message, so whether it stores is known before it runs: a failing
+    // cmpxchg is a relaxed read, without the fences of the fully ordered form.
+    const r = rmwResult(op, this.messages(i)[k]?.v ?? 0, a, b);
+    if (ord === 'mb' && r.writes) this.fence(cpu, 'mb');
+    const m = this.readAt(c, i, k, ord === 'acquire' && r.writes);
+    if (r.writes) {
+      this.append(c, i, r.v, ord === 'release', m.view);
+      if (ord === 'mb') this.fence(cpu, 'mb');
+    }
+    return m.v;
+  }
+
+  fence(cpu: number, f: FenceKind): void {
+    const c = this.cpu(cpu);
+    switch (f) {
+      case 'rmb':
+        join(c.cur, c.acq);
+        return;
+      case 'wmb':
+        join(c.wrel, c.cur);
+        join(c.wrel, c.acq);
+        return;
+      case 'mb':
+      case 'mb__before_atomic':
+      case 'mb__after_atomic':
+        join(c.cur, c.acq);
+        join(c.cur, this.strong);
+        join(this.strong, c.cur);
+        join(c.wrel, c.cur);
+    }
+  }
+
+  /** Messages of word `i` in coherence order (oldest first). */
+  history(i: number): readonly number[] {
+    return this.messages(i).map((m) => m.v);
+  }
+
+  /** Nothing is buffered: `memory` already holds the final values. */
+  settle(): void {
+    /* every store is in memory at once */
+  }
+}
