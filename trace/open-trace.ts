@@ -186,35 +186,9 @@ export async function* byteChunks(stream: Readable, file = '<stream>'): AsyncGen
  * inside a chunk without copying them). Decoded as latin1, see `lineBatches`.
  */
 export async function* textChunks(stream: Readable, file = '<stream>'): AsyncGenerator<string> {
-  // Cut on bytes and decode each piece once: the result is one flat one-byte string, so the
-  // parser's charCodeAt/indexOf never walk a rope (`rest + chunk` would make one).
-  let rest: Buffer | null = null;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
-      const nl = buf.lastIndexOf(10);
-      if (nl < 0) {
-        rest = rest === null ? Buffer.from(buf) : Buffer.concat([rest, buf]);
-        continue;
-      }
-      let from = 0;
-      if (rest !== null) {
-        // Finish the carried-over line on its own, so the big part is decoded without a copy.
-        const first = buf.indexOf(10);
-        yield Buffer.concat([rest, buf.subarray(0, first)]).toString('latin1');
-        from = first + 1;
-      }
-      rest = nl + 1 < buf.length ? Buffer.from(buf.subarray(nl + 1)) : null;
-      if (nl >= from) yield buf.toString('latin1', from, nl); // nl === from: one empty line
-    }
-  } catch (e) {
-    if (e instanceof TraceInputError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new TraceInputError(file, null, `read failed: ${msg}`);
-  } finally {
-    stream.destroy();
-  }
-  if (rest !== null && rest.length > 0) yield rest.toString('latin1');
+  // Decode each cut piece once: the result is one flat one-byte string, so the parser's
+  // charCodeAt/indexOf never walk a rope (`rest + chunk` would make one).
+  for await (const bytes of byteChunks(stream, file)) yield bytes.toString('latin1');
 }
 
 /**
