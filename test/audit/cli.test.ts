@@ -1,20 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../audit/result.js';
-import { removeBundles, runCli } from '../support/cli.js';
+import { cliTempDirs, runCli } from '../support/cli.js';
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'smpcheck-audit-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  removeBundles();
-});
+const tmp = cliTempDirs('smpcheck-audit-');
 
 const ONLY = 'B8-offline-warn-checks-queue,no-ipi-on-empty-edge,llist-not-reversed,B7-ttwu-stale-cpu';
 

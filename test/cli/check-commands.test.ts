@@ -1,19 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeBundles, runCli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliTempDirs, runCli } from '../support/cli.js';
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'smpcheck-check-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  removeBundles();
-});
+const tmp = cliTempDirs('smpcheck-check-');
 
 interface JsonOut { readonly invariants: readonly { readonly id: string; readonly status: string }[] }
 

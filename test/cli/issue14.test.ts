@@ -5,24 +5,14 @@
  * `killAfterMs` guard only turns a hang into a failure; no test asserts a duration.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { CATALOGUE } from '../../audit/catalogue.js';
-import { removeBundles, runCli, type CliResult } from '../support/cli.js';
+import { type CliResult, cliTempDirs, runCli } from '../support/cli.js';
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'smpcheck-i14-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  removeBundles();
-});
+const tmp = cliTempDirs('smpcheck-i14-');
 
 const GUARD = { killAfterMs: 20_000 };
 const oneLine = (r: CliResult): string => {

@@ -1,20 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { faultById } from '../../model/index.js';
-import { removeBundles, runCli } from '../support/cli.js';
+import { cliTempDirs, runCli } from '../support/cli.js';
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'smpcheck-explore-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  removeBundles();
-});
+const tmp = cliTempDirs('smpcheck-explore-');
 
 describe('smpcheck explore', () => {
   it('explores a workload exhaustively, exits 0 and writes model.json with the figures', async () => {

@@ -1,21 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeBundles, runCli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliTempDirs, runCli } from '../support/cli.js';
 
 // The stress command starts worker threads from their .ts sources, so it runs through cli/bin.js
 // (tsx) rather than the test bundle, whose folder has no cpu-worker beside it.
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'smpcheck-stress-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  removeBundles();
-});
+const tmp = cliTempDirs('smpcheck-stress-');
 
 interface StressJson {
   verdict: string;

@@ -7,10 +7,12 @@
  * starts plain `node` on the result. `cli/bin.js` itself is still run by the `--help` test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -77,4 +79,21 @@ export async function runCli(args: readonly string[], opts: RunOptions = {}): Pr
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Temporary folders for a CLI test file: returns a maker; every folder it made and the CLI
+ * bundles are removed after the file's tests.
+ */
+export function cliTempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    removeBundles();
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
 }
