@@ -6,13 +6,13 @@
  * number of commands of the shrunk case.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { executeCommands, smpProperty, type PropertyArgs, type PropertyConfig, type RunStats } from '../properties/property.js';
 import { PropertyViolation } from '../properties/real-system.js';
 import type { TechniqueResult } from './result.js';
 
 export interface PropsOptions {
-  readonly faults: readonly FaultId[];
+  readonly variant?: ImplVariant | undefined;
   readonly cpus: number;
   readonly seed: number;
   readonly seeds: number;
@@ -70,7 +70,7 @@ function median(xs: readonly number[]): number | null {
 }
 
 export function propertyTechnique(o: PropsOptions): TechniqueResult {
-  const cfg: PropertyConfig = { cpus: o.cpus, faults: o.faults, select: [] };
+  const cfg: PropertyConfig = { cpus: o.cpus, variant: o.variant, select: [] };
   const outs = Array.from({ length: o.seeds }, (_, i) => propsSeed(cfg, o.seed + i, o.budgetMs));
   const hits = outs.filter((x) => x.caught);
   const firstHit = hits[0];

@@ -2,11 +2,10 @@
  * The property part of `check` and `verify`: the fast-check model-based suite on one runtime,
  * for this shard's share of the seed space.
  */
-import { FAULT_IDS, type FaultId } from '../impl/faults.js';
 import { runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
-import type { Runtime } from './options.js';
+import type { Runtime, SelectedVariant } from './options.js';
 import type { ShardRun } from './shard.js';
 
 /**
@@ -20,7 +19,7 @@ export async function runProperties(opts: {
   readonly seed: number;
   readonly runs: readonly ShardRun[];
   readonly sharded: boolean;
-  readonly faults?: readonly FaultId[];
+  readonly variant?: SelectedVariant | undefined;
 }): Promise<PropertySuiteResult> {
   const first = opts.runs[0];
   if (first === undefined) throw new UsageError('--shard: this shard has no runs (use fewer shards or more --runs)');
@@ -28,21 +27,12 @@ export async function runProperties(opts: {
     return await runPropertySuite({
       runtime: opts.runtime, cpus: opts.cpus, runs: opts.runs.length,
       seed: opts.sharded ? first.seed : opts.seed,
-      ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(opts.variant === undefined ? {} : { variant: opts.variant.variant, variantArg: opts.variant.arg }),
     });
   } catch (e) {
     if (e instanceof SuiteOptionError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-/** `--fault a,b` for the implementation: each id must be one of impl/faults.ts. */
-export function parseImplFaults(text: string): FaultId[] {
-  return text.split(',').map((f) => {
-    const id = FAULT_IDS.find((k) => k === f);
-    if (id === undefined) throw new UsageError(`--fault ${f}: unknown implementation fault (known: ${FAULT_IDS.join(', ')})`);
-    return id;
-  });
 }
 
 export function propertySectionHtml(results: readonly PropertySuiteResult[]): string {

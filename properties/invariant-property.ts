@@ -3,12 +3,12 @@
  * (model/types.ts) with the shrunk commands, a per-CPU timeline of the trace and a replay line.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
 import { PropertyViolation } from './real-system.js';
-import { encodeReplayToken } from './replay-token.js';
+import { encodeReplayToken, variantOfToken } from './replay-token.js';
 import { timelineOf } from './timeline.js';
 
 export interface InvariantRunOptions {
@@ -16,7 +16,8 @@ export interface InvariantRunOptions {
   readonly cpus: number;
   readonly seed: number;
   readonly runs: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly maxCommands?: number;
   /** replay exactly one failing path (from a token) */
   readonly path?: string;
@@ -52,7 +53,7 @@ function firstLine(e: unknown): string {
 export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const sentence = sentenceOf(o.id);
   const cfg = {
-    cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
+    cpus: o.cpus, select: [o.id], variant: o.variant,
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
@@ -72,7 +73,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const err = res.errorInstance;
   const violation = err instanceof PropertyViolation ? err.violation : null;
   const token = encodeReplayToken({
-    v: 1, inv: o.id, cpus: o.cpus, faults: [...(o.faults ?? [])], seed: res.seed, path: res.counterexamplePath,
+    v: 1, inv: o.id, cpus: o.cpus, faults: [], ...variantOfToken(o.variant), seed: res.seed, path: res.counterexamplePath,
     replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),

@@ -4,7 +4,7 @@
  * component coverage; the CLI writes it, atomically, with the other reports.
  */
 import fc from 'fast-check';
-import { FAULT_IDS, type FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { CoverageCounter } from '../model/coverage.js';
 import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
@@ -21,7 +21,10 @@ export interface PropertySuiteOptions {
   readonly cpus?: number;
   /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
   readonly runtime?: 'deterministic' | 'threads';
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
+  /** how a replay line selects that variant again (`--fault ID`, `--variant FILE`) */
+  readonly variantArg?: string;
   /** subset of invariant IDs (default: the 16 of smp-protocol.md §8 plus INV-UNLOCK-POINT) */
   readonly invariants?: readonly InvariantId[];
   /** refinement runs (default: runs) */
@@ -33,7 +36,7 @@ export interface PropertySuiteOptions {
 
 export interface PropertySuiteResult {
   readonly schema: 'smpcheck.properties/1';
-  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
+  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly variant: string | null };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
   readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
@@ -64,7 +67,6 @@ function validate(o: PropertySuiteOptions): void {
   int(o.cpus, 'cpus', 2, 8);
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
   if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
-  for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
   for (const id of o.invariants ?? []) if (!PROPERTY_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}' (known: ${PROPERTY_INVARIANT_IDS.join(', ')})`);
 }
 
@@ -75,13 +77,13 @@ export const THREADS_CHECKED: readonly InvariantId[] = [
 ];
 
 async function threadsInvariants(
-  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined,
+  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, variant: ImplVariant | undefined, variantArg: string, maxCommands: number | undefined,
 ): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number }> {
   const pool = await ThreadsSystem.start({ cpus });
   try {
     const stats = { runs: 0, commands: 0 };
     const select = ids.filter((id) => THREADS_CHECKED.includes(id));
-    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
+    const res = await fc.check(threadsProperty({ pool, variant, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
     const err = res.errorInstance;
     const failedId = err instanceof PropertyViolation ? err.violation.id : null;
     const counterexamples: Counterexample[] = [];
@@ -90,7 +92,7 @@ async function threadsInvariants(
         invariant: failedId ?? 'INV-NO-DEADLOCK', sentence: sentenceOf(failedId ?? 'INV-NO-DEADLOCK'),
         message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
         steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: [],
-        replay: `npx smpcheck verify --runtime threads --seed ${res.seed} --runs ${runs} --cpus ${cpus} (fast-check path ${res.counterexamplePath})`,
+        replay: `npx smpcheck verify --runtime threads --seed ${res.seed} --runs ${runs} --cpus ${cpus}${variantArg} (fast-check path ${res.counterexamplePath})`,
       });
     }
     const results: InvariantResult[] = ids.map((id) => ({
@@ -110,13 +112,14 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const runs = opts.runs ?? 100;
   const seed = opts.seed ?? 20261125;
   const cpus = opts.cpus ?? 3;
-  const faults = opts.faults ?? [];
+  const variant = opts.variant;
+  const variantArg = opts.variantArg === undefined ? '' : ` ${opts.variantArg}`;
   const t0 = performance.now();
   const invariants: InvariantResult[] = [];
   const counterexamples: Counterexample[] = [];
   let totalRuns = 0, commands = 0, steps = 0;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, variant, variantArg, opts.maxCommands);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
@@ -124,7 +127,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   }
   for (const id of runtime === 'threads' ? [] : opts.invariants ?? PROPERTY_INVARIANT_IDS) {
     const o = runInvariantProperty({
-      id, cpus, seed, runs, faults,
+      id, cpus, seed, runs, variant,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
     });
     totalRuns += o.stats.runs;
@@ -140,7 +143,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0) {
     const rs = { runs: 0, labels: 0, steps: 0 };
-    const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
+    const res = fc.check(refinementProperty({ coverage: cov, variant }, rs), { seed, numRuns: rRuns });
     const err = res.errorInstance;
     refinement = {
       runs: res.numRuns, status: res.failed ? 'fail' : 'pass', elapsedMs: performance.now() - r0,
@@ -151,7 +154,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
-    config: { runs, seed, cpus, runtime, faults },
+    config: { runs, seed, cpus, runtime, variant: variant?.id ?? null },
     invariants, counterexamples, refinement,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,

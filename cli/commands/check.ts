@@ -4,7 +4,8 @@
  */
 import { Option } from 'commander';
 import { modelCharts } from '../model-run.js';
-import { parseImplFaults, propertySectionHtml, runProperties } from '../property-run.js';
+import { selectedVariant } from '../options.js';
+import { propertySectionHtml, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
 
 /** A finer ID of ours: the implementation refines the model (trace replay and quiescent views). */
@@ -16,12 +17,12 @@ export const register = defineRunCommand({
   title: 'smpcheck check',
   defaults: { runs: 100 },
   progressTotal: () => 0,
-  configure: (cmd) => cmd.addOption(new Option('--fault <ids>', 'run against a deliberately broken implementation (comma-separated fault ids)')),
+  configure: (cmd) => cmd.addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)')),
   async run(ctx, extra) {
-    const faults = typeof extra.fault === 'string' ? parseImplFaults(extra.fault) : undefined;
+    const variant = await selectedVariant(extra);
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
-      sharded: ctx.options.shard !== undefined, ...(faults === undefined ? {} : { faults }),
+      sharded: ctx.options.shard !== undefined, variant,
     });
     ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
     const counterexamples = [...r.counterexamples];
@@ -30,7 +31,7 @@ export const register = defineRunCommand({
       counterexamples.push({
         invariant: 'INV-REFINEMENT', sentence: REFINEMENT_SENTENCE,
         message: r.refinement.message ?? 'refinement failed', steps: [], timeline: [],
-        replay: `npx smpcheck check --runtime ${r.config.runtime} --cpus ${r.config.cpus} --seed ${r.config.seed} --runs ${r.config.runs}`,
+        replay: `npx smpcheck check --runtime ${r.config.runtime} --cpus ${r.config.cpus} --seed ${r.config.seed} --runs ${r.config.runs}${variant === undefined ? '' : ` ${variant.arg}`}`,
       });
     }
     return {

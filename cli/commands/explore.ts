@@ -3,9 +3,9 @@
  * every invariant checked in every reachable state. Writes model.json beside the usual reports.
  */
 import { Option } from 'commander';
-import { checkFault, modelCharts, parseWorkloads, runModel, writeModelJson } from '../model-run.js';
+import { modelCharts, modelVariantOf, parseWorkloads, runModel, writeModelJson } from '../model-run.js';
 import { defineRunCommand } from '../run-command.js';
-import { parseRuns } from '../options.js';
+import { parseRuns, selectedVariant } from '../options.js';
 
 export const register = defineRunCommand({
   name: 'explore',
@@ -13,13 +13,14 @@ export const register = defineRunCommand({
   title: 'smpcheck explore',
   defaults: { runs: 1 },
   configure: (cmd) => cmd
-    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, or "all"').default('all'))
-    .addOption(new Option('--fault <id>', 'explore a deliberately broken model variant'))
+    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, "all", or a workload file (.ts/.js/.json)').default('all'))
+    .addOption(new Option('--fault <id>', 'explore a built-in variant: a catalogued fault (audit/README.md)'))
     .addOption(new Option('--max-states <n>', 'stop a workload after this many states').argParser((v) => parseRuns(v))),
   progressTotal: () => 0,
   async run(ctx, extra) {
-    const workloads = parseWorkloads(typeof extra.workload === 'string' ? extra.workload : 'all');
-    const fault = checkFault(typeof extra.fault === 'string' ? extra.fault : undefined);
+    const selected = await selectedVariant(extra);
+    const workloads = await parseWorkloads(typeof extra.workload === 'string' ? extra.workload : 'all', selected?.variant);
+    const fault = selected === undefined ? undefined : modelVariantOf(selected);
     const maxStates = typeof extra.maxStates === 'number' ? extra.maxStates : undefined;
     const result = runModel({
       cpus: [ctx.options.cpus], workloads, fault, maxStates, signal: ctx.signal,

@@ -5,7 +5,8 @@
  */
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
-import { modelCharts, runModel, writeModelJson, type ModelRow } from '../model-run.js';
+import { modelCharts, modelVariantOf, runModel, writeModelJson, type ModelRow } from '../model-run.js';
+import { selectedVariant } from '../options.js';
 import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
 import { REFINEMENT_SENTENCE } from './check.js';
 import { auditInvariants } from './audit.js';
@@ -28,13 +29,16 @@ export const register = defineRunCommand({
   title: 'smpcheck verify',
   defaults: { runs: 200 },
   progressTotal: () => 0,
-  async run(ctx) {
+  async run(ctx, extra) {
+    // --variant: the model stage explores its rules (if it has any), the property suites run it
+    const selected = await selectedVariant(extra);
+    const mv = selected === undefined || selected.variant.model === null ? undefined : modelVariantOf(selected);
     const cpus = [...new Set([2, 3, ctx.options.cpus])].sort((a, b) => a - b);
     const log = (r: ModelRow): void => {
       ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, ${r.statesPerSecond} states/s${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`);
     };
-    const defaults = runModel({ cpus, workloads: DEFAULT_WORKLOADS, signal: ctx.signal, onDone: log });
-    const sizing = runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], signal: ctx.signal, onDone: log });
+    const defaults = runModel({ cpus, workloads: [...DEFAULT_WORKLOADS, ...(selected?.variant.workloads ?? [])], fault: mv, signal: ctx.signal, onDone: log });
+    const sizing = runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], fault: mv, signal: ctx.signal, onDone: log });
     const model = {
       rows: [...defaults.rows, ...sizing.rows],
       coverage: defaults.coverage,
@@ -50,7 +54,7 @@ export const register = defineRunCommand({
     for (const runtime of ['deterministic', 'threads'] as const) {
       if (ctx.signal.aborted) break;
       const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
-      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded });
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, variant: selected });
       ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
       props.push(r);
     }

@@ -5,7 +5,7 @@
  * bounded stuttering. The replay's witness path feeds the model's coverage counter.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../../impl/faults.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import { H_ALLOC_LIMIT } from '../../impl/layout.js';
 import { readTrace } from '../../impl/trace-export.js';
 import type { CoverageCounter } from '../../model/coverage.js';
@@ -27,14 +27,15 @@ export interface RefinementStats {
 
 export interface RefinementConfig {
   readonly maxCpus?: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly coverage?: CoverageCounter;
 }
 
 /** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
 export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
-  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
+  const real = new RealSystem({ cpus: w.cpus, variant: cfg.variant, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
