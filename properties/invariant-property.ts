@@ -83,7 +83,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
     message: violation?.message ?? firstLine(err),
     steps: rerun.ran,
     timeline: timelineOf(rerun.real),
-    replay: `npx smpcheck replay ${token}`,
+    replay: `npx smpcheck replay ${token}${o.variant === undefined ? '' : `  # variant ${o.variant.id}`}`,
   };
   return {
     id: o.id, sentence, failed: true, runs: res.numRuns, stats, elapsedMs, counterexample,

@@ -3,16 +3,20 @@ import { importOverrides, type ImplVariant } from '../impl/variant.js';
 import { runInvariantProperty, type InvariantOutcome } from './invariant-property.js';
 import { decodeReplayToken, ReplayTokenError, type ReplayToken } from './replay-token.js';
 
-/** Resolves a variant id without a module URL (built-in faults, former fault ids). */
-export type VariantResolver = (id: string) => ImplVariant;
+/** Resolves a built-in variant id (or a former fault id); null if it is not one. */
+export type VariantResolver = (id: string) => ImplVariant | null;
 
-/** The token's variant: imported from its URL, or resolved by id. */
+/**
+ * The token's variant: a built-in one by id (its module URL may name a bundle, not the file), else
+ * imported again from the token's module URL (a user's variant file).
+ */
 export async function tokenVariant(t: ReplayToken, resolve?: VariantResolver): Promise<ImplVariant | undefined> {
-  if (t.variantUrl !== undefined) return { id: t.variant ?? 'variant', url: t.variantUrl, impl: await importOverrides(t.variantUrl) };
   const id = t.variant ?? t.faults[0];
   if (id === undefined) return undefined;
-  if (resolve === undefined) throw new ReplayTokenError(`replay token: variant '${id}' has no module URL and no resolver was given`);
-  return resolve(id);
+  const builtin = resolve?.(id) ?? null;
+  if (builtin !== null) return builtin;
+  if (t.variantUrl !== undefined) return { id, url: t.variantUrl, impl: await importOverrides(t.variantUrl) };
+  throw new ReplayTokenError(`replay token: variant '${id}' is not built in and the token names no module for it`);
 }
 
 export async function replay(token: string, resolve?: VariantResolver): Promise<InvariantOutcome> {

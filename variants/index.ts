@@ -104,7 +104,8 @@ export async function loadVariantFile(file: string): Promise<Variant> {
     mod = await import(pathToFileURL(abs).href);
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
-    throw new VariantError(`--variant ${file}: cannot load the module (${msg})`);
+    const hint = /require\(\) ES Module|Cannot use import statement/.test(msg) ? '; outside this repository a variant needs "type": "module" in a package.json above it, or the .mts extension' : '';
+    throw new VariantError(`--variant ${file}: cannot load the module (${msg})${hint}`);
   }
   const def = typeof mod === 'object' && mod !== null && 'default' in mod ? (mod).default : undefined;
   const v = checkVariant(`--variant ${file}`, def);

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { decodeReplayToken, replay, ReplayTokenError } from '../../properties/index.js';
-import { builtinVariant } from '../../variants/index.js';
-import { UsageError, ViolationError } from '../errors.js';
+import { findBuiltin, VariantError } from '../../variants/index.js';
+import { InputError, UsageError, ViolationError } from '../errors.js';
 import { formatCounterexample } from '../output.js';
 
 export function register(program: Command): void {
@@ -21,7 +21,16 @@ export function register(program: Command): void {
         if (e instanceof ReplayTokenError) throw new UsageError(`replay token: ${e.message}`);
         throw e;
       }
-      const outcome = await replay(token, builtinVariant);
+      let outcome;
+      try {
+        outcome = await replay(token, findBuiltin);
+      } catch (e) {
+        if (e instanceof ReplayTokenError || e instanceof VariantError) throw new InputError(e.message);
+        if (e instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${e.message} ${String((e as { code?: unknown }).code)}`)) {
+          throw new InputError(`replay token: its variant module cannot be imported (${e.message.split('\n')[0] ?? ''})`);
+        }
+        throw e;
+      }
       if (opts.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
       else if (outcome.counterexample !== null) process.stdout.write(`${formatCounterexample(outcome.counterexample)}\n`);
       else process.stdout.write(`${outcome.id}: the replayed run holds (not reproduced)\n`);
