@@ -17,7 +17,7 @@ function checkOne(file: string, w: unknown, i: number): Workload {
   if (typeof o.description !== 'string') throw new InputError(`${where}: needs a description`);
   if (!Array.isArray(o.scripts) || !o.scripts.every((s) => Array.isArray(s))) throw new InputError(`${where}: scripts must be a list of per-CPU lists of requests`);
   const wl = w as Workload;
-  const n = Math.max(wl.minCpus ?? 1, wl.scripts.length, 1 + Math.max(0, ...(wl.hotplug ?? []).map((h) => h.cpu)));
+  const n = Math.max(2, wl.minCpus ?? 2, wl.scripts.length, 1 + Math.max(0, ...(wl.hotplug ?? []).map((h) => h.cpu)));
   try {
     compileWorkload(wl, n);
   } catch (e) {

@@ -4,7 +4,9 @@
  */
 import { Option } from 'commander';
 import { modelCharts } from '../model-run.js';
+import { CoverageCounter } from '../../model/coverage.js';
 import { selectedVariant } from '../options.js';
+import { checkWorkloadFile } from '../workload-check.js';
 import { propertySectionHtml, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
 
@@ -17,9 +19,15 @@ export const register = defineRunCommand({
   title: 'smpcheck check',
   defaults: { runs: 100 },
   progressTotal: () => 0,
-  configure: (cmd) => cmd.addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)')),
+  configure: (cmd) => cmd
+    .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
+    .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model')),
   async run(ctx, extra) {
     const variant = await selectedVariant(extra);
+    if (typeof extra.workload === 'string') {
+      const w = await checkWorkloadFile({ file: extra.workload, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
+      return { charts: [], coverage: new CoverageCounter(['check:workload']).report([]), invariants: w.invariants, counterexamples: w.counterexamples, completedRuns: w.runs };
+    }
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
       sharded: ctx.options.shard !== undefined, variant,

@@ -60,6 +60,26 @@ describe('examples/variants through smpcheck check / explore / replay', () => {
     expect(out.invariants.every((i) => i.status === 'pass')).toBe(true);
   }, 120_000);
 
+  it('--workload FILE: explore explores it; check runs it on smp.c (holds) and on the wait regression (INV-SYNC-AFTER-RUN, replay line with both files)', async () => {
+    const wl = 'examples/workloads/many-behind-async.ts';
+    const e = await runCli(['explore', '--workload', wl, '--cpus', '3', '--out', tmp()], bin);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain('explore many-behind-async cpus=3');
+    const ok = await runCli(['check', '--workload', wl, '--cpus', '3', '--runs', '20', '--out', tmp()], bin);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('20 schedules, refinement holds');
+    const bad = await runCli(['check', '--workload', wl, '--cpus', '3', '--runs', '60', '--variant', 'examples/variants/wait-on-ipi-mask.ts', '--out', tmp()], bin);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stdout).toContain('INV-SYNC-AFTER-RUN violated');
+    expect(bad.stdout).toMatch(/replay: npx smpcheck check --workload examples\/workloads\/many-behind-async\.ts --cpus 3 --seed 42 --runs \d+ --variant examples\/variants\/wait-on-ipi-mask\.ts/);
+    const d = tmp();
+    const irq = join(d, 'irq.json');
+    writeFileSync(irq, JSON.stringify({ name: 'irq', description: 'd', scripts: [[{ kind: 'irq_work', target: 1, csd: 'w' }]] }));
+    const r = await runCli(['check', '--workload', irq, '--cpus', '2', '--out', tmp()], bin);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('irq_work entries are model-only');
+  }, 120_000);
+
   it('a missing, broken or impl-only variant is one line naming the input (exit 2)', async () => {
     const d = tmp();
     writeFileSync(join(d, 'package.json'), '{ "type": "module" }\n');
