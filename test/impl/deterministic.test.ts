@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeSchedule } from '../../impl/runtime/schedule.js';
 import { fault } from '../support/variants.js';
 import type { ImplVariant } from '../../impl/variant.js';
 import { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO } from '../../impl/errno.js';
@@ -315,6 +316,9 @@ describe('deterministic runtime: broken variants are caught with a replayable sc
     expect(() => fault('nope')).toThrow(/^fault 'nope': no such built-in variant \(known: B3-no-dying-flush, /);
     const d = new DeterministicSystem({ cpus: 2, variant: fault('B3-no-dying-flush') });
     expect(() => d.replay('smp2:2:smp.c:AAA')).toThrow(/variant smp\.c, system has 2 \/ B3-no-dying-flush/);
+    expect(decodeSchedule('smp1:2:0:AAA').variant).toBe('smp.c'); // schedules from before variants
+    expect(decodeSchedule('smp1:2:100:AAA').variant).toBe('fault-mask-100');
+    expect(() => decodeSchedule('smp2:2:a b:AAA')).toThrow(/bad header/);
     expect(() => new DeterministicSystem({ cpus: 2 }).call(5, { kind: 'single', target: 0, wait: true })).toThrow(/^cpu: 5 is not in 0\.\.1$/);
   });
 });

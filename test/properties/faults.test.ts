@@ -4,7 +4,8 @@ import { FAULT_CATALOGUE } from '../../properties/fault-catalogue.js';
 import { formatCounterexample } from '../../model/counterexample-text.js';
 import { runInvariantProperty } from '../../properties/invariant-property.js';
 import { replay } from '../../properties/replay.js';
-import { decodeReplayToken } from '../../properties/replay-token.js';
+import { decodeReplayToken, encodeReplayToken, type ReplayToken } from '../../properties/replay-token.js';
+import { findBuiltin } from '../../variants/index.js';
 
 const SEED = 20261125;
 const BUDGET = 400;
@@ -40,6 +41,15 @@ describe(`broken variants are caught within ${BUDGET} runs (seed ${SEED}, ${CPUS
     expect(again.runs).toBe(1);
     expect(again.counterexample?.message).toBe(ce.message);
     expect(again.counterexample?.steps).toEqual(ce.steps);
+    // a token from before variants names the fault by its former id in `faults`: resolved to the built-in variant
+    const old: Record<string, unknown> = { ...decodeReplayToken(token), faults: ['b9-wait-only-if-ipi'] };
+    delete old.variant;
+    delete old.variantUrl;
+    const legacy = encodeReplayToken(old as unknown as ReplayToken);
+    await expect(replay(legacy)).rejects.toThrow(/variant 'b9-wait-only-if-ipi' is not built in and the token names no module/);
+    const viaId = await replay(legacy, findBuiltin);
+    expect(viaId.failed).toBe(true);
+    expect(viaId.counterexample?.message).toBe(ce.message);
   });
 
   it('a bad replay token gets a one-line error naming the input', async () => {
