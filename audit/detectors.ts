@@ -4,17 +4,17 @@
  * and that one flush pass keeps queue order (llist_reverse_order). A detector must itself be tested
  * by injection (smp-semantics §8, B8).
  */
-import type { FaultId } from '../impl/faults.js';
-import { flushSmpCallFunctionQueueInner, ipiHandler } from '../impl/flush.js';
+import { ipiHandler } from '../impl/flush.js';
+import type { KernelFunctions } from '../impl/kernel.js';
 import { funcId } from '../impl/functions.js';
 import { C_QUEUE, C_STATE, CSD_FLAG_LOCK, F_DST, F_FLAGS, F_FUNC, F_INFO, F_SRC, H_WARN_OFFLINE, HP_OFFLINE } from '../impl/layout.js';
-import { llistAdd } from '../impl/llist.js';
 import { LockWaitDebug } from '../impl/lockwait-debug.js';
 import { WAIT, type Ctx, type DebugReport, type Proto } from '../impl/memory.js';
 import { runDeterministic } from '../impl/runtime/deterministic.js';
 import { priorityScheduler } from '../impl/runtime/schedulers.js';
 import { createSharedMem, makeCtx, type SharedMem } from '../impl/system.js';
-import type { DetectorId } from './catalogue.js';
+import { kernelTable, type ImplVariant } from '../impl/variant.js';
+import type { DetectorId } from '../variants/index.js';
 
 export interface DetectorOutcome {
   readonly id: DetectorId;
@@ -30,8 +30,8 @@ function runOut(g: Proto<unknown>): void {
   }
 }
 
-function ctxOf(mem: SharedMem, cpu: number, nowMs: () => number = () => 0, reports: DebugReport[] = []): Ctx {
-  return makeCtx(mem, cpu, { now: () => nowMs() / 1e3, nowMs, report: (r) => { reports.push(r); } });
+function ctxOf(mem: SharedMem, cpu: number, k: KernelFunctions, nowMs: () => number = () => 0, reports: DebugReport[] = []): Ctx {
+  return makeCtx(mem, cpu, { now: () => nowMs() / 1e3, nowMs, report: (r) => { reports.push(r); } }, k);
 }
 
 function lockedCsd(mem: SharedMem, csd: number, src: number, dst: number): void {
@@ -44,14 +44,15 @@ function lockedCsd(mem: SharedMem, csd: number, src: number, dst: number): void 
 }
 
 /** DET-OFFLINE-WARN: work injected onto an offline CPU's queue, then its IPI handler runs: one warning. */
-export function offlineWarning(faults: readonly FaultId[]): DetectorOutcome {
-  const mem = createSharedMem({ cpus: 3, faults, trace: false });
+export function offlineWarning(variant?: ImplVariant): DetectorOutcome {
+  const mem = createSharedMem({ cpus: 3, trace: false });
+  const k = kernelTable(variant?.impl);
   const { m, L } = mem;
   Atomics.store(m, L.cpu(1, C_STATE), HP_OFFLINE);
   const csd = L.csdData(0);
   lockedCsd(mem, csd, 0, 1);
-  runOut(llistAdd(ctxOf(mem, 0), L.cpu(1, C_QUEUE), csd));
-  runOut(ipiHandler(ctxOf(mem, 1)));
+  runOut(k.llist_add(ctxOf(mem, 0, k), L.cpu(1, C_QUEUE), csd));
+  runOut(ipiHandler(ctxOf(mem, 1, k)));
   const warnings = Atomics.load(m, H_WARN_OFFLINE);
   return {
     id: 'DET-OFFLINE-WARN', failed: warnings !== 1,
@@ -60,14 +61,15 @@ export function offlineWarning(faults: readonly FaultId[]): DetectorOutcome {
 }
 
 /** DET-BT-TOKEN: two CPUs stuck on CSDs queued to the same unresponsive CPU: one NMI backtrace of it. */
-export function backtraceToken(faults: readonly FaultId[]): DetectorOutcome {
-  const mem = createSharedMem({ cpus: 3, faults, trace: false, csdlockDebug: true, csdLockTimeoutMs: 10 });
+export function backtraceToken(variant?: ImplVariant): DetectorOutcome {
+  const mem = createSharedMem({ cpus: 3, trace: false, csdlockDebug: true, csdLockTimeoutMs: 10 });
+  const k = kernelTable(variant?.impl);
   let now = 0;
   const reports: DebugReport[] = [];
   const waiters = [0, 2].map((cpu) => {
     const csd = mem.L.csdData(cpu);
     lockedCsd(mem, csd, cpu, 1);
-    return new LockWaitDebug(ctxOf(mem, cpu, () => now, reports), csd);
+    return new LockWaitDebug(ctxOf(mem, cpu, k, () => now, reports), csd);
   });
   now = 25;
   for (const w of waiters) w.stillLocked();
@@ -75,9 +77,9 @@ export function backtraceToken(faults: readonly FaultId[]): DetectorOutcome {
   // the target flushes (responds again): the token is re-armed for the next stall
   const work = mem.L.userCsd(0, 0);
   lockedCsd(mem, work, 0, 1);
-  runOut(llistAdd(ctxOf(mem, 0), mem.L.cpu(1, C_QUEUE), work));
-  runOut(flushSmpCallFunctionQueueInner(ctxOf(mem, 1), true, true));
-  const again = new LockWaitDebug(ctxOf(mem, 0, () => now, reports), mem.L.csdData(0));
+  runOut(k.llist_add(ctxOf(mem, 0, k), mem.L.cpu(1, C_QUEUE), work));
+  runOut(k.__flush_smp_call_function_queue(ctxOf(mem, 1, k), true, true));
+  const again = new LockWaitDebug(ctxOf(mem, 0, k, () => now, reports), mem.L.csdData(0));
   now = 60;
   again.stillLocked();
   const total = reports.filter((r) => r.kind === 'backtrace').length;
@@ -88,8 +90,8 @@ export function backtraceToken(faults: readonly FaultId[]): DetectorOutcome {
 }
 
 /** DET-FIFO: cpu0 queues two async entries on cpu1 before cpu1 runs: cpu1 runs them in that order. */
-export function fifoOrder(faults: readonly FaultId[]): DetectorOutcome {
-  const { sys, result } = runDeterministic({ cpus: 2, faults, scheduler: priorityScheduler([0]) }, [
+export function fifoOrder(variant?: ImplVariant): DetectorOutcome {
+  const { sys, result } = runDeterministic({ cpus: 2, ...(variant === undefined ? {} : { variant }), scheduler: priorityScheduler([0]) }, [
     [0, { kind: 'many', mask: [1], wait: false }],
     [0, { kind: 'single_async', target: 1 }],
   ]);
@@ -103,9 +105,9 @@ export function fifoOrder(faults: readonly FaultId[]): DetectorOutcome {
   };
 }
 
-export const DETECTORS: readonly ((faults: readonly FaultId[]) => DetectorOutcome)[] = [offlineWarning, backtraceToken, fifoOrder];
+export const DETECTORS: readonly ((variant?: ImplVariant) => DetectorOutcome)[] = [offlineWarning, backtraceToken, fifoOrder];
 
-/** Every detector for one fault set (the correct implementation: none may fail). */
-export function runDetectors(faults: readonly FaultId[]): DetectorOutcome[] {
-  return DETECTORS.map((d) => d(faults));
+/** Every detector for one variant (smp.c itself when absent: none may fail). */
+export function runDetectors(variant?: ImplVariant): DetectorOutcome[] {
+  return DETECTORS.map((d) => d(variant));
 }

@@ -6,14 +6,14 @@
  * number of commands of the shrunk case.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { executeCommands, smpProperty, type PropertyArgs, type PropertyConfig, type RunStats } from '../properties/property.js';
 import { PropertyViolation } from '../properties/real-system.js';
 import { interruptible } from '../properties/interruptible.js';
 import type { TechniqueResult } from './result.js';
 
 export interface PropsOptions {
-  readonly faults: readonly FaultId[];
+  readonly variant?: ImplVariant | undefined;
   readonly cpus: number;
   readonly seed: number;
   readonly seeds: number;
@@ -74,7 +74,7 @@ function median(xs: readonly number[]): number | null {
 }
 
 export async function propertyTechnique(o: PropsOptions): Promise<TechniqueResult> {
-  const cfg: PropertyConfig = { cpus: o.cpus, faults: o.faults, select: [] };
+  const cfg: PropertyConfig = { cpus: o.cpus, variant: o.variant, select: [] };
   const outs: SeedOutcome[] = [];
   for (let i = 0; i < o.seeds && o.signal?.aborted !== true; i++) outs.push(await propsSeed(cfg, o.seed + i, o.budgetMs, o.signal));
   const hits = outs.filter((x) => x.caught);

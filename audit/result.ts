@@ -1,5 +1,5 @@
 /** The JSON shapes of `reports/audit.json` (schema smpcheck.audit/1). */
-import type { Technique } from './catalogue.js';
+import type { Technique } from '../variants/index.js';
 
 export interface TechniqueResult {
   readonly technique: Technique;
@@ -20,8 +20,12 @@ export interface TechniqueResult {
 
 export interface FaultAudit {
   readonly id: string;
-  readonly implFault: string | null;
-  readonly modelFault: string | null;
+  /** ids the fault had before the one naming scheme */
+  readonly formerly: readonly string[];
+  /** kernel functions the implementation variant replaces (empty: model only) */
+  readonly implFunctions: readonly string[];
+  /** model knobs it changes (empty: implementation only) */
+  readonly modelRules: readonly string[];
   readonly breaks: readonly string[];
   readonly origin: string;
   readonly expected: readonly Technique[];

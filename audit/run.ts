@@ -3,12 +3,11 @@
  * budget, then the correct implementation and model through the same configuration (no false
  * alarms). Sequential on purpose: timings are per technique and the machine is shared.
  */
-import type { FaultId } from '../impl/faults.js';
 import { ThreadsSystem } from '../impl/runtime/threads.js';
-import { MODEL_FAULTS } from '../model/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { CATALOGUE, TECHNIQUES, type CatalogueEntry, type Technique } from './catalogue.js';
 import { runDetectors } from './detectors.js';
-import { modelTechnique } from './model.js';
+import { modelTechnique, variantWorkload } from './model.js';
 import { propertyTechnique } from './props.js';
 import type { AuditReport, FaultAudit, TechniqueResult } from './result.js';
 import { deterministicStress, threadsStress } from './stress.js';
@@ -24,6 +23,8 @@ export interface AuditOptions {
   readonly threads?: boolean;
   /** only these catalogue entries (default: all) */
   readonly only?: readonly string[];
+  /** audit these entries instead of the catalogue (a user's variant: `audit --variant FILE`) */
+  readonly entries?: readonly CatalogueEntry[];
   /** only these techniques (default: all); the others are reported 'n/a' */
   readonly techniques?: readonly Technique[];
   readonly signal?: AbortSignal;
@@ -32,9 +33,9 @@ export interface AuditOptions {
 
 const NA = (technique: Technique): TechniqueResult => ({ technique, status: 'n/a', invariant: null, runs: 0, timeMs: 0, ceLength: null, message: null });
 
-function detectorTechnique(faults: readonly FaultId[]): TechniqueResult {
+function detectorTechnique(variant: ImplVariant | undefined): TechniqueResult {
   const t0 = performance.now();
-  const outs = runDetectors(faults);
+  const outs = runDetectors(variant);
   const bad = outs.find((o) => o.failed);
   return {
     technique: 'detector', status: bad === undefined ? 'missed' : 'caught', invariant: bad?.id ?? null, runs: outs.length,
@@ -51,16 +52,16 @@ interface Knobs {
   readonly signal?: AbortSignal | undefined;
 }
 
-async function implTechniques(faults: readonly FaultId[], expected: readonly Technique[], o: Knobs, pool: ThreadsSystem | null): Promise<TechniqueResult[]> {
+async function implTechniques(variant: ImplVariant | undefined, expected: readonly Technique[], o: Knobs, pool: ThreadsSystem | null): Promise<TechniqueResult[]> {
   const budgetMs = o.budgetS * 1000;
-  const base = { faults, cpus: o.cpus, seed: o.seed, budgetMs, ...(o.signal === undefined ? {} : { signal: o.signal }) };
-  const correct = faults.length === 0;
+  const base = { variant, cpus: o.cpus, seed: o.seed, budgetMs, ...(o.signal === undefined ? {} : { signal: o.signal }) };
+  const correct = variant === undefined;
   return [
     o.on('props') ? await propertyTechnique({ ...base, seeds: correct || expected.includes('props') ? o.seeds : 1 }) : NA('props'),
     o.on('det-random') ? await deterministicStress(base, 'random') : NA('det-random'),
     o.on('det-pct') ? await deterministicStress(base, 'pct') : NA('det-pct'),
     pool === null || !o.on('threads') ? NA('threads') : await threadsStress(pool, base),
-    o.on('detector') ? detectorTechnique(faults) : NA('detector'),
+    o.on('detector') ? detectorTechnique(variant) : NA('detector'),
   ];
 }
 
@@ -73,20 +74,21 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const on = (t: Technique): boolean => opts.techniques === undefined || opts.techniques.includes(t);
   const aborted = (): boolean => opts.signal?.aborted === true;
   const o: Knobs = { budgetS: opts.budgetS, seeds: opts.seeds, seed: opts.seed ?? 1, cpus: opts.cpus ?? 3, on, signal: opts.signal };
-  const entries: CatalogueEntry[] = opts.only === undefined ? [...CATALOGUE] : CATALOGUE.filter((e) => opts.only?.includes(e.id) === true);
+  const all = opts.entries ?? CATALOGUE;
+  const entries: CatalogueEntry[] = opts.only === undefined ? [...all] : all.filter((e) => opts.only?.includes(e.id) === true || e.formerly.some((f) => opts.only?.includes(f) === true));
   const pool = opts.threads === false || !on('threads') ? null : await ThreadsSystem.start({ cpus: o.cpus });
   const faults: FaultAudit[] = [];
   let correct: TechniqueResult[];
   try {
     for (const e of entries) {
       if (opts.signal?.aborted === true) break;
-      const impl = e.implFault === null ? [] : await implTechniques([e.implFault], e.caughtBy, o, pool);
-      const results = byTechnique([on('model') ? modelTechnique(e.modelFault) : NA('model'), ...impl]);
+      const impl = e.implFunctions.length === 0 ? [] : await implTechniques(e.variant, e.caughtBy, o, pool);
+      const results = byTechnique([on('model') ? modelTechnique(e.variant.model === null ? null : e.variant) : NA('model'), ...impl]);
       const caughtBy = results.filter((r) => r.status === 'caught').map((r) => r.technique);
       // Ctrl-C cut this fault's techniques short: an uncaught fault then proves nothing; leave it out.
       if (aborted() && caughtBy.length === 0) break;
       const f: FaultAudit = {
-        id: e.id, implFault: e.implFault, modelFault: e.modelFault, breaks: e.breaks, origin: e.origin, expected: e.caughtBy,
+        id: e.id, formerly: e.formerly, implFunctions: e.implFunctions, modelRules: e.modelRules, breaks: e.breaks, origin: e.origin, expected: e.caughtBy,
         results, caught: caughtBy.length > 0, expectedMissed: e.caughtBy.filter((t) => !caughtBy.includes(t)),
       };
       faults.push(f);
@@ -94,7 +96,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
     }
     // The same configuration without faults: the model on every workload the model faults use,
     // the implementation through every technique.
-    const workloads = [...new Map(MODEL_FAULTS.map((m) => [`${m.workload}:${m.cpus}`, { name: m.workload, cpus: m.cpus }])).values()];
+    const used = CATALOGUE.map((e) => variantWorkload(e.variant)).filter((w) => w !== null).map((w) => ({ name: w.workload.name, cpus: w.cpus }));
+    const workloads = [...new Map(used.map((w) => [`${w.name}:${w.cpus}`, w])).values()];
     const modelRuns = on('model') ? workloads.map((w) => modelTechnique(null, w)) : [];
     const modelBad = modelRuns.find((r) => r.status === 'caught');
     const modelTotal: TechniqueResult = !on('model') ? NA('model') : {
@@ -102,7 +105,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
       runs: modelRuns.reduce((a, r) => a + r.runs, 0), timeMs: modelRuns.reduce((a, r) => a + r.timeMs, 0), ceLength: modelBad?.ceLength ?? null,
       message: modelBad?.message ?? `${workloads.length} workloads explored`,
     };
-    const correctRun = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques([], [], o, pool))]);
+    const correctRun = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques(undefined, [], o, pool))]);
     // Interrupted while the correct code ran: keep it only if it already raised an alarm.
     correct = aborted() && !correctRun.some((r) => r.status === 'caught') ? [] : correctRun;
   } finally {

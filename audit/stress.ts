@@ -6,7 +6,7 @@
  * first failure or the budget is spent. Deterministic failures are shrunk by dropping calls.
  */
 import { violatedInvariant } from '../impl/counterexample.js';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { runDeterministic } from '../impl/runtime/deterministic.js';
 import { pctScheduler, randomScheduler, type Scheduler } from '../impl/runtime/schedulers.js';
 import { ThreadsSystem } from '../impl/runtime/threads.js';
@@ -14,7 +14,7 @@ import type { TechniqueResult } from './result.js';
 import { randomCalls, type Call } from './workload.js';
 
 export interface StressOptions {
-  readonly faults: readonly FaultId[];
+  readonly variant?: ImplVariant | undefined;
   readonly cpus: number;
   readonly seed: number;
   readonly budgetMs: number;
@@ -27,7 +27,7 @@ export interface StressOptions {
 type Verdict = { id: string; message: string } | null;
 
 function detRun(calls: readonly Call[], o: StressOptions, sched: Scheduler): Verdict {
-  const { result } = runDeterministic({ cpus: o.cpus, faults: o.faults, scheduler: sched, maxSteps: 200_000, trace: false }, calls);
+  const { result } = runDeterministic({ cpus: o.cpus, ...(o.variant === undefined ? {} : { variant: o.variant }), scheduler: sched, maxSteps: 200_000, trace: false }, calls);
   if (result.status === 'error') return { id: 'INV-NO-DEADLOCK', message: result.report ?? 'error' };
   return violatedInvariant(result.status, result.accounting);
 }
@@ -68,13 +68,13 @@ export async function deterministicStress(o: StressOptions, scheduling: 'random'
   return { technique, status: 'missed', invariant: null, runs, timeMs: performance.now() - t0, ceLength: null, message: null };
 }
 
-/** A pool of worker threads, reused across faults (restart resets memory and faults). */
+/** A pool of worker threads, reused across faults (restart resets memory and the variant). */
 export async function threadsStress(pool: ThreadsSystem, o: StressOptions): Promise<TechniqueResult> {
   const t0 = performance.now();
   let runs = 0;
   for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity) && o.signal?.aborted !== true; s++) {
     runs++;
-    await pool.restart({ faults: [...o.faults], idle: 'poll', trace: false });
+    await pool.restart({ ...(o.variant === undefined ? {} : { variant: o.variant }), idle: 'poll', trace: false });
     for (const [cpu, req] of randomCalls(s, o.cpus)) pool.post(cpu, req);
     const q = await pool.quiesce(Math.max(1000, Math.min(3000, o.budgetMs)));
     const v: Verdict = q.status === 'quiescent'

@@ -3,6 +3,7 @@
  * the refinement replay, and how many runs each broken variant took to be caught.
  * Run: node --import tsx bench/properties.ts [runsPerInvariant=100] [seed=20261125]
  */
+import { builtinVariant } from '../variants/index.js';
 import { FAULT_CATALOGUE } from '../properties/fault-catalogue.js';
 import { runInvariantProperty } from '../properties/invariant-property.js';
 import { runPropertySuite } from '../properties/suite.js';
@@ -27,7 +28,7 @@ for (const c of r.coverage.components) {
 }
 console.log('broken variants (runs until caught, budget 1000, same seed):');
 for (const f of FAULT_CATALOGUE) {
-  const o = runInvariantProperty({ id: f.catchBy, cpus: 3, seed, runs: 1000, faults: [f.fault] });
+  const o = runInvariantProperty({ id: f.catchBy, cpus: 3, seed, runs: 1000, variant: builtinVariant(f.fault) });
   console.log(`  ${f.fault.padEnd(28)} ${f.catchBy.padEnd(20)} ${o.failed ? `caught after ${o.runs} run(s)` : 'NOT CAUGHT'} (${Math.round(o.elapsedMs)} ms incl. shrinking, ${o.counterexample?.steps.length ?? 0} shrunk steps)`);
 }
 

@@ -4,14 +4,18 @@
  */
 import { join } from 'node:path';
 import {
-  CoverageCounter, csdMachine, DEFAULT_WORKLOADS, exploreSteps, faultById, findWorkload, hotplugMachine,
-  type ExploreResult, type Workload,
+  CoverageCounter, csdMachine, DEFAULT_WORKLOADS, exploreSteps, findWorkload, hotplugMachine,
+  type ExploreResult, type ModelVariant, type Workload,
 } from '../model/index.js';
+import { modelVariant } from '../variants/index.js';
+import type { Variant } from '../variants/format.js';
+import type { SelectedVariant } from './options.js';
+import { loadWorkloadFile } from './workload-file.js';
 import type { ComponentCoverage, Counterexample, CoverageReport, InvariantResult } from '../model/types.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { mergeCoverage, mergeInvariants } from '../report/merge.js';
 import type { ReportChart, StageVerdict } from '../report/report-input.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 
 export interface ModelRow {
   readonly workload: string;
@@ -37,31 +41,36 @@ export interface ModelRunResult {
   readonly completed: number;
 }
 
-/** `--workload all|name[,name]` → workloads; an unknown name is a usage error naming it. */
-export function parseWorkloads(text: string): readonly Workload[] {
-  if (text === 'all') return DEFAULT_WORKLOADS;
+/**
+ * `--workload all|name[,name]|FILE` → workloads; a variant's own workloads count as names (and
+ * join `all`); a FILE (.ts/.js/.json) holds one workload or a list. Unknown names and bad files
+ * are one line naming them.
+ */
+export async function parseWorkloads(text: string, variant?: Variant): Promise<readonly Workload[]> {
+  const own = variant?.workloads ?? [];
+  if (text === 'all') return [...DEFAULT_WORKLOADS, ...own];
+  if (/\.(ts|js|mjs|json)$/.test(text)) return loadWorkloadFile(text);
   return text.split(',').map((name) => {
+    const mine = own.find((w) => w.name === name);
+    if (mine !== undefined) return mine;
     try {
       return findWorkload(name);
     } catch {
-      throw new UsageError(`--workload ${name}: unknown workload (known: all, ${DEFAULT_WORKLOADS.map((w) => w.name).join(', ')})`);
+      throw new UsageError(`--workload ${name}: unknown workload (known: all, ${[...DEFAULT_WORKLOADS, ...own].map((w) => w.name).join(', ')}, or a .ts/.js/.json file)`);
     }
   });
 }
 
-export function checkFault(id: string | undefined): string | undefined {
-  if (id === undefined) return undefined;
-  try {
-    faultById(id);
-  } catch {
-    throw new UsageError(`--fault ${id}: unknown model fault`);
-  }
-  return id;
+/** The model side of the selected variant; a variant that changes no model rule cannot be explored. */
+export function modelVariantOf(s: SelectedVariant): ModelVariant {
+  const mv = modelVariant(s.variant, s.variant.file);
+  if (mv === null) throw new InputError(`${s.arg}: the variant changes no rule of the model (no 'model' part), so explore has nothing to explore; run 'smpcheck check ${s.arg}' for the implementation`);
+  return mv;
 }
 
 function row(r: ExploreResult): ModelRow {
   return {
-    workload: r.config.workload, cpus: r.config.cpus, fault: r.config.fault, states: r.states,
+    workload: r.config.workload, cpus: r.config.cpus, fault: r.config.variant, states: r.states,
     transitions: r.transitions, depth: r.depth, elapsedMs: Math.round(r.elapsedMs),
     statesPerSecond: Math.round(r.statesPerSecond), complete: r.complete, bound: r.bound, deadlocks: r.deadlocks,
     violations: r.violations.map((v) => v.invariant),
@@ -79,7 +88,7 @@ export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(
 export async function runModel(opts: {
   readonly cpus: readonly number[];
   readonly workloads: readonly Workload[];
-  readonly fault?: string | undefined;
+  readonly fault?: ModelVariant | undefined;
   readonly maxStates?: number | undefined;
   readonly signal?: AbortSignal;
   readonly onDone?: (r: ModelRow) => void;
@@ -92,7 +101,7 @@ export async function runModel(opts: {
       if (w.minCpus !== undefined && cpus < w.minCpus) continue;
       const g = exploreSteps({
         cpus, workload: w,
-        ...(opts.fault === undefined ? {} : { fault: opts.fault }),
+        ...(opts.fault === undefined ? {} : { variant: opts.fault }),
         ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
       });
       let step = g.next(false);

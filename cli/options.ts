@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { ensureDir } from '../report/ensure-dir.js';
 import { UsageError, InputError } from './errors.js';
 import { parseShard, type Shard } from './shard.js';
+import { BUILTIN_VARIANTS, findBuiltin, loadVariantFile, variantCliArg, VariantError, type Variant } from '../variants/index.js';
 
 /**
  * CPU counts every command accepts: the model (`compileWorkload`), the property suite, the runtimes
@@ -83,6 +84,7 @@ export function addRunOptions(cmd: Command, d: CommonDefaults = {}, use: readonl
     shard: new Option('--shard <i/n>', 'run only shard i of n of the seed space (like vitest --shard)').argParser(parseShard),
   };
   for (const k of RUN_OPTIONS) if (use.includes(k)) cmd.addOption(all[k]);
+  addVariantOption(cmd);
   return addOutputOptions(cmd);
 }
 
@@ -117,4 +119,42 @@ export async function prepareOutDir(out: string): Promise<string> {
     throw new InputError(`--out ${out}: cannot create the folder (${why})`);
   }
   return dir;
+}
+
+/** `--variant FILE.ts`: a variant module (variants/format.ts). Added to every run command and to stress. */
+export function addVariantOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--variant <file>', 'run a variant of smp.c: a TypeScript module that replaces named kernel functions and model rules (README: "Your own variant")'));
+}
+
+export interface SelectedVariant {
+  readonly variant: Variant;
+  /** how a replay line selects it again */
+  readonly arg: string;
+}
+
+/**
+ * The variant a command runs: `--variant FILE` or `--fault ID` (a built-in variant, former ids
+ * accepted), at most one of them; undefined for smp.c itself. Errors are one line naming the input.
+ */
+export async function selectedVariant(raw: Record<string, unknown>): Promise<SelectedVariant | undefined> {
+  const file = typeof raw.variant === 'string' ? raw.variant : undefined;
+  const fault = typeof raw.fault === 'string' ? raw.fault : Array.isArray(raw.fault) && typeof raw.fault[0] === 'string' ? raw.fault.join(',') : undefined;
+  if (file !== undefined && fault !== undefined) throw new UsageError(`--variant ${file} --fault ${fault}: give one of them`);
+  try {
+    if (file !== undefined) {
+      if (file.trim() === '') throw new UsageError('--variant: needs a file');
+      const v = { ...(await loadVariantFile(file)), file };
+      return { variant: v, arg: variantCliArg(v, file) };
+    }
+    if (fault !== undefined && fault !== '') {
+      if (fault.includes(',')) throw new UsageError(`--fault ${fault}: one fault per run (each is a variant; write a variant file to combine changes)`);
+      const v = findBuiltin(fault);
+      if (v === null) throw new UsageError(`--fault ${fault}: unknown fault (known: ${BUILTIN_VARIANTS.map((x) => x.id).join(', ')})`);
+      return { variant: v, arg: variantCliArg(v) };
+    }
+  } catch (e) {
+    if (e instanceof VariantError) throw new InputError(e.message);
+    throw e;
+  }
+  return undefined;
 }

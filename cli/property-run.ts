@@ -2,13 +2,12 @@
  * The property part of `check` and `verify`: the fast-check model-based suite on one runtime,
  * for this shard's share of the seed space.
  */
-import { FAULT_IDS, type FaultId } from '../impl/faults.js';
 import { REFINEMENT_ID, REFINEMENT_SENTENCE, runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
 import type { InvariantResult } from '../model/types.js';
 import type { StageVerdict } from '../report/report-input.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
-import type { Runtime } from './options.js';
+import type { Runtime, SelectedVariant } from './options.js';
 import type { ShardRun } from './shard.js';
 
 /**
@@ -30,7 +29,7 @@ export async function runProperties(opts: {
   readonly seed: number;
   readonly runs: readonly ShardRun[];
   readonly sharded: boolean;
-  readonly faults?: readonly FaultId[];
+  readonly variant?: SelectedVariant | undefined;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
 }): Promise<PropertySuiteResult> {
@@ -40,7 +39,7 @@ export async function runProperties(opts: {
     return await runPropertySuite({
       runtime: opts.runtime, cpus: opts.cpus, runs: opts.runs.length,
       seed: toFastCheckSeed(opts.sharded ? first.seed : opts.seed),
-      ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(opts.variant === undefined ? {} : { variant: opts.variant.variant, variantArg: opts.variant.arg }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       onProperty: (p) => opts.log?.(`check ${opts.runtime} ${p.id}: ${p.status} (${p.runs} runs)`),
     });
@@ -48,15 +47,6 @@ export async function runProperties(opts: {
     if (e instanceof SuiteOptionError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-/** `--fault a,b` for the implementation: each id must be one of impl/faults.ts. */
-export function parseImplFaults(text: string): FaultId[] {
-  return text.split(',').map((f) => {
-    const id = FAULT_IDS.find((k) => k === f);
-    if (id === undefined) throw new UsageError(`--fault ${f}: unknown implementation fault (known: ${FAULT_IDS.join(', ')})`);
-    return id;
-  });
 }
 
 export function propertySectionHtml(results: readonly PropertySuiteResult[]): string {

@@ -40,7 +40,7 @@ function totalsRows(t: StressTotals): string[][] {
 
 export function configLine(cfg: StressConfig): string {
   return `stress: cpus=${cfg.cpus} duration=${cfg.durationMs / 1000}s seed=${cfg.seed} churn=${cfg.churnPerSec}/s `
-    + `csd_lock_timeout=${cfg.csdLockTimeoutMs}ms faults=${(cfg.faults ?? []).join(',') || 'none'}`;
+    + `csd_lock_timeout=${cfg.csdLockTimeoutMs}ms variant=${cfg.variant?.id ?? 'none'}`;
 }
 
 /** Human summary for stdout, ending with the verdict line. */

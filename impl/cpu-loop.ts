@@ -10,16 +10,12 @@ import {
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
 import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './hotplug.js';
-import { cpuIdle } from './idle.js';
 import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
   K_ANY, K_BENCH_ASYNC, K_BENCH_MANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
   K_SINGLE_ASYNC,
 } from './requests.js';
-import {
-  onEachCpuCondMask, SCF_RUN_LOCAL, SCF_WAIT, smpCallFunction, smpCallFunctionAny, smpCallFunctionMany,
-  smpCallFunctionManyCond, smpCallFunctionSingle, smpCallFunctionSingleAsync,
-} from './smp.js';
+import { onEachCpuCondMask, SCF_RUN_LOCAL, SCF_WAIT, smpCallFunction, smpCallFunctionAny, smpCallFunctionMany } from './smp.js';
 
 /**
  * The generator of the call a request asks for. A plain function (not a generator) so that the
@@ -35,22 +31,22 @@ function dispatch(c: Ctx, id: number): Proto<number> {
   const cond = (flags & RQ_HAS_COND) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : null;
   const wait = (flags & RQ_WAIT) !== 0;
   switch (kind) {
-    case K_SINGLE: return smpCallFunctionSingle(c, arg, func, id, wait);
+    case K_SINGLE: return c.k.smp_call_function_single(c, arg, func, id, wait);
     case K_SINGLE_ASYNC: {
       const csd = Atomics.load(m, L.cpu(c.cpu, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
-      return smpCallFunctionSingleAsync(c, arg, csd, func, id);
+      return c.k.smp_call_function_single_async(c, arg, csd, func, id);
     }
     case K_ANY: return smpCallFunctionAny(c, arg, func, id, wait);
     case K_MANY: return smpCallFunctionMany(c, arg, func, id, wait);
     case K_MANY_COND:
-      return smpCallFunctionManyCond(c, arg, func, id, (wait ? SCF_WAIT : 0) | ((flags & RQ_RUN_LOCAL) !== 0 ? SCF_RUN_LOCAL : 0), cond);
+      return c.k.smp_call_function_many_cond(c, arg, func, id, (wait ? SCF_WAIT : 0) | ((flags & RQ_RUN_LOCAL) !== 0 ? SCF_RUN_LOCAL : 0), cond);
     case K_CALL_FUNCTION: return smpCallFunction(c, func, id, wait);
     case K_ON_EACH_CPU_COND_MASK: return onEachCpuCondMask(c, cond, func, id, wait, arg);
     case K_CPU_DOWN: return cpuDown(c, arg);
     case K_CPU_UP: return cpuUp(c, arg);
     case K_OPEN_GATE: return openGate(c);
-    case K_BENCH_SINGLE: return benchLoop(c, id, () => smpCallFunctionSingle(c, arg, FN_NOP, -1, true));
-    case K_BENCH_ASYNC: return benchLoop(c, id, () => smpCallFunctionSingle(c, arg, FN_NOP, -1, false), () => smpCallFunctionSingle(c, arg, FN_NOP, -1, true));
+    case K_BENCH_SINGLE: return benchLoop(c, id, () => c.k.smp_call_function_single(c, arg, FN_NOP, -1, true));
+    case K_BENCH_ASYNC: return benchLoop(c, id, () => c.k.smp_call_function_single(c, arg, FN_NOP, -1, false), () => c.k.smp_call_function_single(c, arg, FN_NOP, -1, true));
     case K_BENCH_MANY: return benchLoop(c, id, () => smpCallFunctionMany(c, arg, FN_NOP, -1, true));
     default: return errorCode(-EINVAL);
   }
@@ -148,6 +144,6 @@ export function* cpuLoop(c: Ctx): Proto {
       yield* runCommand(c, id);
       continue;
     }
-    yield* cpuIdle(c, seq);
+    yield* c.k.do_idle(c, seq);
   }
 }

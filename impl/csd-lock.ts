@@ -1,11 +1,10 @@
 /**
  * The CSD lock word: CSD_FLAG_LOCK plus the type bits in one 32-bit flags word.
  * csd_lock_wait: acquire load until the bit is clear (spin, then sleep: a WAIT on the word);
- * csd_lock: wait, then a plain OR of the bit (not atomic: one owner per CSD by construction);
+ * csd_lock: wait, then a plain OR of the bit (not atomic: one owner per CSD by construction), smp_wmb;
  * csd_unlock: release store of 0 to the whole word (type reset too), then wake the owner.
  */
 import { CSD_FLAG_LOCK, F_FLAGS, F_SRC, H_UNLOCK_WARN } from './layout.js';
-import { F_CSD_LOCK_NO_WAIT } from './faults.js';
 import { LockWaitDebug } from './lockwait-debug.js';
 import { kick, STEP, WAIT, type Ctx, type Proto } from './memory.js';
 
@@ -15,7 +14,7 @@ export function* csdLockWait(c: Ctx, csd: number, sleepBoundMs = Infinity): Prot
   let dbg: LockWaitDebug | null = null;
   for (;;) {
     yield STEP;
-    const f = Atomics.load(c.m, idx); // acquire: pairs with the release store in csdUnlock
+    const f = c.a.smp_load_acquire(idx); // smp_cond_load_acquire: pairs with the release in csdUnlock
     if ((f & CSD_FLAG_LOCK) === 0) {
       dbg?.unlocked();
       c.waitTimeoutMs = Infinity;
@@ -33,24 +32,25 @@ export function* csdLockWait(c: Ctx, csd: number, sleepBoundMs = Infinity): Prot
 }
 
 export function* csdLock(c: Ctx, csd: number): Proto {
-  if ((c.faults & F_CSD_LOCK_NO_WAIT) === 0) yield* csdLockWait(c, csd);
+  yield* c.k.csd_lock_wait(c, csd);
   const idx = c.L.csd(csd, F_FLAGS);
   yield STEP;
-  const f = Atomics.load(c.m, idx);
+  const f = c.a.READ_ONCE(idx);
   yield STEP;
-  // The lock bit is stored before func/info are written (kernel: smp_wmb after the OR).
-  Atomics.store(c.m, idx, f | CSD_FLAG_LOCK);
+  c.a.WRITE_ONCE(idx, f | CSD_FLAG_LOCK);
+  // The lock bit is ordered before the func/info stores that follow (smp_wmb).
+  c.a.smp_wmb();
 }
 
 export function* csdUnlock(c: Ctx, csd: number): Proto {
   const idx = c.L.csd(csd, F_FLAGS);
   yield STEP;
-  const f = Atomics.load(c.m, idx);
+  const f = c.a.READ_ONCE(idx);
   if ((f & CSD_FLAG_LOCK) === 0) Atomics.add(c.m, H_UNLOCK_WARN, 1); // kernel: WARN_ON(!(flags & LOCK))
-  const owner = Atomics.load(c.m, c.L.csd(csd, F_SRC));
+  const owner = c.a.READ_ONCE(c.L.csd(csd, F_SRC));
   yield STEP;
   // release: everything the function did happens-before the waiter sees the bit clear;
   // pairs with the acquire load in csdLockWait. After this store the CSD may be gone (stack CSD).
-  Atomics.store(c.m, idx, 0);
+  c.a.smp_store_release(idx, 0);
   if (owner >= 0 && owner < c.L.ncpus) kick(c, owner);
 }

@@ -16,10 +16,7 @@ import {
   H_SM_CPU, H_SM_CTRL, H_SM_GEN, H_SM_PHASE, HP_DEAD, HP_DYING, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
   type Layout, type Shared,
 } from './layout.js';
-import { csdLockWait } from './csd-lock.js';
 import { EBUSY, EINVAL, ENOMEM } from './errno.js';
-import { F_CFD_FREED_AT_DYING, F_CFD_NOT_FREED_AT_DEAD, F_FLUSH_BEFORE_OFFLINE, F_NO_DYING_FLUSH, F_NO_STOP_MACHINE_BARRIER } from './faults.js';
-import { flushSmpCallFunctionQueueInner } from './flush.js';
 import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import { EV_CPUHP_ENTER, EV_CPUHP_EXIT, tracepoint } from './trace-ring.js';
 
@@ -29,8 +26,9 @@ export const CPUHP_AP_SMPCFD_DYING = 42;
 export const CPUHP_ONLINE = 235;
 export const CPUHP_FUNCS = ['smpcfd_prepare_cpu', 'smpcfd_dying_cpu', 'smpcfd_dead_cpu'] as const;
 
-const PH_PREPARE = 1;
-const PH_RUN = 2;
+/** stop_machine phases (low two bits of H_SM_PHASE; the generation is above them). */
+export const PH_PREPARE = 1;
+export const PH_RUN = 2;
 
 // ---- cfd allocator --------------------------------------------------------------------------
 
@@ -101,63 +99,54 @@ export function* smpcfdPrepareCpu(c: Ctx, cpu: number): Proto<number> {
 
 /** smpcfd_dead_cpu: free the dead CPU's cfd (run by the control CPU). */
 export function* smpcfdDeadCpu(c: Ctx, cpu: number): Proto {
-  const m = c.m;
   const L = c.L;
   yield STEP;
-  const b = Atomics.load(m, L.cpu(cpu, C_CFD));
+  const b = c.a.READ_ONCE(L.cpu(cpu, C_CFD));
   if (b === NULL) return;
   // The dead CPU's last smp_call_function_many(wait=0) may still sit in other CPUs' queues.
   // Mainline (2025) frees anyway, a latent use-after-free (smp-semantics §4.2 c); we wait for
   // those CSDs to be released so that the allocator cannot hand them out while queued.
-  for (let t = 0; t < L.ncpus; t++) yield* csdLockWait(c, L.cfdCsd(b, t), 1);
+  for (let t = 0; t < L.ncpus; t++) yield* c.k.csd_lock_wait(c, L.cfdCsd(b, t), 1);
   yield STEP;
-  Atomics.store(m, L.cpu(cpu, C_CFD), NULL);
-  if ((c.faults & F_CFD_NOT_FREED_AT_DEAD) !== 0) return;
+  c.a.WRITE_ONCE(L.cpu(cpu, C_CFD), NULL);
+  yield* freeCfd(c, b);
+}
+
+/** free_cpumask_var + free_percpu of one cfd block (the allocator's words, then its live count). */
+export function* freeCfd(c: Ctx, b: number): Proto {
+  const m = c.m;
   yield STEP;
-  Atomics.store(m, L.cfd(b, B_MASKS), 0);
-  Atomics.store(m, L.cfd(b, B_CSDS), 0);
-  Atomics.store(m, L.cfd(b, B_OWNER), NULL);
+  Atomics.store(m, c.L.cfd(b, B_MASKS), 0);
+  Atomics.store(m, c.L.cfd(b, B_CSDS), 0);
+  Atomics.store(m, c.L.cfd(b, B_OWNER), NULL);
   Atomics.sub(m, H_ALLOC_LIVE, 2);
 }
 
 /** smpcfd_dying_cpu: on the dying CPU, interrupts off, already marked offline. */
 export function* smpcfdDyingCpu(c: Ctx): Proto {
-  if ((c.faults & F_NO_DYING_FLUSH) !== 0) return; // B3/B5: the flush is not run
   // A request queued while we were online may still wait for its IPI (interrupts were off in
   // stop_machine, or the IPI is late): run it now, without the offline warning.
   c.inDyingFlush = true;
-  yield* flushSmpCallFunctionQueueInner(c, false, false);
+  yield* c.k.__flush_smp_call_function_queue(c, false, false);
   c.inDyingFlush = false;
-  if ((c.faults & F_CFD_FREED_AT_DYING) !== 0) {
-    // broken: the cfd goes while this CPU is still dying; its last async many-call CSDs may be queued
-    const m = c.m;
-    const b = Atomics.load(m, c.L.cpu(c.cpu, C_CFD));
-    if (b === NULL) return;
-    yield STEP;
-    Atomics.store(m, c.L.cpu(c.cpu, C_CFD), NULL);
-    Atomics.store(m, c.L.cfd(b, B_MASKS), 0);
-    Atomics.store(m, c.L.cfd(b, B_CSDS), 0);
-    Atomics.store(m, c.L.cfd(b, B_OWNER), NULL);
-    Atomics.sub(m, H_ALLOC_LIVE, 2);
-  }
 }
 
 // ---- stop_machine ---------------------------------------------------------------------------
 
-function* setIrqs(c: Ctx, off: boolean): Proto {
+export function* setIrqs(c: Ctx, off: boolean): Proto {
   yield STEP;
   Atomics.store(c.m, c.L.cpu(c.cpu, C_IRQS_OFF), off ? 1 : 0);
 }
 
-function kickAll(c: Ctx): void {
+export function kickAll(c: Ctx): void {
   for (let t = 0; t < c.L.ncpus; t++) if (t !== c.cpu) kick(c, t);
 }
 
 /** Is there a stop_machine this CPU has not taken part in yet? */
 export function* stopMachinePending(c: Ctx): Proto<boolean> {
   yield STEP;
-  const p = Atomics.load(c.m, H_SM_PHASE);
-  return p !== 0 && p >> 2 !== Atomics.load(c.m, c.L.cpu(c.cpu, C_SM_SEEN));
+  const p = c.a.READ_ONCE(H_SM_PHASE);
+  return p !== 0 && p >> 2 !== c.a.READ_ONCE(c.L.cpu(c.cpu, C_SM_SEEN));
 }
 
 /** A non-controller CPU's part in stop_machine (multi_cpu_stop). */
@@ -165,30 +154,30 @@ export function* stopMachineParticipate(c: Ctx): Proto {
   const m = c.m;
   const L = c.L;
   yield STEP;
-  const phase0 = Atomics.load(m, H_SM_PHASE);
+  const phase0 = c.a.smp_load_acquire(H_SM_PHASE);
   const gen = phase0 >> 2;
   // Read who is dying now, before we arrive: generation `gen` cannot end without our arrival, so
   // this is its CPU; read later it could already belong to the next stop_machine (ABA).
-  const dying = Atomics.load(m, H_SM_CPU) - 1;
-  const ctrl = Atomics.load(m, H_SM_CTRL);
-  Atomics.store(m, L.cpu(c.cpu, C_SM_SEEN), gen);
+  const dying = c.a.READ_ONCE(H_SM_CPU) - 1;
+  const ctrl = c.a.READ_ONCE(H_SM_CTRL);
+  c.a.WRITE_ONCE(L.cpu(c.cpu, C_SM_SEEN), gen);
   Atomics.store(m, L.cpu(c.cpu, C_SM_PARKED), 1);
   yield STEP;
-  Atomics.add(m, H_SM_ARRIVED, 1);
+  c.a.atomic_fetch_add(H_SM_ARRIVED, 1); // multi_cpu_stop's ack: fully ordered
   kick(c, ctrl);
   let p: number;
   for (;;) {
     yield STEP;
-    p = Atomics.load(m, H_SM_PHASE);
+    p = c.a.smp_load_acquire(H_SM_PHASE);
     if (p !== gen * 4 + PH_PREPARE) break;
     yield waitOn(c, H_SM_PHASE, p); // interrupts still on: IPIs are handled while parked
   }
   if (p === gen * 4 + PH_RUN) {
     yield* setIrqs(c, true);
-    if (dying === c.cpu) yield* takeCpuDown(c, gen);
+    if (dying === c.cpu) yield* c.k.take_cpu_down(c, gen);
     for (;;) {
       yield STEP;
-      p = Atomics.load(m, H_SM_PHASE);
+      p = c.a.smp_load_acquire(H_SM_PHASE);
       if (p !== gen * 4 + PH_RUN) break;
       yield waitOn(c, H_SM_PHASE, p);
     }
@@ -197,7 +186,7 @@ export function* stopMachineParticipate(c: Ctx): Proto {
     // it, or it could run online with interrupts still off.
     for (;;) {
       yield STEP;
-      const st = Atomics.load(m, L.cpu(c.cpu, C_STATE));
+      const st = c.a.READ_ONCE(L.cpu(c.cpu, C_STATE));
       if (st === HP_ONLINE) break;
       yield waitOn(c, L.cpu(c.cpu, C_STATE), st);
     }
@@ -208,19 +197,20 @@ export function* stopMachineParticipate(c: Ctx): Proto {
 }
 
 /** take_cpu_down on the dying CPU: mark offline FIRST, then the DYING callbacks. */
-function* takeCpuDown(c: Ctx, gen: number): Proto {
-  const m = c.m;
-  // broken: flushing while still online lets a caller queue after the flush (INV-DYING-EMPTY)
-  const early = (c.faults & F_FLUSH_BEFORE_OFFLINE) !== 0;
-  if (early) yield* smpcfdDyingCpu(c);
+export function* takeCpuDown(c: Ctx, gen: number): Proto {
   yield STEP;
-  Atomics.store(m, c.L.cpu(c.cpu, C_STATE), HP_DYING); // __cpu_disable: clear from cpu_online_mask
+  c.a.WRITE_ONCE(c.L.cpu(c.cpu, C_STATE), HP_DYING); // __cpu_disable: clear from cpu_online_mask
   tracepoint(c, EV_CPUHP_ENTER, c.cpu, 0, CPUHP_AP_SMPCFD_DYING, 1);
-  if (!early) yield* smpcfdDyingCpu(c);
+  yield* c.k.smpcfd_dying_cpu(c);
   tracepoint(c, EV_CPUHP_EXIT, c.cpu, CPUHP_AP_SMPCFD_DYING - 1, CPUHP_AP_SMPCFD_DYING, 0);
+  yield* takeCpuDownDone(c, gen);
+}
+
+/** The dying CPU's stopper function returned: tell the controller. */
+export function* takeCpuDownDone(c: Ctx, gen: number): Proto {
   yield STEP;
-  Atomics.store(m, c.L.cpu(c.cpu, C_SM_DONE), gen);
-  kick(c, Atomics.load(m, H_SM_CTRL));
+  c.a.smp_store_release(c.L.cpu(c.cpu, C_SM_DONE), gen);
+  kick(c, c.a.READ_ONCE(H_SM_CTRL));
 }
 
 function* hotplugLock(c: Ctx): Proto {
@@ -229,7 +219,7 @@ function* hotplugLock(c: Ctx): Proto {
     yield STEP;
     // wait on our wake word, read first: both an unlock and a stop_machine request kick us
     const seq = Atomics.load(c.m, wake);
-    const h = Atomics.compareExchange(c.m, H_HP_LOCK, 0, c.cpu + 1);
+    const h = c.a.cmpxchg_acquire(H_HP_LOCK, 0, c.cpu + 1); // cpus_write_lock
     if (h === 0) return;
     // cpus_write_lock sleeps: while we wait, the holder's stop_machine needs us too
     if (yield* stopMachinePending(c)) {
@@ -242,18 +232,17 @@ function* hotplugLock(c: Ctx): Proto {
 
 function* hotplugUnlock(c: Ctx): Proto {
   yield STEP;
-  Atomics.store(c.m, H_HP_LOCK, 0);
+  c.a.smp_store_release(H_HP_LOCK, 0); // cpus_write_unlock
   kickAll(c);
 }
 
 function* stateOf(c: Ctx, cpu: number): Proto<number> {
   yield STEP;
-  return Atomics.load(c.m, c.L.cpu(cpu, C_STATE));
+  return c.a.READ_ONCE(c.L.cpu(cpu, C_STATE));
 }
 
 /** cpu_down(cpu) driven by this (control) CPU. */
 export function* cpuDown(c: Ctx, cpu: number): Proto<number> {
-  const m = c.m;
   const L = c.L;
   if (cpu < 0 || cpu >= L.ncpus || cpu === c.cpu) return -EINVAL;
   yield* hotplugLock(c);
@@ -267,54 +256,73 @@ export function* cpuDown(c: Ctx, cpu: number): Proto<number> {
     yield* hotplugUnlock(c);
     return -EBUSY;
   }
-  // stop_machine(take_cpu_down, cpu)
-  yield STEP;
-  const gen = Atomics.add(m, H_SM_GEN, 1) + 1;
-  Atomics.store(m, H_SM_CTRL, c.cpu);
-  Atomics.store(m, H_SM_CPU, cpu + 1);
-  Atomics.store(m, H_SM_ARRIVED, 1);
-  Atomics.store(m, L.cpu(c.cpu, C_SM_SEEN), gen);
-  Atomics.store(m, H_SM_PHASE, gen * 4 + PH_PREPARE);
-  kickAll(c);
-  if ((c.faults & (F_NO_STOP_MACHINE_BARRIER | F_FLUSH_BEFORE_OFFLINE)) === 0) {
-    for (;;) {
-      yield STEP;
-      const a = Atomics.load(m, H_SM_ARRIVED);
-      if (a >= online) break;
-      yield waitOn(c, H_SM_ARRIVED, a);
-    }
-  }
-  yield* setIrqs(c, true);
-  yield STEP;
-  Atomics.store(m, H_SM_PHASE, gen * 4 + PH_RUN);
-  kickAll(c);
-  for (;;) {
-    yield STEP;
-    const d = Atomics.load(m, L.cpu(cpu, C_SM_DONE));
-    if (d === gen) break;
-    yield waitOn(c, L.cpu(cpu, C_SM_DONE), d);
-  }
-  yield STEP;
-  Atomics.store(m, H_SM_CPU, 0);
-  Atomics.store(m, H_SM_PHASE, 0);
-  kickAll(c);
-  yield* setIrqs(c, false);
+  yield* c.k.stop_machine_cpuslocked(c, cpu, online);
   // the dead CPU is gone: smpcfd_dead_cpu on the control CPU
   yield STEP;
-  Atomics.store(m, L.cpu(cpu, C_STATE), HP_DEAD);
+  c.a.WRITE_ONCE(L.cpu(cpu, C_STATE), HP_DEAD);
   tracepoint(c, EV_CPUHP_ENTER, cpu, 0, CPUHP_SMPCFD_PREPARE, 2);
-  yield* smpcfdDeadCpu(c, cpu);
+  yield* c.k.smpcfd_dead_cpu(c, cpu);
   tracepoint(c, EV_CPUHP_EXIT, cpu, CPUHP_SMPCFD_PREPARE - 1, CPUHP_SMPCFD_PREPARE, 0);
   yield STEP;
-  Atomics.store(m, L.cpu(cpu, C_STATE), HP_OFFLINE);
+  c.a.WRITE_ONCE(L.cpu(cpu, C_STATE), HP_OFFLINE);
   kick(c, cpu);
   yield* hotplugUnlock(c);
   return 0;
 }
 
+/**
+ * stop_machine_cpuslocked(take_cpu_down, cpu) on the control CPU: publish the request, wait until
+ * every online CPU arrived (left its "preemption disabled" window), run, wait until the dying CPU
+ * is done, release everyone. `online` counts the online CPUs, this one included.
+ */
+export function* stopMachineCpuslocked(c: Ctx, cpu: number, online: number): Proto {
+  const gen = yield* stopMachineRequest(c, cpu);
+  for (;;) {
+    yield STEP;
+    const a = c.a.atomic_read(H_SM_ARRIVED);
+    if (a >= online) break;
+    yield waitOn(c, H_SM_ARRIVED, a);
+  }
+  yield* stopMachineRun(c, cpu, gen);
+}
+
+/** First half of stop_machine: a new generation in MULTI_STOP_PREPARE; returns the generation. */
+export function* stopMachineRequest(c: Ctx, cpu: number): Proto<number> {
+  const m = c.a;
+  yield STEP;
+  const gen = m.atomic_fetch_add(H_SM_GEN, 1) + 1;
+  m.WRITE_ONCE(H_SM_CTRL, c.cpu);
+  m.WRITE_ONCE(H_SM_CPU, cpu + 1);
+  m.atomic_set(H_SM_ARRIVED, 1);
+  m.WRITE_ONCE(c.L.cpu(c.cpu, C_SM_SEEN), gen);
+  m.smp_store_release(H_SM_PHASE, gen * 4 + PH_PREPARE);
+  kickAll(c);
+  return gen;
+}
+
+/** Second half (after the rendezvous): MULTI_STOP_RUN, wait for the dying CPU, release everyone. */
+export function* stopMachineRun(c: Ctx, cpu: number, gen: number): Proto {
+  const m = c.a;
+  yield* setIrqs(c, true);
+  yield STEP;
+  m.smp_store_release(H_SM_PHASE, gen * 4 + PH_RUN);
+  kickAll(c);
+  const done = c.L.cpu(cpu, C_SM_DONE);
+  for (;;) {
+    yield STEP;
+    const d = m.smp_load_acquire(done);
+    if (d === gen) break;
+    yield waitOn(c, done, d);
+  }
+  yield STEP;
+  m.WRITE_ONCE(H_SM_CPU, 0);
+  m.smp_store_release(H_SM_PHASE, 0);
+  kickAll(c);
+  yield* setIrqs(c, false);
+}
+
 /** cpu_up(cpu): prepare (may fail with -ENOMEM), then online. */
 export function* cpuUp(c: Ctx, cpu: number): Proto<number> {
-  const m = c.m;
   const L = c.L;
   if (cpu < 0 || cpu >= L.ncpus) return -EINVAL;
   yield* hotplugLock(c);
@@ -323,16 +331,16 @@ export function* cpuUp(c: Ctx, cpu: number): Proto<number> {
     return -EINVAL;
   }
   tracepoint(c, EV_CPUHP_ENTER, cpu, CPUHP_ONLINE, CPUHP_SMPCFD_PREPARE, 0);
-  const rc = yield* smpcfdPrepareCpu(c, cpu);
+  const rc = yield* c.k.smpcfd_prepare_cpu(c, cpu);
   tracepoint(c, EV_CPUHP_EXIT, cpu, CPUHP_SMPCFD_PREPARE, CPUHP_SMPCFD_PREPARE, rc);
   if (rc !== 0) {
     yield* hotplugUnlock(c);
     return rc;
   }
   yield STEP;
-  Atomics.store(m, L.cpu(cpu, C_STATE), HP_PREPARED);
+  c.a.WRITE_ONCE(L.cpu(cpu, C_STATE), HP_PREPARED);
   yield STEP;
-  Atomics.store(m, L.cpu(cpu, C_STATE), HP_ONLINE); // the CPU wakes from its offline wait
+  c.a.smp_store_release(L.cpu(cpu, C_STATE), HP_ONLINE); // set_cpu_online after the cfd is ready; the CPU wakes from its offline wait
   kick(c, cpu);
   yield* hotplugUnlock(c);
   return 0;

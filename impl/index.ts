@@ -1,6 +1,9 @@
 /** Public API of the implementation layer (impl/ never imports model/ at run time). */
 export { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO, errnoName } from './errno.js';
-export { FAULT_IDS, faultMask, faultNames, type FaultId } from './faults.js';
+export { KERNEL_FUNCTION_NAMES, SMP_C, type KernelFunctionName, type KernelFunctions } from './kernel.js';
+export {
+  checkOverrides, importOverrides, kernelTable, overriddenNames, VARIANT_ID, VariantError, type ImplVariant, type KernelOverrides,
+} from './variant.js';
 export { FUNC_NAMES, funcId, funcName, type FuncName } from './functions.js';
 export { Layout, MAX_CPUS } from './layout.js';
 export type { DebugReport } from './memory.js';
@@ -13,7 +16,7 @@ export {
   DeterministicSystem, runDeterministic, type DeterministicConfig, type DeterministicResult, type StuckCpu,
 } from './runtime/deterministic.js';
 export { exploreExhaustive, type ExploreOptions, type ExploreResult } from './runtime/explore.js';
-export { decodeSchedule, encodeSchedule } from './runtime/schedule.js';
+export { decodeSchedule, encodeSchedule, NO_VARIANT } from './runtime/schedule.js';
 export {
   DfsScheduler, pctScheduler, priorityScheduler, randomScheduler, replayScheduler, ReplayDivergence, type Scheduler,
 } from './runtime/schedulers.js';

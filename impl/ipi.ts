@@ -13,14 +13,14 @@ import {
 function* setNrIfPolling(c: Ctx, cpu: number): Proto<boolean> {
   const idx = c.L.cpu(cpu, C_TIF);
   yield STEP;
-  let t = Atomics.load(c.m, idx);
+  let t = c.a.READ_ONCE(idx);
   for (;;) {
     if ((t & TIF_POLLING) === 0) return false;
     if ((t & TIF_NEED_RESCHED) !== 0) return true;
     yield STEP;
     // One CAS decides between "poller will see the flag" and "poller already left: send an IPI";
     // pairs with the atomic AND in idle.ts that clears POLLING.
-    const seen = Atomics.compareExchange(c.m, idx, t, t | TIF_NEED_RESCHED);
+    const seen = c.a.cmpxchg(idx, t, t | TIF_NEED_RESCHED); // fully ordered (try_cmpxchg)
     if (seen === t) return true;
     t = seen;
   }
@@ -28,7 +28,8 @@ function* setNrIfPolling(c: Ctx, cpu: number): Proto<boolean> {
 
 function* archSendIpi(c: Ctx, cpu: number): Proto {
   yield STEP;
-  Atomics.store(c.m, c.L.cpu(cpu, C_DOORBELL), 1); // after llist_add (full barrier in the CAS)
+  // the interrupt controller, not kernel memory: ordered after llist_add by the cmpxchg's full barrier
+  Atomics.store(c.m, c.L.cpu(cpu, C_DOORBELL), 1);
   kick(c, cpu);
 }
 

@@ -26,7 +26,8 @@ export const MAGIC = 0x534d5031; // "SMP1"
 // ---- header ---------------------------------------------------------------------------------
 export const H_MAGIC = 0;
 export const H_NCPUS = 1;
-export const H_FAULTS = 2;
+/** word 2 held the fault bitmask before variants (impl/variant.ts); unused now */
+export const H_RESERVED_2 = 2;
 /** bit 0: tracepoints on; bit 1: csdlock_debug; bit 2: idle polls (else halts) */
 export const H_FLAGS = 3;
 export const H_CSD_TIMEOUT_MS = 4;
@@ -210,7 +211,7 @@ export class Layout {
     this.csd0 = this.mb0 + n * MB_CAP;
     // csd_data + stack CSD + user CSDs per CPU
     this.staticCsds = n * (2 + USER_CSDS);
-    // Two blocks per CPU so that a leaked cfd (fault cfd-not-freed-at-dead) does not make the
+    // Two blocks per CPU so that a leaked cfd (variant cfd-not-freed-at-dead) does not make the
     // next prepare fail for lack of room: the leak must be visible in the counts, not as -ENOMEM.
     this.cfdBlocks = 2 * n;
     this.csdCount = this.staticCsds + this.cfdBlocks * n;

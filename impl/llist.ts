@@ -3,60 +3,58 @@
  * head, the owning CPU takes everything with one exchange and reverses it to FIFO order.
  */
 import { F_NEXT, H_LIST_CORRUPT, NULL } from './layout.js';
-import { F_DEL_ALL_NO_XCHG, F_LLIST_ADD_NO_CAS, F_LLIST_NOT_REVERSED } from './faults.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
 
 /** llist_add: returns true iff the list was empty before (the producer must then kick the owner). */
 export function* llistAdd(c: Ctx, head: number, node: number): Proto<boolean> {
-  const m = c.m;
   const next = c.L.csd(node, F_NEXT);
   yield STEP;
-  let h = Atomics.load(m, head);
-  if ((c.faults & F_LLIST_ADD_NO_CAS) !== 0) {
-    // broken: a producer that raced in between is overwritten (its node is lost)
-    yield STEP;
-    Atomics.store(m, next, h);
-    yield STEP;
-    Atomics.store(m, head, node);
-    return h === NULL;
-  }
+  let h = c.a.READ_ONCE(head);
   for (;;) {
     yield STEP;
-    Atomics.store(m, next, h); // node not reachable yet; the CAS below publishes it (release)
+    c.a.WRITE_ONCE(next, h); // node not reachable yet; the cmpxchg below publishes it
     yield STEP;
-    const seen = Atomics.compareExchange(m, head, h, node); // publishes node with its fields set
+    const seen = c.a.cmpxchg(head, h, node); // fully ordered: publishes node with its fields set
     if (seen === h) return h === NULL;
     h = seen;
   }
 }
 
-/** llist_del_all + llist_reverse_order: the batch, oldest first. The batch is private afterwards. */
-export function* llistDelAllReversed(c: Ctx, head: number): Proto<number[]> {
+/** llist_del_all: the whole list with one xchg (fully ordered: sees every node's fields as published). */
+export function* llistDelAll(c: Ctx, head: number): Proto<number> {
   yield STEP;
-  let n: number;
-  if ((c.faults & F_DEL_ALL_NO_XCHG) !== 0) {
-    // broken: a node added between the load and the store is dropped with the old head
-    n = Atomics.load(c.m, head);
-    yield STEP;
-    Atomics.store(c.m, head, NULL);
-  } else n = Atomics.exchange(c.m, head, NULL); // acquire: sees every node's fields as published
+  return c.a.xchg(head, NULL);
+}
+
+/**
+ * llist_reverse_order over the private chain from `first`: oldest first. Not a scheduling point
+ * (the chain is private after llist_del_all). A node queued twice makes a cycle (B6): reported
+ * in H_LIST_CORRUPT instead of looping forever.
+ */
+export function llistReverseOrder(c: Ctx, first: number): number[] {
+  const out = llistChain(c, first);
+  out.reverse();
+  return out;
+}
+
+/** The chain from `first` in list order (newest first), cut at a cycle. For variants too. */
+export function llistChain(c: Ctx, first: number): number[] {
   const out: number[] = [];
   const bound = c.L.csdCount;
+  let n = first;
   while (n !== NULL) {
     if (out.length > bound) {
-      // A node queued twice makes a cycle (B6): report instead of looping forever.
       Atomics.add(c.m, H_LIST_CORRUPT, 1);
       break;
     }
     out.push(n);
-    n = Atomics.load(c.m, c.L.csd(n, F_NEXT));
+    n = c.a.READ_ONCE(c.L.csd(n, F_NEXT));
   }
-  if ((c.faults & F_LLIST_NOT_REVERSED) === 0) out.reverse();
   return out;
 }
 
 /** llist_empty (a racy snapshot, as in the kernel). */
 export function* llistEmpty(c: Ctx, head: number): Proto<boolean> {
   yield STEP;
-  return Atomics.load(c.m, head) === NULL;
+  return c.a.READ_ONCE(head) === NULL;
 }

@@ -7,7 +7,6 @@
 import {
   C_CUR_CSD, C_CUR_FUNC, C_DOORBELL, C_IDLE, F_DST, F_FUNC, F_INFO, H_BT_TOKEN, H_BUG_COUNT, H_PANIC, H_STUCK, NULL,
 } from './layout.js';
-import { F_LOCKWAIT_NO_BT_TOKEN } from './faults.js';
 import { funcName } from './functions.js';
 import { kick, type Ctx, type DebugReport } from './memory.js';
 
@@ -83,9 +82,7 @@ export class LockWaitDebug {
         // One NMI backtrace of the target per stall (0d3a00b37042, B10): the first waiter takes the
         // target's token; it is re-armed when the target flushes again. Without the token every
         // waiter backtraces the same target each period (an NMI storm).
-        const bit = dst >= 0 && dst < 31 ? 1 << dst : 0;
-        const free = bit !== 0 && (Atomics.or(m, H_BT_TOKEN, bit) & bit) === 0;
-        if (free || (c.faults & F_LOCKWAIT_NO_BT_TOKEN) !== 0) {
+        if (c.k.trigger_backtrace(c, dst)) {
           c.report(this.make('backtrace', (b) => `csd: ${b} NMI backtrace of CPU#${dst} requested by CPU#${c.cpu}`));
         }
       }
@@ -101,4 +98,13 @@ export class LockWaitDebug {
     Atomics.sub(c.m, H_STUCK, 1);
     c.report(this.make('unstuck', (b) => `csd: ${b} got unstuck on CPU#${c.cpu}, CPU#${Atomics.load(c.m, c.L.csd(this.csd, F_DST))} released the lock.`));
   }
+}
+
+/**
+ * trigger_backtrace: the per-target NMI-backtrace token (a bit per CPU in H_BT_TOKEN, set = taken;
+ * the target's flush clears it again). True iff this waiter took it and may dump the target.
+ */
+export function triggerBacktrace(c: Ctx, cpu: number): boolean {
+  const bit = cpu >= 0 && cpu < 31 ? 1 << cpu : 0;
+  return bit !== 0 && (c.a.atomic_fetch_or(H_BT_TOKEN, bit) & bit) === 0;
 }

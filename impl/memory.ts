@@ -3,13 +3,18 @@
  *
  * Protocol functions are generators: they `yield STEP` immediately before every shared-memory access
  * (a scheduling point) and `yield WAIT` after setting `ctx.waitIdx/waitVal` when they cannot go on
- * until the word `m[waitIdx]` differs from `waitVal`. The accesses themselves are plain `Atomics.*`
- * calls on the one SharedArrayBuffer, so the same code is correct on real threads.
+ * until the word `m[waitIdx]` differs from `waitVal`. Accesses to kernel state go through `ctx.a`
+ * (access.ts: READ_ONCE, smp_store_release, cmpxchg, … with the kernel's ordering at that line;
+ * on both runtimes today one `Atomics` operation each), calls of named kernel functions through
+ * `ctx.k` (kernel.ts: the function table a variant replaces entries of). Instrumentation (trace
+ * ring, request table, counters) stays plain `Atomics`.
  * - threads runtime: runs each generator to completion; STEP costs one generator resume, WAIT spins
  *   ~200 loads then sleeps on the CPU's wake word (see runtime/threads-driver.ts).
  * - deterministic runtime: every STEP is a point where another CPU may run; a WAITing CPU is not
  *   runnable until the word changes.
  */
+import type { Access } from './access.js';
+import type { KernelFunctions } from './kernel.js';
 import type { Layout, Shared } from './layout.js';
 import { C_WAKE } from './layout.js';
 
@@ -38,8 +43,10 @@ export interface Ctx {
   readonly f64: Float64Array<SharedArrayBuffer>;
   readonly L: Layout;
   readonly cpu: number;
-  /** Fault bitmask, read once at start (see faults.ts). */
-  readonly faults: number;
+  /** The kernel functions of this system (kernel.ts `SMP_C`, or a variant's table). */
+  readonly k: KernelFunctions;
+  /** The accessors of this CPU (access.ts). */
+  readonly a: Access;
   readonly traceOn: boolean;
   readonly debug: boolean;
   readonly csdLockTimeoutMs: number;

@@ -3,43 +3,38 @@
  * smp_call_function_many_cond, as in the kernel. `info` is a request id (see requests.ts).
  * The caller's "preemption disabled" window is the whole generator run: a CPU leaves it only by
  * returning to its command loop, which is where stop_machine can catch it (hotplug.ts).
+ * Named kernel functions are called through the system's table `c.k` (kernel.ts).
  */
 import {
   C_CFD, C_CSD_DATA, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_FLAG_LOCK, CSD_TYPE_SYNC, F_DST, F_FLAGS, F_FUNC,
   F_INFO, F_SRC, H_USAGE_ERRORS, HP_ONLINE, NULL, B_CPUMASK, B_CPUMASK_IPI, R_EXPECTED,
 } from './layout.js';
-import { csdLock, csdLockWait, csdUnlock } from './csd-lock.js';
 import { EBUSY, EDEADLK_IRQS_OFF, ENXIO } from './errno.js';
-import {
-  F_B9_WAIT_ONLY_IF_IPI, F_MANY_WAIT_FIRST_ONLY, F_MASK_NOT_INTERSECTED_ONLINE, F_NO_EBUSY_CHECK, F_NO_IPI_ON_EMPTY_EDGE,
-} from './faults.js';
 import { csdDoFunc } from './flush.js';
-import { sendCallFunctionIpiMask, sendCallFunctionSingleIpi } from './ipi.js';
-import { llistAdd } from './llist.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
 import { CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CSD_QUEUE_CPU, tracepoint } from './trace-ring.js';
 
 export const SCF_WAIT = 1;
 export const SCF_RUN_LOCAL = 2;
 
-function* expect(c: Ctx, info: number, cpu: number): Proto {
+export function* expect(c: Ctx, info: number, cpu: number): Proto {
   if (info < 0 || info >= c.L.reqCap) return;
   yield STEP;
   // before the llist_add that publishes the CSD: the target may run it at once
   Atomics.or(c.m, c.L.req(info, R_EXPECTED), 1 << cpu);
 }
 
-function* irqsDisabled(c: Ctx): Proto<boolean> {
+export function* irqsDisabled(c: Ctx): Proto<boolean> {
   yield STEP;
   return Atomics.load(c.m, c.L.cpu(c.cpu, C_IRQS_OFF)) !== 0;
 }
 
-function* cpuOnline(c: Ctx, cpu: number): Proto<boolean> {
+export function* cpuOnline(c: Ctx, cpu: number): Proto<boolean> {
   yield STEP;
-  return Atomics.load(c.m, c.L.cpu(cpu, C_STATE)) === HP_ONLINE;
+  return c.a.READ_ONCE(c.L.cpu(cpu, C_STATE)) === HP_ONLINE;
 }
 
-function* usageError(c: Ctx): Proto<number> {
+export function* usageError(c: Ctx): Proto<number> {
   yield STEP;
   Atomics.add(c.m, H_USAGE_ERRORS, 1);
   return -EDEADLK_IRQS_OFF;
@@ -49,69 +44,69 @@ function* usageError(c: Ctx): Proto<number> {
 export function* smpCallSingleQueue(c: Ctx, cpu: number, csd: number, callsite: number): Proto {
   if (c.traceOn) {
     yield STEP;
-    tracepoint(c, EV_CSD_QUEUE_CPU, cpu, callsite, Atomics.load(c.m, c.L.csd(csd, F_FUNC)), csd);
+    tracepoint(c, EV_CSD_QUEUE_CPU, cpu, callsite, c.a.READ_ONCE(c.L.csd(csd, F_FUNC)), csd);
   }
-  const wasEmpty = yield* llistAdd(c, c.L.cpu(cpu, C_QUEUE), csd);
-  if (wasEmpty && (c.faults & F_NO_IPI_ON_EMPTY_EDGE) === 0) yield* sendCallFunctionSingleIpi(c, cpu, callsite);
+  if (yield* c.k.llist_add(c, c.L.cpu(cpu, C_QUEUE), csd)) yield* c.k.send_call_function_single_ipi(c, cpu, callsite);
 }
 
 /** generic_exec_single: the CSD is locked and filled by the caller. */
-function* genericExecSingle(c: Ctx, cpu: number, csd: number, callsite: number): Proto<number> {
-  const m = c.m;
+export function* genericExecSingle(c: Ctx, cpu: number, csd: number, callsite: number): Proto<number> {
+  const m = c.a;
   const L = c.L;
   if (cpu === c.cpu) {
     // Self-call: unlock first (safe: same CPU, nobody else can see this CSD), run with irqs off.
     yield STEP;
-    const func = Atomics.load(m, L.csd(csd, F_FUNC));
-    const info = Atomics.load(m, L.csd(csd, F_INFO));
+    const func = m.READ_ONCE(L.csd(csd, F_FUNC));
+    const info = m.READ_ONCE(L.csd(csd, F_INFO));
     yield* expect(c, info, cpu);
-    yield* csdUnlock(c, csd);
+    yield* c.k.csd_unlock(c, csd);
     const irq = L.cpu(c.cpu, C_IRQS_OFF);
-    const was = Atomics.load(m, irq);
-    Atomics.store(m, irq, 1);
+    const was = Atomics.load(c.m, irq); // local_irq_save: this CPU's own flag
+    Atomics.store(c.m, irq, 1);
     yield* csdDoFunc(c, func, info, NULL, false);
-    Atomics.store(m, irq, was);
+    Atomics.store(c.m, irq, was);
     return 0;
   }
   if (cpu < 0 || cpu >= L.ncpus || !(yield* cpuOnline(c, cpu))) {
-    yield* csdUnlock(c, csd);
+    yield* c.k.csd_unlock(c, csd);
     return -ENXIO; // INV-ENXIO: func never runs
   }
   yield STEP;
-  yield* expect(c, Atomics.load(m, L.csd(csd, F_INFO)), cpu);
-  yield* smpCallSingleQueue(c, cpu, csd, callsite);
+  yield* expect(c, m.READ_ONCE(L.csd(csd, F_INFO)), cpu);
+  yield* c.k.__smp_call_single_queue(c, cpu, csd, callsite);
   return 0;
 }
 
-function* fill(c: Ctx, csd: number, func: number, info: number, dst: number): Proto {
-  const m = c.m;
+/** csd->func = func; csd->info = info; (+ src/dst as under CONFIG_CSD_LOCK_WAIT_DEBUG) */
+export function* fill(c: Ctx, csd: number, func: number, info: number, dst: number): Proto {
+  const m = c.a;
   const L = c.L;
   yield STEP;
-  Atomics.store(m, L.csd(csd, F_FUNC), func);
-  Atomics.store(m, L.csd(csd, F_INFO), info);
-  Atomics.store(m, L.csd(csd, F_SRC), c.cpu);
-  Atomics.store(m, L.csd(csd, F_DST), dst);
+  m.WRITE_ONCE(L.csd(csd, F_FUNC), func);
+  m.WRITE_ONCE(L.csd(csd, F_INFO), info);
+  m.WRITE_ONCE(L.csd(csd, F_SRC), c.cpu);
+  m.WRITE_ONCE(L.csd(csd, F_DST), dst);
 }
 
 /** smp_call_function_single(cpu, func, info, wait) */
 export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: number, wait: boolean): Proto<number> {
   // A waiting call with irqs off can deadlock two CPUs that wait on each other (smp-semantics §2.5).
   if (wait && (yield* irqsDisabled(c)) && (yield* cpuOnline(c, c.cpu))) return yield* usageError(c);
-  const m = c.m;
+  const m = c.a;
   const L = c.L;
   let csd: number;
   if (wait) {
     csd = L.stackCsd(c.cpu);
     yield STEP;
-    Atomics.store(m, L.csd(csd, F_FLAGS), CSD_FLAG_LOCK | CSD_TYPE_SYNC); // on-stack CSD, locked from the start
+    m.WRITE_ONCE(L.csd(csd, F_FLAGS), CSD_FLAG_LOCK | CSD_TYPE_SYNC); // on-stack CSD, locked from the start
   } else {
     yield STEP;
-    csd = Atomics.load(m, L.cpu(c.cpu, C_CSD_DATA));
-    yield* csdLock(c, csd); // waits until our previous async single call was taken by its target
+    csd = m.READ_ONCE(L.cpu(c.cpu, C_CSD_DATA));
+    yield* c.k.csd_lock(c, csd); // waits until our previous async single call was taken by its target
   }
   yield* fill(c, csd, func, info, cpu);
-  const rc = yield* genericExecSingle(c, cpu, csd, CS_GENERIC_EXEC_SINGLE);
-  if (wait) yield* csdLockWait(c, csd); // INV-SYNC-AFTER-RUN
+  const rc = yield* c.k.generic_exec_single(c, cpu, csd, CS_GENERIC_EXEC_SINGLE);
+  if (wait) yield* c.k.csd_lock_wait(c, csd); // INV-SYNC-AFTER-RUN
   return rc;
 }
 
@@ -122,15 +117,15 @@ export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: 
  * request untouched.
  */
 export function* smpCallFunctionSingleAsync(c: Ctx, cpu: number, csd: number, func: number, info: number): Proto<number> {
-  const m = c.m;
-  const L = c.L;
-  const idx = L.csd(csd, F_FLAGS);
+  const m = c.a;
+  const idx = c.L.csd(csd, F_FLAGS);
   yield STEP;
-  if ((Atomics.load(m, idx) & CSD_FLAG_LOCK) !== 0 && (c.faults & F_NO_EBUSY_CHECK) === 0) return -EBUSY;
+  if ((m.READ_ONCE(idx) & CSD_FLAG_LOCK) !== 0) return -EBUSY;
   yield STEP;
-  Atomics.store(m, idx, CSD_FLAG_LOCK); // type ASYNC
+  m.WRITE_ONCE(idx, CSD_FLAG_LOCK); // type ASYNC
+  m.smp_wmb();
   yield* fill(c, csd, func, info, cpu);
-  return yield* genericExecSingle(c, cpu, csd, 3);
+  return yield* c.k.generic_exec_single(c, cpu, csd, 3);
 }
 
 /** smp_call_function_any: this CPU if in mask, else the nearest online CPU of mask. */
@@ -149,7 +144,7 @@ export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: nu
     // nothing usable: pick the first CPU of mask (or an invalid one) so generic_exec_single says -ENXIO
     cpu = mask === 0 ? c.L.ncpus : 31 - Math.clz32(mask & -mask);
   }
-  return yield* smpCallFunctionSingle(c, cpu, func, info, wait);
+  return yield* c.k.smp_call_function_single(c, cpu, func, info, wait);
 }
 
 /**
@@ -159,7 +154,7 @@ export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: nu
 export function* smpCallFunctionManyCond(
   c: Ctx, mask: number, func: number, info: number, scfFlags: number, cond: number | null,
 ): Proto<number> {
-  const m = c.m;
+  const m = c.a;
   const L = c.L;
   const me = c.cpu;
   const wait = (scfFlags & SCF_WAIT) !== 0;
@@ -167,8 +162,7 @@ export function* smpCallFunctionManyCond(
   // a. one snapshot of mask ∩ online − {this}
   let online = 0;
   for (let t = 0; t < L.ncpus; t++) if (yield* cpuOnline(c, t)) online |= 1 << t;
-  const all = (c.faults & F_MASK_NOT_INTERSECTED_ONLINE) !== 0 ? (1 << L.ncpus) - 1 : online;
-  const targets = mask & all & ~(1 << me);
+  const targets = mask & online & ~(1 << me);
   let runRemote = false;
   let nrCpus = 0;
   let lastCpu = -1;
@@ -176,62 +170,58 @@ export function* smpCallFunctionManyCond(
   let waitMask = 0;
   if (targets !== 0) {
     yield STEP;
-    const cfd = Atomics.load(m, L.cpu(me, C_CFD));
+    const cfd = m.READ_ONCE(L.cpu(me, C_CFD));
     waitMask = targets;
     yield STEP;
-    Atomics.store(m, L.cfd(cfd, B_CPUMASK), waitMask);
-    Atomics.store(m, L.cfd(cfd, B_CPUMASK_IPI), 0);
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK), waitMask);
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK_IPI), 0);
     for (let t = 0; t < L.ncpus; t++) {
       const bit = 1 << t;
       if ((targets & bit) === 0) continue;
       if (cond !== null && (cond & bit) === 0) {
         waitMask &= ~bit;
         yield STEP;
-        Atomics.store(m, L.cfd(cfd, B_CPUMASK), waitMask);
+        m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK), waitMask);
         continue;
       }
       runRemote = true; // "work was enqueued" decides the wait, not "an IPI was sent" (B9)
       const csd = L.cfdCsd(cfd, t);
-      yield* csdLock(c, csd); // waits for the previous use of this (sender, target) CSD
+      yield* c.k.csd_lock(c, csd); // waits for the previous use of this (sender, target) CSD
       if (wait) {
         yield STEP;
-        Atomics.or(m, L.csd(csd, F_FLAGS), CSD_TYPE_SYNC); // unlock reset the type: OR it in on every use
+        const fl = L.csd(csd, F_FLAGS);
+        m.WRITE_ONCE(fl, m.READ_ONCE(fl) | CSD_TYPE_SYNC); // unlock reset the type: OR it in on every use
       }
       yield* fill(c, csd, func, info, t);
       yield* expect(c, info, t);
       if (c.traceOn) tracepoint(c, EV_CSD_QUEUE_CPU, t, CS_MANY_COND, func, csd);
-      if (yield* llistAdd(c, L.cpu(t, C_QUEUE), csd)) {
+      if (yield* c.k.llist_add(c, L.cpu(t, C_QUEUE), csd)) {
         ipiMask |= bit;
         nrCpus++;
         lastCpu = t;
       }
     }
     yield STEP;
-    Atomics.store(m, L.cfd(cfd, B_CPUMASK_IPI), ipiMask);
-    if ((c.faults & F_NO_IPI_ON_EMPTY_EDGE) === 0) {
-      if (nrCpus === 1) yield* sendCallFunctionSingleIpi(c, lastCpu, CS_MANY_COND);
-      else if (nrCpus > 1) yield* sendCallFunctionIpiMask(c, ipiMask, CS_MANY_COND);
-    }
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK_IPI), ipiMask);
+    if (nrCpus === 1) yield* c.k.send_call_function_single_ipi(c, lastCpu, CS_MANY_COND);
+    else if (nrCpus > 1) yield* c.k.send_call_function_ipi_mask(c, ipiMask, CS_MANY_COND);
   }
   // 2. local run after the remote kick, concurrently with the remote executions
   if ((scfFlags & SCF_RUN_LOCAL) !== 0 && (mask & (1 << me)) !== 0 && (cond === null || (cond & (1 << me)) !== 0)) {
     yield* expect(c, info, me);
     const irq = L.cpu(me, C_IRQS_OFF);
     yield STEP;
-    const was = Atomics.load(m, irq);
-    Atomics.store(m, irq, 1);
+    const was = Atomics.load(c.m, irq); // local_irq_save
+    Atomics.store(c.m, irq, 1);
     yield* csdDoFunc(c, func, info, NULL, false);
-    Atomics.store(m, irq, was);
+    Atomics.store(c.m, irq, was);
   }
   // 3. wait on exactly the CSDs enqueued (INV-WAIT-SET)
-  const doWait = (c.faults & F_B9_WAIT_ONLY_IF_IPI) !== 0 ? nrCpus > 0 : runRemote;
-  if (doWait && wait) {
+  if (runRemote && wait) {
     yield STEP;
-    const cfd = Atomics.load(m, L.cpu(me, C_CFD));
+    const cfd = m.READ_ONCE(L.cpu(me, C_CFD));
     for (let t = 0; t < L.ncpus; t++) {
-      if ((waitMask & (1 << t)) === 0) continue;
-      yield* csdLockWait(c, L.cfdCsd(cfd, t));
-      if ((c.faults & F_MANY_WAIT_FIRST_ONLY) !== 0) break;
+      if ((waitMask & (1 << t)) !== 0) yield* c.k.csd_lock_wait(c, L.cfdCsd(cfd, t));
     }
   }
   return 0;
@@ -239,13 +229,13 @@ export function* smpCallFunctionManyCond(
 
 // The wrappers return the core generator itself (no extra generator frame per step).
 export function smpCallFunctionMany(c: Ctx, mask: number, func: number, info: number, wait: boolean): Proto<number> {
-  return smpCallFunctionManyCond(c, mask, func, info, wait ? SCF_WAIT : 0, null);
+  return c.k.smp_call_function_many_cond(c, mask, func, info, wait ? SCF_WAIT : 0, null);
 }
 
 export function smpCallFunction(c: Ctx, func: number, info: number, wait: boolean): Proto<number> {
-  return smpCallFunctionManyCond(c, (1 << c.L.ncpus) - 1, func, info, wait ? SCF_WAIT : 0, null);
+  return c.k.smp_call_function_many_cond(c, (1 << c.L.ncpus) - 1, func, info, wait ? SCF_WAIT : 0, null);
 }
 
 export function onEachCpuCondMask(c: Ctx, cond: number | null, func: number, info: number, wait: boolean, mask: number): Proto<number> {
-  return smpCallFunctionManyCond(c, mask, func, info, SCF_RUN_LOCAL | (wait ? SCF_WAIT : 0), cond);
+  return c.k.smp_call_function_many_cond(c, mask, func, info, SCF_RUN_LOCAL | (wait ? SCF_WAIT : 0), cond);
 }

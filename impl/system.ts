@@ -4,16 +4,19 @@
  */
 import {
   C_CFD, C_CSD_DATA, C_CUR_CSD, C_QUEUE, C_STACK_CSD, C_STATE, C_USER_CSD, F_DST, F_NEXT, F_SRC, FLAG_CSDLOCK_DEBUG,
-  FLAG_IDLE_POLL, FLAG_TRACE, H_ALLOC_LIMIT, H_CSD_TIMEOUT_MS, H_FAULTS, H_FLAGS, H_MAGIC, H_NCPUS, H_PANIC_MS,
+  FLAG_IDLE_POLL, FLAG_TRACE, H_ALLOC_LIMIT, H_CSD_TIMEOUT_MS, H_FLAGS, H_MAGIC, H_NCPUS, H_PANIC_MS,
   H_POLL_SPINS, H_SPIN_LOADS, HP_ONLINE, Layout, MAGIC, NULL, USER_CSDS, type Shared,
 } from './layout.js';
-import { faultMask, type FaultId } from './faults.js';
+import { atomicsAccess, type Access } from './access.js';
 import { allocCfdNow } from './hotplug.js';
+import type { KernelFunctions } from './kernel.js';
 import type { Ctx, DebugReport } from './memory.js';
+import type { ImplVariant } from './variant.js';
 
 export interface SmpConfig {
   readonly cpus: number;
-  readonly faults?: Iterable<FaultId>;
+  /** A variant of the protocol (impl/variant.ts): named kernel functions replaced; default smp.c itself. */
+  readonly variant?: ImplVariant;
   /** idle by polling first (TIF_POLLING_NRFLAG, the fast path) or halt at once */
   readonly idle?: 'poll' | 'halt';
   /** loads spent polling before halting (default: 200 threads / 2 deterministic) */
@@ -60,7 +63,6 @@ export function resetSharedMem(mem: SharedMem, cfg: SmpConfig, defaultPollSpins:
   const flags = (cfg.trace === false ? 0 : FLAG_TRACE) | (cfg.csdlockDebug === true ? FLAG_CSDLOCK_DEBUG : 0)
     | (cfg.idle === 'halt' ? 0 : FLAG_IDLE_POLL);
   Atomics.store(m, H_NCPUS, L.ncpus);
-  Atomics.store(m, H_FAULTS, faultMask(cfg.faults ?? []));
   Atomics.store(m, H_FLAGS, flags);
   Atomics.store(m, H_CSD_TIMEOUT_MS, cfg.csdLockTimeoutMs ?? 5000);
   Atomics.store(m, H_PANIC_MS, cfg.panicOnIpistallMs ?? 0);
@@ -96,12 +98,25 @@ export interface CtxHooks {
   readonly report: (r: DebugReport) => void;
 }
 
-export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks): Ctx {
+const accessOf = new WeakMap<Shared, Access>();
+
+/** One SC accessor object per memory (shared by its CPUs: monomorphic call sites). */
+function scAccess(m: Shared): Access {
+  let a = accessOf.get(m);
+  if (a === undefined) {
+    a = atomicsAccess(m);
+    accessOf.set(m, a);
+  }
+  return a;
+}
+
+/** The context of `cpu`; `k` is the system's function table (variant.ts kernelTable). */
+export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelFunctions): Ctx {
   const m = mem.m;
   const flags = Atomics.load(m, H_FLAGS);
   return {
-    m, f64: mem.f64, L: mem.L, cpu,
-    faults: Atomics.load(m, H_FAULTS),
+    m, f64: mem.f64, L: mem.L, cpu, k,
+    a: scAccess(m), // SC on both runtimes (access.ts)
     traceOn: (flags & FLAG_TRACE) !== 0,
     debug: (flags & FLAG_CSDLOCK_DEBUG) !== 0,
     csdLockTimeoutMs: Atomics.load(m, H_CSD_TIMEOUT_MS),

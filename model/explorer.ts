@@ -4,7 +4,7 @@
  * event) give the shortest counterexample per violated invariant.
  */
 import { CoverageCounter } from './coverage.js';
-import { faultById } from './faults.js';
+import { applyModelRules, type ModelVariant } from './variant.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
 import { FastStepper, type FastSnapshot, type TakenTransition } from './fast-step.js';
 import { Stepper, stateKey, viewOf, type ModelState, type SystemSnapshot, type SystemView } from './step.js';
@@ -22,7 +22,8 @@ export interface ExploreProgress {
 export interface ExploreOptions {
   readonly cpus: number;
   readonly workload: Workload | string;
-  readonly fault?: string;
+  /** a variant of the model (variant.ts); default the correct rules */
+  readonly variant?: ModelVariant;
   readonly maxStates?: number;
   readonly coverage?: boolean;
   /** 'fast' (default): the stepper derived from the machine; 'xstate': machine.transition. */
@@ -31,7 +32,7 @@ export interface ExploreOptions {
 }
 
 export interface ExploreResult {
-  readonly config: { readonly cpus: number; readonly workload: string; readonly fault: string | null; readonly maxStates: number };
+  readonly config: { readonly cpus: number; readonly workload: string; readonly variant: string | null; readonly maxStates: number };
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;
@@ -66,9 +67,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
 export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResult, boolean> {
   const workload = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
   const cw = compileWorkload(workload, opts.cpus);
-  const fault = opts.fault === undefined ? undefined : faultById(opts.fault);
+  const fault = opts.variant;
   const base = createSystemMachine({ workload: cw });
-  const machine = fault === undefined ? base : fault.apply(base, cw);
+  const machine = fault === undefined ? base : applyModelRules(base, cw, fault.rules);
   const st = new Stepper(machine, cw);
   const fast = opts.stepper === 'xstate' ? null : new FastStepper(machine, cw);
   const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
@@ -115,7 +116,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     const timeline = events.map((e, k) => timelineEntry(k + 1, e, views[k] ?? v0, cw, views[k + 1]));
     found.set(inv.id, {
       invariant: inv.id, sentence: inv.sentence, message: msg, steps: timeline.map((t) => t.text), timeline,
-      replay: `npx smpcheck explore --cpus ${cw.n} --workload ${workload.name}${fault === undefined ? '' : ` --fault ${fault.id}`}`,
+      replay: `npx smpcheck explore --cpus ${cw.n} --workload ${workload.name}${fault === undefined ? '' : ` ${fault.cliArg}`}`,
     });
   };
   const count = (id: InvariantId): void => {
@@ -199,7 +200,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     checks: checks.get(inv.id) ?? 0,
   }));
   return {
-    config: { cpus: cw.n, workload: workload.name, fault: fault?.id ?? null, maxStates },
+    config: { cpus: cw.n, workload: workload.name, variant: fault?.id ?? null, maxStates },
     states: snaps.length, transitions, depth, elapsedMs,
     statesPerSecond: Math.round(snaps.length / Math.max(elapsedMs / 1000, 1e-6)),
     complete,

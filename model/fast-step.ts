@@ -2,8 +2,8 @@
  * A faster step function DERIVED from the machine definition (not a second copy of the rules):
  * it walks the composed machine's state node tree once, keeps per region and leaf state the
  * TransitionDefinitions xstate built from the chart config, and applies them directly with the
- * machine's own guard and assign implementations (`machine.implementations`, so `provide()`d
- * faults are honoured). Semantics follow xstate's microstep for this machine shape (parallel root,
+ * machine's own guard and assign implementations (`machine.implementations`, so a variant's
+ * `provide()`d rules are honoured). Semantics follow xstate's microstep for this machine shape (parallel root,
  * flat regions, no entry/exit actions, no eventless or delayed transitions): every region selects
  * its first enabled transition against the PRE-step context, then the selected transitions' actions
  * run in document order, each assign seeing the previous one's result.

@@ -14,7 +14,7 @@ export { FastStepper, type FastSnapshot, type TakenTransition } from './fast-ste
 export { INVARIANTS, PROTOCOL_INVARIANT_IDS, invariantById, callersDone, type Invariant } from './invariants.js';
 export { explore, exploreSteps, type ExploreOptions, type ExploreResult, type ExploreProgress } from './explorer.js';
 export { verifyModel, type VerifySummary, type VerifyRow } from './verify.js';
-export { MODEL_FAULTS, faultById, FaultError, type ModelFault } from './faults.js';
+export { applyModelRules, checkModelRules, VariantRulesError, type ModelRules, type ModelVariant } from './variant.js';
 export { CoverageCounter, componentStateId } from './coverage.js';
 export { stepText, timelineEntry } from './timeline.js';
 export { statechartStructure, transitionId } from './graph.js';

@@ -4,7 +4,7 @@
  * all through the same machine the explorer uses (fast stepper by default, xstate on request).
  */
 import { FastStepper, type FastSnapshot } from './fast-step.js';
-import { faultById } from './faults.js';
+import { applyModelRules, type ModelVariant } from './variant.js';
 import { INVARIANTS } from './invariants.js';
 import { Stepper, stateKey, viewOf, type ModelState, type SystemSnapshot, type SystemView } from './step.js';
 import { createSystemMachine, type SysEvent, type SystemMachine } from './system.js';
@@ -31,13 +31,14 @@ export interface ModelSession {
 export function openModel(opts: {
   readonly cpus: number;
   readonly workload: Workload | string;
-  readonly fault?: string;
+  /** a variant of the model (variant.ts); default the correct rules */
+  readonly variant?: ModelVariant;
   readonly stepper?: 'fast' | 'xstate';
 }): ModelSession {
   const w = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
   const cw = compileWorkload(w, opts.cpus);
   const base = createSystemMachine({ workload: cw });
-  const machine = opts.fault === undefined ? base : faultById(opts.fault).apply(base, cw);
+  const machine = opts.variant === undefined ? base : applyModelRules(base, cw, opts.variant.rules);
   const xs = new Stepper(machine, cw);
   const fast = opts.stepper === 'xstate' ? null : new FastStepper(machine, cw);
   const raw = (s: ModelState, e: SysEvent): ModelState =>

@@ -502,7 +502,7 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
   };
 }
 
-type ActionImpl = ReturnType<typeof toAction>;
+export type ActionImpl = ReturnType<typeof toAction>;
 function toAction(f: Assigner) {
   return assign(({ context, event }: Args, params: Params) => f(context, event, params));
 }

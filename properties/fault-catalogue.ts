@@ -1,14 +1,14 @@
 /**
- * Which invariant property must catch which broken implementation variant (impl/faults.ts), and
- * the run budget it gets. `async-unlock-after-func` (B4) deadlocks only with a function that resubmits
+ * Which invariant property must catch which built-in variant (variants/faults/<id>.ts), and
+ * the run budget it gets. `B4-async-unlock-after-func` deadlocks only with a function that resubmits
  * its own CSD (the impl's functions never do), so it is caught at the unlock point itself
  * (INV-UNLOCK-POINT, the finer invariant smp-semantics.md §7.7 the model also checks).
  */
-import type { FaultId } from '../impl/faults.js';
 import type { InvariantId } from '../model/types.js';
 
 export interface FaultExpectation {
-  readonly fault: FaultId;
+  /** built-in variant id (variants/faults/<id>.ts) */
+  readonly fault: string;
   /** the property (invariant) that must fail */
   readonly catchBy: InvariantId;
   /** what the variant breaks, one line */
@@ -16,14 +16,14 @@ export interface FaultExpectation {
 }
 
 export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
-  { fault: 'no-dying-flush', catchBy: 'INV-DYING-EMPTY', why: 'B3/B5: a request queued before stop_machine stays on the queue of the dead CPU' },
+  { fault: 'B3-no-dying-flush', catchBy: 'INV-DYING-EMPTY', why: 'B3/B5: a request queued before stop_machine stays on the queue of the dead CPU' },
   { fault: 'sync-unlock-before-func', catchBy: 'INV-SYNC-AFTER-RUN', why: 'the waiter sees the unlock and returns before the func ran' },
   { fault: 'sync-unlock-before-func', catchBy: 'INV-UNLOCK-POINT', why: 'the SYNC CSD is unlocked before its func starts' },
-  { fault: 'async-unlock-after-func', catchBy: 'INV-UNLOCK-POINT', why: 'B4: the ASYNC CSD is still locked while its func runs' },
-  { fault: 'no-ebusy-check', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B6: an in-flight async CSD is queued again' },
-  { fault: 'no-ebusy-check', catchBy: 'INV-ONE-OWNER', why: 'B6: the same CSD is on a queue twice' },
-  { fault: 'no-ebusy-check', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
-  { fault: 'no-ebusy-check', catchBy: 'INV-RUN-ON-TARGET', why: 'B6: the overwritten CSD runs on the first target for the second request' },
+  { fault: 'B4-async-unlock-after-func', catchBy: 'INV-UNLOCK-POINT', why: 'B4: the ASYNC CSD is still locked while its func runs' },
+  { fault: 'B6-no-ebusy-check', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B6: an in-flight async CSD is queued again' },
+  { fault: 'B6-no-ebusy-check', catchBy: 'INV-ONE-OWNER', why: 'B6: the same CSD is on a queue twice' },
+  { fault: 'B6-no-ebusy-check', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
+  { fault: 'B6-no-ebusy-check', catchBy: 'INV-RUN-ON-TARGET', why: 'B6: the overwritten CSD runs on the first target for the second request' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-KICK', why: 'the producer that made the queue non-empty sends no IPI' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-IPI-OR-POLL', why: 'an online CPU keeps a non-empty queue with nothing to drain it' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-LOST-CALL', why: 'the queued func never runs' },
@@ -33,6 +33,6 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'no-stop-machine-barrier', catchBy: 'INV-ENXIO', why: 'a caller that passed the online check queues to a CPU that is already offline' },
   { fault: 'cfd-not-freed-at-dead', catchBy: 'INV-NO-LEAK', why: 'smpcfd_dead_cpu leaks the cfd' },
   { fault: 'mask-not-intersected-online', catchBy: 'INV-DYING-EMPTY', why: 'a many-call queues to an offline CPU' },
-  { fault: 'b9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },
+  { fault: 'B9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },
   { fault: 'idle-no-recheck', catchBy: 'INV-NO-LOST-CALL', why: 'the idle CPU halts with a request on its queue' },
 ];

@@ -3,13 +3,13 @@
  * (model/types.ts) with the shrunk commands, a per-CPU timeline of the trace and a replay line.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
 import { PropertyViolation } from './real-system.js';
 import { interruptible } from './interruptible.js';
-import { encodeReplayToken } from './replay-token.js';
+import { encodeReplayToken, variantOfToken } from './replay-token.js';
 import { timelineOf } from './timeline.js';
 
 export interface InvariantRunOptions {
@@ -17,7 +17,8 @@ export interface InvariantRunOptions {
   readonly cpus: number;
   readonly seed: number;
   readonly runs: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly maxCommands?: number;
   /** replay exactly one failing path (from a token) */
   readonly path?: string;
@@ -54,7 +55,7 @@ function firstLine(e: unknown): string {
 
 function setup(o: InvariantRunOptions): { cfg: Parameters<typeof smpProperty>[0]; stats: RunStats; params: fc.Parameters<PropertyArgs> } {
   const cfg = {
-    cpus: o.cpus, select: [o.id], faults: o.faults ?? [],
+    cpus: o.cpus, select: [o.id], variant: o.variant,
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
@@ -91,7 +92,7 @@ function outcomeOf(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0
   const err = res.errorInstance;
   const violation = err instanceof PropertyViolation ? err.violation : null;
   const token = encodeReplayToken({
-    v: 1, inv: o.id, cpus: o.cpus, faults: [...(o.faults ?? [])], seed: res.seed, path: res.counterexamplePath,
+    v: 1, inv: o.id, cpus: o.cpus, faults: [], ...variantOfToken(o.variant), seed: res.seed, path: res.counterexamplePath,
     replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
@@ -101,7 +102,7 @@ function outcomeOf(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0
     message: violation?.message ?? firstLine(err),
     steps: rerun.ran,
     timeline: timelineOf(rerun.real),
-    replay: `npx smpcheck replay ${token}`,
+    replay: `npx smpcheck replay ${token}${o.variant === undefined ? '' : `  # variant ${o.variant.id}`}`,
   };
   return {
     id: o.id, sentence, failed: true, runs: res.numRuns, stats, elapsedMs, counterexample,

@@ -4,14 +4,15 @@
  * `fc.modelRun` executes it; every command and the final quiescence check the selected invariants.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import type { InvariantId } from '../model/types.js';
 import { initialModel, smpCommands, type SmpCommand } from './commands/index.js';
 import { RealSystem } from './real-system.js';
 
 export interface PropertyConfig {
   readonly cpus: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   /** invariants this property judges; empty = all */
   readonly select?: readonly InvariantId[];
   readonly maxCommands?: number;
@@ -29,7 +30,7 @@ export interface RunStats {
 }
 
 export function realConfig(cfg: PropertyConfig): ConstructorParameters<typeof RealSystem>[0] {
-  return { cpus: cfg.cpus, faults: cfg.faults ?? [], select: cfg.select ?? [], idle: cfg.idle ?? 'poll' };
+  return { cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll' };
 }
 
 /** Execute one command list by hand (no fast-check): used to rebuild a counterexample's trace. */

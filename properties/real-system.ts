@@ -6,7 +6,7 @@
 import { C_STATE, HP_ONLINE } from '../impl/layout.js';
 import type { SmpRequest } from '../impl/requests.js';
 import { rng } from '../impl/runtime/schedulers.js';
-import type { FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import type { InvariantId } from '../model/types.js';
 import { Observations, type Violation } from './observations.js';
 import { checkAtQuiescence } from './quiescence-checks.js';
@@ -14,7 +14,8 @@ import { SteppedSystem } from './stepped-system.js';
 
 export interface RealConfig {
   readonly cpus: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly idle?: 'poll' | 'halt';
   /** invariants whose violation fails the run; empty = all */
   readonly select?: readonly InvariantId[];
@@ -41,7 +42,7 @@ export class RealSystem {
 
   constructor(readonly cfg: RealConfig) {
     this.sys = new SteppedSystem({
-      cpus: cfg.cpus, faults: cfg.faults ?? [], idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
+      cpus: cfg.cpus, ...(cfg.variant === undefined ? {} : { variant: cfg.variant }), idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
       ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
     });
     this.obs = new Observations(this.sys);

@@ -21,7 +21,7 @@ export class SteppedSystem {
 
   constructor(cfg: SmpConfig) {
     this.mem = createSharedMem({ ...cfg, pollSpins: cfg.pollSpins ?? 2 });
-    this.core = new CpuStepper(this.mem);
+    this.core = new CpuStepper(this.mem, cfg.variant);
     this.n = this.core.n;
   }
 
@@ -64,7 +64,7 @@ export class SteppedSystem {
     return this.core.enabledInto(en).length === 0;
   }
 
-  /** The schedule so far in the impl's one-line format (smp1:<cpus>:<faults>:<steps>). */
+  /** The schedule so far in the impl's one-line format (smp2:<cpus>:<variant>:<steps>). */
   schedule(): string {
     return this.core.schedule();
   }

@@ -4,7 +4,7 @@
  * component coverage; the CLI writes it, atomically, with the other reports.
  */
 import fc from 'fast-check';
-import { FAULT_IDS, type FaultId } from '../impl/faults.js';
+import type { ImplVariant } from '../impl/variant.js';
 import { CoverageCounter } from '../model/coverage.js';
 import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
@@ -23,7 +23,10 @@ export interface PropertySuiteOptions {
   readonly cpus?: number;
   /** 'threads': the command properties run on real worker threads (one pool); refinement stays deterministic */
   readonly runtime?: 'deterministic' | 'threads';
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
+  /** how a replay line selects that variant again (`--fault ID`, `--variant FILE`) */
+  readonly variantArg?: string;
   /** subset of invariant IDs (default: the 16 of smp-protocol.md §8 plus INV-UNLOCK-POINT) */
   readonly invariants?: readonly InvariantId[];
   /** refinement runs (default: runs) */
@@ -39,7 +42,7 @@ export interface PropertySuiteOptions {
 
 export interface PropertySuiteResult {
   readonly schema: 'smpcheck.properties/1';
-  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly faults: readonly FaultId[] };
+  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly variant: string | null };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
   readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
@@ -72,7 +75,6 @@ function validate(o: PropertySuiteOptions): void {
   int(o.cpus, 'cpus', 2, 8);
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
   if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
-  for (const f of o.faults ?? []) if (!(FAULT_IDS as readonly string[]).includes(f)) throw new SuiteOptionError(`unknown fault '${f}' (known: ${FAULT_IDS.join(', ')})`);
   for (const id of o.invariants ?? []) if (!PROPERTY_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}' (known: ${PROPERTY_INVARIANT_IDS.join(', ')})`);
 }
 
@@ -83,13 +85,13 @@ export const THREADS_CHECKED: readonly InvariantId[] = [
 ];
 
 async function threadsInvariants(
-  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined, signal: AbortSignal,
+  ids: readonly InvariantId[], cpus: number, seed: number, runs: number, variant: ImplVariant | undefined, variantArg: string, maxCommands: number | undefined, signal: AbortSignal,
 ): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number; interrupted: boolean }> {
   const pool = await ThreadsSystem.start({ cpus });
   try {
     const stats = { runs: 0, commands: 0 };
     const select = ids.filter((id) => THREADS_CHECKED.includes(id));
-    const res = await fc.check(interruptible(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), signal), { seed, numRuns: runs });
+    const res = await fc.check(interruptible(threadsProperty({ pool, variant, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), signal), { seed, numRuns: runs });
     const failed = res.failed && res.counterexample !== null;
     const err = res.errorInstance;
     const failedId = err instanceof PropertyViolation ? err.violation.id : null;
@@ -100,7 +102,7 @@ async function threadsInvariants(
         message: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '',
         steps: [...res.counterexample[0]].map((c) => c.toString()), timeline: postedTimeline(res.counterexample[0]),
         // Real threads interleave differently each time: this re-runs the campaign, it cannot fix the schedule.
-        replay: `npx smpcheck check --runtime threads --seed ${res.seed >>> 0} --runs ${runs} --cpus ${cpus} # fast-check path ${res.counterexamplePath}`,
+        replay: `npx smpcheck check --runtime threads --seed ${res.seed >>> 0} --runs ${runs} --cpus ${cpus}${variantArg} # fast-check path ${res.counterexamplePath}`,
       });
     }
     const results: InvariantResult[] = ids.map((id) => ({
@@ -121,7 +123,8 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const runs = opts.runs ?? 100;
   const seed = opts.seed ?? 20261125;
   const cpus = opts.cpus ?? 3;
-  const faults = opts.faults ?? [];
+  const variant = opts.variant;
+  const variantArg = opts.variantArg === undefined ? '' : ` ${opts.variantArg}`;
   const t0 = performance.now();
   const invariants: InvariantResult[] = [];
   const counterexamples: Counterexample[] = [];
@@ -129,7 +132,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   let interrupted = false;
   let totalRuns = 0, commands = 0, steps = 0;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands, signal);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, variant, variantArg, opts.maxCommands, signal);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
@@ -143,7 +146,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
       continue;
     }
     const o = await runInvariantPropertyAsync({
-      id, cpus, seed, runs, faults,
+      id, cpus, seed, runs, variant,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
     }, signal);
     totalRuns += o.stats.runs;
@@ -159,7 +162,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const rRuns = opts.refinementRuns ?? runs;
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0 && !signal.aborted) {
-    const r = await runRefinementAsync({ seed, runs: rRuns, faults, coverage: cov }, signal);
+    const r = await runRefinementAsync({ seed, runs: rRuns, variant, coverage: cov }, signal);
     refinement = { runs: r.runs, status: r.failed ? 'fail' : 'pass', elapsedMs: r.elapsedMs, message: r.message };
     if (r.counterexample !== null) counterexamples.push(r.counterexample);
     interrupted ||= r.interrupted;
@@ -171,7 +174,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
-    config: { runs, seed, cpus, runtime, faults },
+    config: { runs, seed, cpus, runtime, variant: variant?.id ?? null },
     invariants, counterexamples, refinement, interrupted,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,

@@ -6,12 +6,13 @@
  * Exit 1 when a fault survives every technique or the correct code raises an alarm.
  */
 import { Option } from 'commander';
-import { CATALOGUE, TECHNIQUES, type Technique } from '../../audit/catalogue.js';
+import { CATALOGUE, TECHNIQUES, userEntry, type Technique } from '../../audit/catalogue.js';
 import { cellText, auditSectionHtml, summaryLines, writeAuditFiles } from '../../audit/report.js';
 import { runAudit } from '../../audit/run.js';
 import { CoverageCounter } from '../../model/coverage.js';
 import type { InvariantResult } from '../../model/types.js';
 import { UsageError } from '../errors.js';
+import { selectedVariant } from '../options.js';
 import { defineRunCommand } from '../run-command.js';
 import type { AuditReport } from '../../audit/result.js';
 import type { StageVerdict } from '../../report/report-input.js';
@@ -56,7 +57,7 @@ function positive(flag: string, max: number, int: boolean) {
 function parseOnly(text: string): string[] {
   const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const id of ids) {
-    if (!CATALOGUE.some((e) => e.id === id)) throw new UsageError(`--only ${id}: not a catalogue id (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
+    if (!CATALOGUE.some((e) => e.id === id || e.formerly.includes(id))) throw new UsageError(`--only ${id}: not a catalogue id (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
   }
   return ids;
 }
@@ -87,9 +88,11 @@ export const register = defineRunCommand({
     const budgetS = typeof extra.budget === 'number' ? extra.budget : 10;
     const seeds = typeof extra.seeds === 'number' ? extra.seeds : 20;
     const techniques = Array.isArray(extra.techniques) ? TECHNIQUES.filter((t) => (extra.techniques as unknown[]).includes(t)) : undefined;
+    const selected = await selectedVariant(extra);
     const only = Array.isArray(extra.only) ? extra.only.filter((x): x is string => typeof x === 'string') : undefined;
     const report = await runAudit({
       budgetS, seeds, seed: ctx.options.seed, cpus: ctx.options.cpus, threads: extra.threads !== false,
+      ...(selected === undefined ? {} : { entries: [userEntry(selected.variant)] }),
       ...(only === undefined ? {} : { only }), ...(techniques === undefined ? {} : { techniques }), signal: ctx.signal,
       onFault: (f) => {
         ctx.progress.tick();

@@ -2,12 +2,15 @@
  * `smpcheck check`: the fast-check model-based property suite against the implementation on one
  * runtime — one property per invariant ID, refinement against the model, coverage from the replay.
  * Every counterexample (INV-REFINEMENT included) carries a per-CPU timeline and a replay token.
+ * `--workload FILE` instead runs the user's own workload(s) under --runs schedules.
  */
 import { Option } from 'commander';
-import type { FaultId } from '../../impl/faults.js';
 import { REFINEMENT_SENTENCE } from '../../properties/index.js';
+import { CoverageCounter } from '../../model/coverage.js';
 import { modelCharts } from '../model-run.js';
-import { parseImplFaults, propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
+import { selectedVariant } from '../options.js';
+import { checkWorkloadFile } from '../workload-check.js';
+import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
 
 export { REFINEMENT_SENTENCE };
@@ -18,12 +21,18 @@ export const register = defineRunCommand({
   title: 'smpcheck check',
   defaults: { runs: 100 },
   progressTotal: () => 0,
-  configure: (cmd) => cmd.addOption(new Option('--fault <ids>', 'run against a deliberately broken implementation (comma-separated fault ids)').argParser(parseImplFaults)),
+  configure: (cmd) => cmd
+    .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
+    .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model')),
   async run(ctx, extra) {
-    const faults = Array.isArray(extra.fault) ? (extra.fault as FaultId[]) : undefined;
+    const variant = await selectedVariant(extra);
+    if (typeof extra.workload === 'string') {
+      const w = await checkWorkloadFile({ file: extra.workload, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
+      return { charts: [], coverage: new CoverageCounter(['check:workload']).report([]), invariants: w.invariants, counterexamples: w.counterexamples, completedRuns: w.runs };
+    }
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
-      sharded: ctx.options.shard !== undefined, ...(faults === undefined ? {} : { faults }), signal: ctx.signal, log: ctx.log,
+      sharded: ctx.options.shard !== undefined, variant, signal: ctx.signal, log: ctx.log,
     });
     ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
     const stage = propertyStage(r);

@@ -5,10 +5,9 @@
  * never a plain pass.
  */
 import { Option } from 'commander';
-import { checkFault, modelCharts, modelStage, parseWorkloads, runModel, workloadsJson, writeModelJson } from '../model-run.js';
+import { modelCharts, modelStage, modelVariantOf, parseWorkloads, runModel, workloadsJson, writeModelJson } from '../model-run.js';
 import { defineRunCommand } from '../run-command.js';
-import { DEFAULT_WORKLOADS, type Workload } from '../../model/index.js';
-import { parseRuns } from '../options.js';
+import { parseRuns, selectedVariant } from '../options.js';
 
 export const register = defineRunCommand({
   name: 'explore',
@@ -16,13 +15,14 @@ export const register = defineRunCommand({
   title: 'smpcheck explore',
   options: ['cpus'],
   configure: (cmd) => cmd
-    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, or "all"').argParser(parseWorkloads).default(DEFAULT_WORKLOADS, 'all'))
-    .addOption(new Option('--fault <id>', 'explore a deliberately broken model variant').argParser((v) => checkFault(v)))
+    .addOption(new Option('--workload <names>', 'workload name(s), comma-separated, "all", or a workload file (.ts/.js/.json)').default('all'))
+    .addOption(new Option('--fault <id>', 'explore a built-in variant: a catalogued fault (audit/README.md)'))
     .addOption(new Option('--max-states <n>', 'stop a workload after this many states (the run is then incomplete)').argParser(parseRuns)),
   progressTotal: () => 0,
   async run(ctx, extra) {
-    const workloads = Array.isArray(extra.workload) ? (extra.workload as Workload[]) : DEFAULT_WORKLOADS;
-    const fault = typeof extra.fault === 'string' ? extra.fault : undefined;
+    const selected = await selectedVariant(extra);
+    const workloads = await parseWorkloads(typeof extra.workload === 'string' ? extra.workload : 'all', selected?.variant);
+    const fault = selected === undefined ? undefined : modelVariantOf(selected);
     const maxStates = typeof extra.maxStates === 'number' ? extra.maxStates : undefined;
     const result = await runModel({
       cpus: [ctx.options.cpus], workloads, fault, maxStates, signal: ctx.signal,

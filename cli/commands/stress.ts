@@ -7,12 +7,11 @@
  */
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { FAULT_IDS, type FaultId } from '../../impl/faults.js';
 import { DEFAULT_MIX_TEXT, parseMix, selDump, type Mix } from '../../impl/stress/mix.js';
 import { runStress, type StressConfig } from '../../impl/stress/run-stress.js';
 import { InterruptedError, UsageError, ViolationError } from '../errors.js';
 import { interruptSignal } from '../interrupt.js';
-import { addOutputOptions, CPUS_RANGE, defaultOut, parseCpus, parseSeed, prepareOutDir } from '../options.js';
+import { addOutputOptions, addVariantOption, CPUS_RANGE, defaultOut, parseCpus, parseSeed, prepareOutDir, selectedVariant } from '../options.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import { createProgress, currentProgressEnv, progressMode } from '../progress.js';
 import { configLine, stressMarkdown, stressText, verdictLine, verdictOf } from '../stress-output.js';
@@ -44,14 +43,6 @@ export function parseMixOption(text: string): Mix {
   }
 }
 
-export function parseFaults(text: string): FaultId[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((f) => {
-    const id = FAULT_IDS.find((x) => x === f);
-    if (id === undefined) throw new UsageError(`--fault ${f}: unknown fault (known: ${FAULT_IDS.join(', ')})`);
-    return id;
-  });
-}
-
 export function register(program: Command): void {
   const cmd = program.command('stress')
     .description('scftorture-like stress of the implementation on worker threads: call mix, hotplug churn, accounting, latency')
@@ -61,11 +52,13 @@ export function register(program: Command): void {
     .addOption(new Option('--mix <weights>', 'call weights, like scftorture weight_* (keys: single[_wait], single_async, any[_wait], many[_wait], many_cond[_wait], on_each_cpu_cond_mask[_wait])').argParser(parseMixOption).default(parseMix(DEFAULT_MIX_TEXT), 'every call'))
     .addOption(new Option('--churn <ops/s>', 'hotplug operations (cpu_down / cpu_up of CPUs 1..n-1) per second; 0 = none').argParser(parseChurn).default(5))
     .addOption(new Option('--csd-lock-timeout <ms>', 'csd_lock_timeout: a CSD lock held longer is reported (lock-wait debug) and fails the run').argParser(parseCsdLockTimeout).default(5000))
-    .addOption(new Option('--fault <ids>', 'run a deliberately broken implementation (comma-separated fault ids)').argParser(parseFaults).default([]));
+    .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'));
+  addVariantOption(cmd);
   addOutputOptions(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
     const json = raw.json === true;
     const out = await prepareOutDir(typeof raw.out === 'string' ? raw.out : defaultOut('stress'));
+    const variant = (await selectedVariant(raw))?.variant;
     const cfg: StressConfig = {
       cpus: typeof raw.cpus === 'number' ? raw.cpus : 4,
       durationMs: 1000 * (typeof raw.duration === 'number' ? raw.duration : 10),
@@ -73,7 +66,7 @@ export function register(program: Command): void {
       mix: Array.isArray(raw.mix) ? (raw.mix as Mix) : parseMix(DEFAULT_MIX_TEXT),
       churnPerSec: typeof raw.churn === 'number' ? raw.churn : 5,
       csdLockTimeoutMs: typeof raw.csdLockTimeout === 'number' ? raw.csdLockTimeout : 5000,
-      faults: Array.isArray(raw.fault) ? (raw.fault as FaultId[]) : [],
+      ...(variant === undefined ? {} : { variant }),
     };
     const log = (l: string): void => { if (!json) process.stderr.write(`${l}\n`); };
     const interrupt = interruptSignal(); // before the first line: a Ctrl-C from then on is handled

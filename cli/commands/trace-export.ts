@@ -6,14 +6,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import fc from 'fast-check';
-import type { FaultId } from '../../impl/faults.js';
 import { exportFtrace, exportPerfetto, readTrace } from '../../impl/trace-export.js';
 import { executeCommands } from '../../properties/property.js';
 import { smpCommands } from '../../properties/commands/index.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import { InputError } from '../errors.js';
 import { CPUS_RANGE, parseCpus, parseSeed } from '../options.js';
-import { parseImplFaults } from '../property-run.js';
+import { builtinVariant, VariantError, type Variant } from '../../variants/index.js';
 
 interface ExportFlags {
   readonly cpus: number;
@@ -24,10 +23,16 @@ interface ExportFlags {
 }
 
 export function exportTrace(flags: ExportFlags): { text: string; events: number; commands: readonly string[] } {
-  const faults: FaultId[] = flags.fault === undefined ? [] : parseImplFaults(flags.fault);
+  let variant: Variant | undefined;
+  try {
+    variant = flags.fault === undefined ? undefined : builtinVariant(flags.fault);
+  } catch (e) {
+    if (e instanceof VariantError) throw new InputError(`--fault ${flags.fault ?? ''}: ${e.message}`);
+    throw e;
+  }
   const [cmds] = fc.sample(smpCommands({ cpus: flags.cpus }), { seed: flags.seed, numRuns: 1 });
   if (cmds === undefined) throw new InputError(`--seed ${flags.seed}: no command sequence`);
-  const { real, ran } = executeCommands({ cpus: flags.cpus, faults }, cmds, flags.seed & 0xffff);
+  const { real, ran } = executeCommands({ cpus: flags.cpus, variant }, cmds, flags.seed & 0xffff);
   const events = readTrace(real.sys.mem);
   const text = flags.format === 'ftrace' ? exportFtrace(events, flags.cpus) : `${JSON.stringify(exportPerfetto(events))}\n`;
   return { text, events: events.length, commands: ran };
@@ -41,7 +46,7 @@ export function register(program: Command): void {
     .addOption(new Option('--cpus <n>', `number of simulated CPUs (${CPUS_RANGE})`).argParser(parseCpus).default(3))
     .addOption(new Option('--seed <n>', 'seed of the command sequence and schedule').argParser(parseSeed).default(42))
     .addOption(new Option('--format <f>', 'output format').choices(['ftrace', 'perfetto']).default('ftrace'))
-    .addOption(new Option('--fault <ids>', 'run a deliberately broken implementation'))
+    .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
     .addOption(new Option('-o, --output <file>', 'write to this file (atomically) instead of stdout'))
     .action(async (flags: ExportFlags) => {
       const r = exportTrace(flags);

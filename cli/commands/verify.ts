@@ -8,7 +8,8 @@
  */
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
-import { modelCharts, modelStage, runModel, workloadsJson, writeModelJson, type ModelRow } from '../model-run.js';
+import { modelCharts, modelStage, modelVariantOf, runModel, workloadsJson, writeModelJson, type ModelRow } from '../model-run.js';
+import { selectedVariant } from '../options.js';
 import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
 import type { StageVerdict } from '../../report/report-input.js';
 import { auditJson, auditStage } from './audit.js';
@@ -33,14 +34,17 @@ export const register = defineRunCommand({
   // Both runtimes run (the threads suite on a tenth of the runs), so --runtime is not an option here.
   options: ['cpus', 'seed', 'runs', 'shard'],
   progressTotal: () => 0,
-  async run(ctx) {
+  async run(ctx, extra) {
+    // --variant: the model stage explores its rules (if it has any), the property suites run it
+    const selected = await selectedVariant(extra);
+    const mv = selected === undefined || selected.variant.model === null ? undefined : modelVariantOf(selected);
     const cpus = [...new Set([2, 3, ctx.options.cpus])].sort((a, b) => a - b);
     const log = (r: ModelRow): void => {
       ctx.log(`explore ${r.workload} cpus=${r.cpus}: ${r.states} states, ${r.transitions} transitions, ${r.statesPerSecond} states/s${r.complete ? '' : `, INCOMPLETE (${r.bound ?? ''})`}${r.violations.length > 0 ? `, violated ${r.violations.join(' ')}` : ''}`);
     };
     const files: string[] = [];
-    const defaults = await runModel({ cpus, workloads: DEFAULT_WORKLOADS, signal: ctx.signal, onDone: log });
-    const sizing = await runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], signal: ctx.signal, onDone: log });
+    const defaults = await runModel({ cpus, workloads: [...DEFAULT_WORKLOADS, ...(selected?.variant.workloads ?? [])], fault: mv, signal: ctx.signal, onDone: log });
+    const sizing = await runModel({ cpus: [3], workloads: [STRESS_WORKLOAD], fault: mv, signal: ctx.signal, onDone: log });
     const model = {
       rows: [...defaults.rows, ...sizing.rows],
       coverage: defaults.coverage,
@@ -60,7 +64,7 @@ export const register = defineRunCommand({
         continue;
       }
       const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
-      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, signal: ctx.signal });
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, variant: selected, signal: ctx.signal });
       ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
       props.push(r);
       stages.push(propertyStage(r));

@@ -6,14 +6,15 @@
  */
 import {
   C_DOORBELL, CPU_WORDS, C_IDLE, C_IPIS, C_IRQS_OFF, C_MB_HEAD, C_MB_TAIL, C_STATE, C_WAKE, CSD_FLAG_LOCK, F_DST, F_FLAGS,
-  F_FUNC, F_SRC, H_FAULTS, H_GATE, H_HP_LOCK, H_SM_ARRIVED, H_SM_PHASE, HP_ONLINE, HP_NAMES,
+  F_FUNC, F_SRC, H_GATE, H_HP_LOCK, H_SM_ARRIVED, H_SM_PHASE, HP_ONLINE, HP_NAMES,
 } from '../layout.js';
 import { cpuLoop } from '../cpu-loop.js';
 import { ipiHandler } from '../flush.js';
+import { kernelTable, type ImplVariant } from '../variant.js';
 import { funcName } from '../functions.js';
 import { STEP, type Ctx, type Proto } from '../memory.js';
 import { makeCtx, type SharedMem } from '../system.js';
-import { encodeSchedule } from './schedule.js';
+import { encodeSchedule, NO_VARIANT } from './schedule.js';
 
 interface CpuState {
   readonly ctx: Ctx;
@@ -41,15 +42,20 @@ export class CpuStepper {
   private steps = 0;
   private log = new Uint8Array(1 << 12);
 
-  constructor(readonly mem: SharedMem) {
+  /** The variant id the schedule records (`smp.c` for the protocol itself). */
+  readonly variantId: string;
+
+  constructor(readonly mem: SharedMem, variant?: ImplVariant) {
     this.n = mem.L.ncpus;
+    this.variantId = variant?.id ?? NO_VARIANT;
+    const k = kernelTable(variant?.impl);
     const hooks = {
       now: () => this.steps / 1e6,
       nowMs: () => this.steps / 1e3,
       report: () => { /* lock-wait debug is a threads-runtime feature: here a stuck wait is a deadlock */ },
     };
     for (let i = 0; i < this.n; i++) {
-      const ctx = makeCtx(mem, i, hooks);
+      const ctx = makeCtx(mem, i, hooks, k);
       this.cpus.push({ ctx, frames: [cpuLoop(ctx)], blocked: false, waitIdx: 0, waitVal: 0 });
     }
   }
@@ -93,9 +99,9 @@ export class CpuStepper {
     else this.deliverIpi(actor - this.n);
   }
 
-  /** The schedule so far (`smp1:<cpus>:<faults>:<steps>`). */
+  /** The schedule so far (`smp2:<cpus>:<variant>:<steps>`). */
   schedule(): string {
-    return encodeSchedule(this.n, Atomics.load(this.mem.m, H_FAULTS), this.log, this.steps);
+    return encodeSchedule(this.n, this.variantId, this.log, this.steps);
   }
 
   /** At quiescence: CPUs that cannot go on although work remains (INV-NO-DEADLOCK). */

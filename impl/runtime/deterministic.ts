@@ -5,7 +5,7 @@
  * is runnable but work remains, the run ends with a deadlock report naming each stuck CPU and what
  * it waits on. Every run records a schedule string that replays to the identical trace.
  */
-import { H_FAULTS, H_GATE } from '../layout.js';
+import { H_GATE } from '../layout.js';
 import { accountingReport, postRequest, requestResult, type AccountingReport, type RequestResult, type SmpRequest } from '../requests.js';
 import { createSharedMem, type SharedMem, type SmpConfig } from '../system.js';
 import { kickHost } from '../kick-host.js';
@@ -42,7 +42,7 @@ export class DeterministicSystem {
     this.cfg = cfg;
     this.mem = createSharedMem({ ...cfg, pollSpins: cfg.pollSpins ?? 2 });
     this.scheduler = cfg.scheduler ?? randomScheduler(1);
-    this.core = new CpuStepper(this.mem);
+    this.core = new CpuStepper(this.mem, cfg.variant);
   }
 
   /** Enqueue a command for `cpu` (before the run). Returns the request id. */
@@ -72,9 +72,9 @@ export class DeterministicSystem {
   /** Run with `schedule` (from a previous result) instead of the configured scheduler. */
   replay(schedule: string): DeterministicResult {
     const d = decodeSchedule(schedule);
-    const faults = Atomics.load(this.mem.m, H_FAULTS);
-    if (d.cpus !== this.mem.L.ncpus || d.faults !== faults) {
-      throw new RangeError(`schedule: recorded for ${d.cpus} cpus / faults ${d.faults.toString(16)}, system has ${this.mem.L.ncpus} / ${faults.toString(16)}`);
+    const variant = this.core.variantId;
+    if (d.cpus !== this.mem.L.ncpus || d.variant !== variant) {
+      throw new RangeError(`schedule: recorded for ${d.cpus} cpus / variant ${d.variant}, system has ${this.mem.L.ncpus} / ${variant}`);
     }
     this.scheduler = replayScheduler(d.steps);
     return this.runToQuiescence();

@@ -1,19 +1,24 @@
 /**
  * A schedule is data and fits on one line:
  *
- *   smp1:<cpus>:<fault mask, hex>:<base64url steps>
+ *   smp2:<cpus>:<variant id>:<base64url steps>
  *
  * Steps are actor ids (0..cpus-1: run that CPU one step; cpus..2*cpus-1: deliver the pending IPI
- * to CPU id-cpus), run-length encoded as byte pairs (actor, repeat-1). Replaying the steps on a
- * system with the same configuration and the same calls gives the identical trace.
+ * to CPU id-cpus), run-length encoded as byte pairs (actor, repeat-1). The variant id is `smp.c`
+ * for the protocol itself. Replaying the steps on a system with the same configuration, the same
+ * variant and the same calls gives the identical trace. `smp1:<cpus>:<fault mask hex>:…` (before
+ * variants) still decodes: mask 0 is `smp.c`, any other mask names no variant of today.
  */
 export interface DecodedSchedule {
   readonly cpus: number;
-  readonly faults: number;
+  readonly variant: string;
   readonly steps: Uint8Array;
 }
 
-export function encodeSchedule(cpus: number, faults: number, steps: Uint8Array, len: number): string {
+/** The variant id of the unmodified protocol. */
+export const NO_VARIANT = 'smp.c';
+
+export function encodeSchedule(cpus: number, variant: string, steps: Uint8Array, len: number): string {
   const out = new Uint8Array(2 * len);
   let o = 0;
   let i = 0;
@@ -25,18 +30,23 @@ export function encodeSchedule(cpus: number, faults: number, steps: Uint8Array, 
     out[o++] = r - 1;
     i += r;
   }
-  return `smp1:${cpus}:${faults.toString(16)}:${Buffer.from(out.buffer, 0, o).toString('base64url')}`;
+  return `smp2:${cpus}:${variant}:${Buffer.from(out.buffer, 0, o).toString('base64url')}`;
 }
 
 export function decodeSchedule(s: string): DecodedSchedule {
   const parts = s.trim().split(':');
-  const [tag, cpusS, faultsS, body] = parts;
-  if (parts.length !== 4 || tag !== 'smp1' || cpusS === undefined || faultsS === undefined || body === undefined) {
-    throw new SyntaxError(`schedule: '${s.slice(0, 40)}' is not of the form smp1:<cpus>:<faults>:<steps>`);
+  const [tag, cpusS, variantS, body] = parts;
+  if (parts.length !== 4 || (tag !== 'smp2' && tag !== 'smp1') || cpusS === undefined || variantS === undefined || body === undefined) {
+    throw new SyntaxError(`schedule: '${s.slice(0, 40)}' is not of the form smp2:<cpus>:<variant>:<steps>`);
   }
   const cpus = Number(cpusS);
-  const faults = parseInt(faultsS, 16);
-  if (!Number.isInteger(cpus) || cpus < 1 || Number.isNaN(faults)) throw new SyntaxError(`schedule: bad header '${tag}:${cpusS}:${faultsS}'`);
+  let variant = variantS;
+  if (tag === 'smp1') {
+    const mask = parseInt(variantS, 16);
+    if (Number.isNaN(mask)) throw new SyntaxError(`schedule: bad header '${tag}:${cpusS}:${variantS}'`);
+    variant = mask === 0 ? NO_VARIANT : `fault-mask-${variantS}`;
+  }
+  if (!Number.isInteger(cpus) || cpus < 1 || !/^[A-Za-z0-9._-]+$/.test(variant)) throw new SyntaxError(`schedule: bad header '${tag}:${cpusS}:${variantS}'`);
   const rle = Buffer.from(body, 'base64url');
   if (rle.length % 2 !== 0) throw new SyntaxError('schedule: truncated step list');
   let n = 0;
@@ -49,5 +59,5 @@ export function decodeSchedule(s: string): DecodedSchedule {
     steps.fill(a, k, k + (rle[i + 1] ?? 0) + 1);
     k += (rle[i + 1] ?? 0) + 1;
   }
-  return { cpus, faults, steps };
+  return { cpus, variant, steps };
 }

@@ -34,6 +34,20 @@ export class RunFailed extends Error {
   }
 }
 
+/** The URL each worker imports for the configured variant (null: smp.c). */
+function variantUrl(cfg: SmpConfig): string | null {
+  const v = cfg.variant;
+  if (v === undefined || Object.keys(v.impl).length === 0) return null;
+  if (v.url === null) throw new RunFailed(`variant ${v.id}: has no module URL; the threads runtime imports a variant in every worker by URL`);
+  return v.url;
+}
+
+function withoutVariant(cfg: SmpConfig): SmpConfig {
+  const rest: Record<string, unknown> = { ...cfg };
+  delete rest.variant;
+  return rest as unknown as SmpConfig;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class ThreadsSystem {
@@ -59,6 +73,7 @@ export class ThreadsSystem {
   }
 
   static async start(cfg: SmpConfig): Promise<ThreadsSystem> {
+    variantUrl(cfg); // a variant without a module cannot reach the workers: say so before spawning
     const mem = createSharedMem(cfg);
     const entry = siblingUrl(import.meta.url, 'cpu-worker');
     const workers: Worker[] = [];
@@ -109,7 +124,7 @@ export class ThreadsSystem {
     this.stopped.clear();
     this.failure = null;
     this.panicked = false;
-    const msg: ToWorker = { type: 'run', t0: performance.timeOrigin + performance.now() };
+    const msg: ToWorker = { type: 'run', t0: performance.timeOrigin + performance.now(), variantUrl: variantUrl(this.cfg) };
     for (const w of this.workers) w.postMessage(msg);
   }
 
@@ -208,6 +223,8 @@ export class ThreadsSystem {
     this.stopAll();
     await this.waitStopped();
     this.cfg = { ...this.cfg, ...cfg, cpus: this.mem.L.ncpus };
+    if (!('variant' in cfg)) this.cfg = withoutVariant(this.cfg); // a restart without a variant runs smp.c
+    variantUrl(this.cfg);
     resetSharedMem(this.mem, this.cfg, 200);
     this.pending.clear();
     this.debugReports.length = 0;

@@ -8,7 +8,8 @@ export interface WorkerInit {
   readonly cpu: number;
 }
 
-export type ToWorker = { readonly type: 'run'; readonly t0: number } | { readonly type: 'exit' };
+/** `variantUrl`: the variant module each worker imports before it runs (null: smp.c itself). */
+export type ToWorker = { readonly type: 'run'; readonly t0: number; readonly variantUrl: string | null } | { readonly type: 'exit' };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly cpu: number }

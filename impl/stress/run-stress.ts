@@ -8,7 +8,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { EBUSY, ENXIO } from '../errno.js';
-import type { FaultId } from '../faults.js';
+import type { ImplVariant } from '../variant.js';
 import {
   H_REQ_NEXT, R_DUP, R_EXPECTED, R_ISSUER, R_RAN, R_RC, R_RUNS, R_STATUS, R_T_END, R_T_START, R_WRONG, RS_POSTED,
   RS_RETURNED,
@@ -28,7 +28,8 @@ export interface StressConfig {
   /** hotplug operations (cpu_down or cpu_up) per second issued by CPU 0; 0 = none */
   readonly churnPerSec: number;
   readonly csdLockTimeoutMs: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (default: smp.c) */
+  readonly variant?: ImplVariant;
   /** fraction of single-target calls aimed at the issuing CPU itself */
   readonly selfFraction?: number;
   /** requests in flight per issuing CPU */
@@ -143,7 +144,7 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
   const selfFraction = cfg.selfFraction ?? 1 / n;
   const rand = rng(cfg.seed);
   const sys = await ThreadsSystem.start({
-    cpus: n, idle: 'poll', csdlockDebug: true, csdLockTimeoutMs: cfg.csdLockTimeoutMs, faults: cfg.faults ?? [],
+    cpus: n, idle: 'poll', csdlockDebug: true, csdLockTimeoutMs: cfg.csdLockTimeoutMs, ...(cfg.variant === undefined ? {} : { variant: cfg.variant }),
     trace: cfg.trace ?? true, requests: roundRequests + 256, traceCap: 65_536,
   });
   const { m, L, f64 } = sys.mem;

@@ -5,10 +5,13 @@
  * bounded stuttering. The replay's witness path feeds the model's coverage counter.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../../impl/faults.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import { H_ALLOC_LIMIT } from '../../impl/layout.js';
 import { readTrace } from '../../impl/trace-export.js';
 import type { CoverageCounter } from '../../model/coverage.js';
+import type { InvariantId } from '../../model/types.js';
+import { violatedInvariant } from '../../impl/counterexample.js';
+import { accountingReport } from '../../impl/requests.js';
 import { RealSystem } from '../real-system.js';
 import { implView, viewKey } from './abstract-view.js';
 import { ModelOracle } from './model-oracle.js';
@@ -17,6 +20,10 @@ import { replayTrace } from './trace-replay.js';
 
 export class RefinementError extends Error {
   override readonly name = 'RefinementError';
+  /** the invariant that failed: INV-REFINEMENT, or an accounting invariant (`checkWorkload`) */
+  constructor(message: string, readonly invariant: InvariantId = 'INV-REFINEMENT') {
+    super(message);
+  }
 }
 
 export interface RefinementStats {
@@ -27,14 +34,17 @@ export interface RefinementStats {
 
 export interface RefinementConfig {
   readonly maxCpus?: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly coverage?: CoverageCounter;
+  /** also judge the accounting invariants at the end (INV-NO-LOST-CALL, INV-SYNC-AFTER-RUN, …) */
+  readonly accounting?: boolean;
 }
 
 /** Runs one workload under one schedule on the implementation (what the check judges, and the counterexample's timeline). */
-export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, faults: readonly FaultId[]): { real: RealSystem; ids: number[] } {
+export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, variant: ImplVariant | undefined): { real: RealSystem; ids: number[] } {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
-  const real = new RealSystem({ cpus: w.cpus, faults, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
+  const real = new RealSystem({ cpus: w.cpus, variant, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
@@ -53,7 +63,7 @@ export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIp
 
 /** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
 export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
-  const { real, ids } = executeRefinementWorkload(w, seed, lateIpis, cfg.faults ?? []);
+  const { real, ids } = executeRefinementWorkload(w, seed, lateIpis, cfg.variant);
   const key = JSON.stringify(w);
   let o = oracles.get(key);
   if (o === undefined) {
@@ -68,6 +78,10 @@ export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolea
   }
   const rr = replayTrace(o, readTrace(real.sys.mem));
   if (!rr.ok) throw new RefinementError(`refinement (2): workload [${workload}]: ${rr.failure ?? ''}`);
+  if (cfg.accounting === true) {
+    const bad = violatedInvariant('quiescent', accountingReport(real.sys.mem));
+    if (bad !== null) throw new RefinementError(`${bad.id} violated on workload [${workload}]: ${bad.message}`, bad.id);
+  }
   if (stats !== undefined) {
     stats.runs++;
     stats.labels += rr.labels;
@@ -86,4 +100,31 @@ export function refinementProperty(cfg: RefinementConfig, stats?: RefinementStat
   return fc.property(smallWorkloadArb(cfg.maxCpus ?? 3), fc.nat(0xffff), fc.boolean(), (w, seed, late) => {
     checkRefinement(w, seed, late, cfg, oracles, stats);
   });
+}
+
+export interface WorkloadCheck {
+  readonly runs: number;
+  /** the first failing run: its schedule seed, whether late IPIs were on, and the refinement message */
+  readonly failure: { readonly seed: number; readonly lateIpis: boolean; readonly message: string; readonly invariant: InvariantId } | null;
+}
+
+/**
+ * One fixed workload (a user's, `check --workload FILE`) on the implementation under one schedule
+ * per seed (odd seeds with late IPIs), each checked by both refinement relations against the
+ * model's exhaustive exploration of the same workload. Stops at the first failure.
+ */
+export function checkWorkload(w: SmallWorkload, seeds: readonly number[], cfg: RefinementConfig): WorkloadCheck {
+  const oracles = new Map<string, ModelOracle>();
+  let runs = 0;
+  for (const seed of seeds) {
+    runs++;
+    const late = (seed & 1) === 1;
+    try {
+      checkRefinement(w, seed & 0xffff, late, { ...cfg, accounting: true }, oracles);
+    } catch (e) {
+      if (!(e instanceof RefinementError)) throw e;
+      return { runs, failure: { seed, lateIpis: late, message: e.message, invariant: e.invariant } };
+    }
+  }
+  return { runs, failure: null };
 }

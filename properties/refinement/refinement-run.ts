@@ -5,11 +5,11 @@
  * the failing case. Used by the suite (check, verify) and by `replay`.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../../impl/faults.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import type { CoverageCounter } from '../../model/coverage.js';
 import type { Counterexample } from '../../model/types.js';
 import { interruptible } from '../interruptible.js';
-import { encodeReplayToken } from '../replay-token.js';
+import { encodeReplayToken, variantOfToken } from '../replay-token.js';
 import { timelineOf } from '../timeline.js';
 import { executeRefinementWorkload, refinementProperty, type RefinementStats } from './refinement-property.js';
 import { describeSmallWorkload, type SmallWorkload } from './small-workload.js';
@@ -23,7 +23,8 @@ export const REFINEMENT_CPUS = 3;
 export interface RefinementRunOptions {
   readonly seed: number;
   readonly runs: number;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly coverage?: CoverageCounter;
   /** Replay exactly one failing path (from a token). */
   readonly path?: string;
@@ -45,7 +46,7 @@ function params(o: RefinementRunOptions): fc.Parameters<Args> {
 }
 
 function property(o: RefinementRunOptions, stats: RefinementStats): fc.IPropertyWithHooks<Args> {
-  return refinementProperty({ faults: o.faults ?? [], ...(o.coverage === undefined ? {} : { coverage: o.coverage }) }, stats);
+  return refinementProperty({ variant: o.variant, ...(o.coverage === undefined ? {} : { coverage: o.coverage }) }, stats);
 }
 
 export function runRefinement(o: RefinementRunOptions): RefinementOutcome {
@@ -68,9 +69,9 @@ function outcomeOf(o: RefinementRunOptions, res: fc.RunDetails<Args>, elapsedMs:
   const err = res.errorInstance;
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'refinement failed';
   const [w, seed, late] = res.counterexample;
-  const { real } = executeRefinementWorkload(w, seed, late, o.faults ?? []);
+  const { real } = executeRefinementWorkload(w, seed, late, o.variant);
   const token = encodeReplayToken({
-    v: 1, inv: REFINEMENT_ID, cpus: REFINEMENT_CPUS, faults: [...(o.faults ?? [])], seed: res.seed,
+    v: 1, inv: REFINEMENT_ID, cpus: REFINEMENT_CPUS, faults: [], ...variantOfToken(o.variant), seed: res.seed,
     path: res.counterexamplePath, replayPath: '', runs: o.runs,
   });
   const counterexample: Counterexample = {

@@ -75,3 +75,41 @@ export function smallWorkloadArb(maxCpus = 3): fc.Arbitrary<SmallWorkload> {
       enomem: fc.boolean(),
     }).map((w) => (w.hotplug > 0 ? w : { ...w, enomem: false })));
 }
+
+/**
+ * A user's model workload (`check --workload FILE`) as a small workload the implementation runs:
+ * API calls only (no irq_work / ttwu entries, which the implementation does not produce), at most
+ * one hotplug cycle of one CPU, at most four distinct caller-owned CSD names per CPU. Throws a
+ * RangeError naming what does not fit.
+ */
+export function fromModelWorkload(w: Workload, cpus: number): SmallWorkload {
+  const scripts = w.generate?.(cpus) ?? w.scripts;
+  if (scripts.length > cpus) throw new RangeError(`workload ${w.name}: has scripts for ${scripts.length} CPUs, run with --cpus ${scripts.length} or more`);
+  const all = (m: readonly number[] | 'all' | undefined): number[] => (m === undefined || m === 'all' ? Array.from({ length: cpus }, (_, i) => i) : [...m]);
+  const out: SmallCall[][] = [];
+  for (let cpu = 0; cpu < cpus; cpu++) {
+    const names: string[] = [];
+    out.push((scripts[cpu] ?? []).map((r): SmallCall => {
+      switch (r.kind) {
+        case 'single': return { kind: 'single', target: r.target ?? 0, wait: r.wait ?? false };
+        case 'single_async': {
+          const name = r.csd ?? 'u0';
+          if (!names.includes(name)) names.push(name);
+          const csd = names.indexOf(name);
+          if (csd >= 4) throw new RangeError(`workload ${w.name}: cpu${cpu} uses more than 4 caller-owned CSDs`);
+          return { kind: 'single_async', target: r.target ?? 0, csd };
+        }
+        case 'any': return { kind: 'any', mask: all(r.mask), wait: r.wait ?? false };
+        case 'many': return r.mask === 'all' ? { kind: 'call_function', wait: r.wait ?? false } : { kind: 'many', mask: all(r.mask), wait: r.wait ?? false };
+        case 'many_cond': return { kind: 'many_cond', mask: all(r.mask), wait: r.wait ?? false, runLocal: r.runLocal ?? false, ...(r.cond === undefined ? {} : { cond: [...r.cond] }) };
+        case 'on_each_cpu_cond_mask': return { kind: 'on_each_cpu_cond_mask', mask: all(r.mask), wait: r.wait ?? false, ...(r.cond === undefined ? {} : { cond: [...r.cond] }) };
+        case 'irq_work': case 'ttwu': throw new RangeError(`workload ${w.name}: ${r.kind} entries are model-only (the implementation produces none)`);
+      }
+    }));
+  }
+  const hp = w.hotplug ?? [];
+  if (hp.length > 1 || (hp[0]?.cycles ?? 1) > 1) throw new RangeError(`workload ${w.name}: the implementation check takes at most one hotplug cycle of one CPU`);
+  const h = hp[0]?.cpu ?? -1;
+  if (h === 0 || h >= cpus) throw new RangeError(`workload ${w.name}: hotplug CPU ${h} must be in 1..${cpus - 1}`);
+  return { cpus, scripts: out, hotplug: h, enomem: h > 0 && w.enomem === true };
+}

@@ -3,7 +3,7 @@
  * reused across runs and across shrinking.
  */
 import fc from 'fast-check';
-import type { FaultId } from '../../impl/faults.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import type { ThreadsSystem } from '../../impl/runtime/threads.js';
 import type { InvariantId } from '../../model/types.js';
 import { smpCommandArbs } from '../commands/index.js';
@@ -13,7 +13,8 @@ import { ThreadsReal } from './threads-real.js';
 
 export interface ThreadsPropertyConfig {
   readonly pool: ThreadsSystem;
-  readonly faults?: readonly FaultId[];
+  /** a variant of the protocol (impl/variant.ts); default smp.c itself */
+  readonly variant?: ImplVariant | undefined;
   readonly select?: readonly InvariantId[];
   readonly maxCommands?: number;
   readonly stats?: { runs: number; commands: number };
@@ -25,7 +26,7 @@ export function threadsProperty(cfg: ThreadsPropertyConfig): fc.IAsyncPropertyWi
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: cfg.maxCommands ?? 12, size: 'max' }), async (cmds) => {
     let real: ThreadsReal | undefined;
     await fc.asyncModelRun(async () => {
-      await cfg.pool.restart({ faults: [...(cfg.faults ?? [])], idle: 'poll' });
+      await cfg.pool.restart({ ...(cfg.variant === undefined ? {} : { variant: cfg.variant }), idle: 'poll' });
       real = new ThreadsReal(cfg.pool, cfg.select ?? []);
       return { model: initialModel(n), real };
     }, cmds);

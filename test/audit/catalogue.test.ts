@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, entryById, TECHNIQUES } from '../../audit/catalogue.js';
-import { FAULT_IDS } from '../../impl/faults.js';
+import { KERNEL_FUNCTION_NAMES } from '../../impl/kernel.js';
 import { PROTOCOL_INVARIANT_IDS } from '../../model/invariants.js';
-import { MODEL_FAULTS } from '../../model/faults.js';
+import { BUILTIN_VARIANTS, builtinVariant } from '../../variants/index.js';
 
 const REQUIRED_HISTORICAL = ['B3', 'B4', 'B5', 'B6', 'B8', 'B9', 'B10'];
 const REQUIRED_IMPL = [
   'llist-add-no-cas', 'del-all-no-xchg', 'llist-not-reversed', 'mask-not-intersected-online', 'csd-lock-no-wait',
   'many-wait-first-only', 'idle-no-recheck', 'flush-before-offline', 'cfd-freed-at-dying', 'double-unlock',
-  'offline-warn-checks-queue', 'lockwait-no-bt-token', 'b9-wait-only-if-ipi', 'no-ebusy-check', 'async-unlock-after-func', 'no-dying-flush',
+  'B8-offline-warn-checks-queue', 'B10-lockwait-no-bt-token', 'B9-wait-only-if-ipi', 'B6-no-ebusy-check', 'B4-async-unlock-after-func', 'B3-no-dying-flush',
 ];
 
 describe('the bug catalogue', () => {
@@ -22,24 +22,29 @@ describe('the bug catalogue', () => {
       for (const b of e.breaks) expect(b.startsWith('DET-') || (PROTOCOL_INVARIANT_IDS as readonly string[]).includes(b) || b === 'INV-UNLOCK-POINT', `${e.id}: ${b}`).toBe(true);
       expect(e.caughtBy.length, e.id).toBeGreaterThan(0);
       for (const t of e.caughtBy) expect(TECHNIQUES).toContain(t);
-      expect(e.implFault !== null || e.modelFault !== null, e.id).toBe(true);
-      if (e.implFault === null) expect(e.caughtBy, e.id).toEqual(['model']);
-      if (e.modelFault === null) expect(e.caughtBy, e.id).not.toContain('model');
+      expect(e.implFunctions.length > 0 || e.modelRules.length > 0, e.id).toBe(true);
+      if (e.implFunctions.length === 0) expect(e.caughtBy, e.id).toEqual(['model']);
+      if (e.modelRules.length === 0) expect(e.caughtBy, e.id).not.toContain('model');
+      for (const f of e.implFunctions) expect(KERNEL_FUNCTION_NAMES).toContain(f);
     }
   });
 
-  it('includes the historical bugs B3, B4, B5, B6, B8, B9, B10 with their fixing commits', () => {
+  it('includes the historical bugs B3, B4, B5, B6, B8, B9, B10 with their fixing commits; a historical bug\'s id starts with its B-id', () => {
     for (const b of REQUIRED_HISTORICAL) expect(CATALOGUE.some((e) => e.origin.includes(`${b}:`)), b).toBe(true);
-    expect(entryById('offline-warn-checks-queue').origin).toContain('9e949a388635');
-    expect(entryById('b9-wait-only-if-ipi').origin).toContain('946a72819825');
+    expect(entryById('B8-offline-warn-checks-queue').origin).toContain('9e949a388635');
+    expect(entryById('B9-wait-only-if-ipi').origin).toContain('946a72819825');
+    for (const e of CATALOGUE) if (/^B\d+:/.test(e.origin)) expect(e.id, e.origin).toMatch(/^B\d+-/);
   });
 
-  it('covers every implementation fault and every model fault exactly once', () => {
-    for (const f of REQUIRED_IMPL) expect(FAULT_IDS as readonly string[]).toContain(f);
-    const impl = CATALOGUE.flatMap((e) => (e.implFault === null ? [] : [e.implFault]));
-    expect([...impl].sort()).toEqual([...FAULT_IDS].sort());
-    const model = CATALOGUE.flatMap((e) => (e.modelFault === null ? [] : [e.modelFault]));
-    expect([...model].sort()).toEqual(MODEL_FAULTS.map((m) => m.id).sort());
+  it('one naming scheme: every fault is one built-in variant file, its former impl/model ids still resolve to it', () => {
+    for (const f of REQUIRED_IMPL) expect(entryById(f).implFunctions.length, f).toBeGreaterThan(0);
+    expect(CATALOGUE.map((e) => e.id)).toEqual(BUILTIN_VARIANTS.map((v) => v.id));
+    for (const v of BUILTIN_VARIANTS) expect(new URL(v.url ?? '').pathname.endsWith(`/variants/faults/${v.id}.ts`), v.id).toBe(true);
+    expect(entryById('b9-wait-only-if-ipi').id).toBe('B9-wait-only-if-ipi');
+    expect(entryById('many-wait-if-ipi').id).toBe('B9-wait-only-if-ipi');
+    expect(builtinVariant('no-kick-on-empty').id).toBe('no-ipi-on-empty-edge');
+    const former = CATALOGUE.flatMap((e) => e.formerly);
+    expect(new Set(former).size).toBe(former.length);
   });
 
   it('says which property catches the order-only fault (llist-not-reversed) and why', () => {

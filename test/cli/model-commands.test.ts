@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultById } from '../../model/index.js';
+import { builtinVariant } from '../../variants/index.js';
 import { cliTempDirs, runCli } from '../support/cli.js';
 
 const tmp = cliTempDirs('smpcheck-explore-');
@@ -24,12 +24,13 @@ describe('smpcheck explore', () => {
   });
 
   it('exits 1 on a broken model variant and prints the INV- id, the counterexample and its replay line', async () => {
-    const fault = faultById('no-dying-flush');
+    const v = builtinVariant('B3-no-dying-flush');
+    const fault = { id: v.id, cpus: v.model?.cpus ?? 3, workload: v.model?.workload ?? '' };
     const out = tmp();
     const r = await runCli(['explore', '--cpus', String(fault.cpus), '--workload', fault.workload, '--fault', fault.id, '--out', out]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('INV-DYING-EMPTY');
-    expect(r.stdout).toContain(`npx smpcheck explore --cpus ${fault.cpus} --workload ${fault.workload} --fault no-dying-flush`);
+    expect(r.stdout).toContain(`npx smpcheck explore --cpus ${fault.cpus} --workload ${fault.workload} --fault B3-no-dying-flush`);
     const model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { violations: { invariant: string }[] };
     expect(model.violations.map((v) => v.invariant)).toContain('INV-DYING-EMPTY');
   });

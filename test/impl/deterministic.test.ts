@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultId } from '../../impl/faults.js';
+import { decodeSchedule } from '../../impl/runtime/schedule.js';
+import { fault } from '../support/variants.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO } from '../../impl/errno.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import { DeterministicSystem, runDeterministic, type DeterministicConfig } from '../../impl/runtime/deterministic.js';
@@ -157,7 +159,7 @@ describe(`deterministic runtime: calls and return codes (seed ${SEED})`, () => {
   });
 
   it('cfd-not-freed-at-dead is reported as a leak (INV-NO-LEAK)', () => {
-    const { result } = run({ cpus: 2, faults: ['cfd-not-freed-at-dead'] }, [[0, { kind: 'cpu_down', cpu: 1 }]]);
+    const { result } = run({ cpus: 2, variant: fault('cfd-not-freed-at-dead') }, [[0, { kind: 'cpu_down', cpu: 1 }]]);
     expect(result.accounting.leakedCfd).toBe(2);
     expect(result.accounting.ok).toBe(false);
   });
@@ -262,25 +264,25 @@ describe('deterministic runtime: broken variants are caught with a replayable sc
     [2, { kind: 'cpu_down', cpu: 1 }],
   ];
 
-  function hunt(faults: readonly FaultId[], calls: Calls, seeds: number) {
+  function hunt(variant: ImplVariant | undefined, calls: Calls, seeds: number) {
     for (let seed = 1; seed <= seeds; seed++) {
-      const { result } = runDeterministic({ cpus: 3, faults, scheduler: pctScheduler(seed, 3, 200) }, calls);
+      const { result } = runDeterministic({ cpus: 3, ...(variant === undefined ? {} : { variant }), scheduler: pctScheduler(seed, 3, 200) }, calls);
       if (result.status !== 'quiescent' || !result.accounting.ok) return { seed, result };
     }
     return null;
   }
 
   it('the correct protocol passes the B3 scenario on 200 PCT seeds', () => {
-    expect(hunt([], b3, 200)).toBeNull();
+    expect(hunt(undefined, b3, 200)).toBeNull();
   });
 
   it('no-dying-flush (B3/B5): INV-NO-LOST-CALL and INV-LOCK-RELEASED violated; the schedule replays the failure', () => {
-    const found = hunt(['no-dying-flush'], b3, 200);
+    const found = hunt(fault('B3-no-dying-flush'), b3, 200);
     expect(found).not.toBeNull();
     if (found === null) return;
     expect(found.result.accounting.lost).toBe(1);
     expect(found.result.accounting.locksStillSet).toBe(1);
-    const again = new DeterministicSystem({ cpus: 3, faults: ['no-dying-flush'] });
+    const again = new DeterministicSystem({ cpus: 3, variant: fault('B3-no-dying-flush') });
     for (const [cpu, req] of b3) again.call(cpu, req);
     const r = again.replay(found.result.schedule);
     expect(r.accounting).toEqual(found.result.accounting);
@@ -295,7 +297,7 @@ describe('deterministic runtime: broken variants are caught with a replayable sc
     ];
     let found = null;
     for (let seed = 1; seed <= 400 && found?.result.status !== 'deadlock'; seed++) {
-      const r = runDeterministic({ cpus: 3, faults: ['no-dying-flush'], scheduler: pctScheduler(seed, 3, 200) }, calls);
+      const r = runDeterministic({ cpus: 3, variant: fault('B3-no-dying-flush'), scheduler: pctScheduler(seed, 3, 200) }, calls);
       if (r.result.status === 'deadlock') found = r;
     }
     expect(found?.result.status).toBe('deadlock');
@@ -305,13 +307,18 @@ describe('deterministic runtime: broken variants are caught with a replayable sc
   });
 
   it('no-ipi-on-empty-edge with halting idle: the waiter deadlocks', () => {
-    const { result } = run({ cpus: 2, idle: 'halt', faults: ['no-ipi-on-empty-edge'] }, [[0, { kind: 'single', target: 1, wait: true }]]);
+    const { result } = run({ cpus: 2, idle: 'halt', variant: fault('no-ipi-on-empty-edge') }, [[0, { kind: 'single', target: 1, wait: true }]]);
     expect(result.status).toBe('deadlock');
   });
 
   it('bad configuration is a one-line error naming the input', () => {
     expect(() => new DeterministicSystem({ cpus: 0 })).toThrow(/^cpus: 0 is not an integer in 1\.\.16$/);
-    expect(() => new DeterministicSystem({ cpus: 2, faults: ['nope' as never] })).toThrow(/faults: unknown fault id 'nope'/);
+    expect(() => fault('nope')).toThrow(/^fault 'nope': no such built-in variant \(known: B3-no-dying-flush, /);
+    const d = new DeterministicSystem({ cpus: 2, variant: fault('B3-no-dying-flush') });
+    expect(() => d.replay('smp2:2:smp.c:AAA')).toThrow(/variant smp\.c, system has 2 \/ B3-no-dying-flush/);
+    expect(decodeSchedule('smp1:2:0:AAA').variant).toBe('smp.c'); // schedules from before variants
+    expect(decodeSchedule('smp1:2:100:AAA').variant).toBe('fault-mask-100');
+    expect(() => decodeSchedule('smp2:2:a b:AAA')).toThrow(/bad header/);
     expect(() => new DeterministicSystem({ cpus: 2 }).call(5, { kind: 'single', target: 0, wait: true })).toThrow(/^cpu: 5 is not in 0\.\.1$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_IDS, type FaultId } from '../../impl/faults.js';
+import { fault } from '../support/variants.js';
+import { overriddenNames, type ImplVariant } from '../../impl/variant.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import { DeterministicSystem, runDeterministic, type DeterministicResult } from '../../impl/runtime/deterministic.js';
 import { pctScheduler, priorityScheduler, type Scheduler } from '../../impl/runtime/schedulers.js';
@@ -7,7 +8,8 @@ import { pctScheduler, priorityScheduler, type Scheduler } from '../../impl/runt
 type Calls = readonly (readonly [number, SmpRequest])[];
 
 interface Case {
-  readonly fault: FaultId;
+  /** built-in variant id */
+  readonly fault: string;
   /** the invariant the broken variant must violate */
   readonly inv: string;
   readonly cpus: number;
@@ -22,7 +24,7 @@ const failed = (r: DeterministicResult): boolean => r.status !== 'quiescent' || 
 
 const CASES: readonly Case[] = [
   {
-    fault: 'no-dying-flush', inv: 'INV-NO-LOST-CALL', cpus: 3, scheduler: null,
+    fault: 'B3-no-dying-flush', inv: 'INV-NO-LOST-CALL', cpus: 3, scheduler: null,
     calls: [[0, { kind: 'single', target: 1, wait: false }], [0, { kind: 'single', target: 1, wait: false }], [2, { kind: 'cpu_down', cpu: 1 }]],
     violated: (r) => r.accounting.lost > 0 || r.status === 'deadlock',
   },
@@ -32,7 +34,7 @@ const CASES: readonly Case[] = [
     violated: (r) => r.accounting.returnedBeforeRun > 0,
   },
   {
-    fault: 'async-unlock-after-func', inv: 'INV-NO-DEADLOCK', cpus: 2, scheduler: priorityScheduler([0, 1, 2, 3]),
+    fault: 'B4-async-unlock-after-func', inv: 'INV-NO-DEADLOCK', cpus: 2, scheduler: priorityScheduler([0, 1, 2, 3]),
     calls: [
       [0, { kind: 'single', target: 1, wait: false, func: 'fn_stall' }],
       [0, { kind: 'single', target: 1, wait: false }],
@@ -41,7 +43,7 @@ const CASES: readonly Case[] = [
     violated: (r) => r.status === 'deadlock',
   },
   {
-    fault: 'no-ebusy-check', inv: 'INV-ONE-OWNER', cpus: 2, scheduler: priorityScheduler([0, 1, 3, 2]),
+    fault: 'B6-no-ebusy-check', inv: 'INV-ONE-OWNER', cpus: 2, scheduler: priorityScheduler([0, 1, 3, 2]),
     calls: [[0, { kind: 'single_async', target: 1, csd: 0 }], [0, { kind: 'single_async', target: 1, csd: 0 }]],
     violated: failed,
   },
@@ -66,7 +68,7 @@ const CASES: readonly Case[] = [
     violated: (r) => r.accounting.lost > 0,
   },
   {
-    fault: 'b9-wait-only-if-ipi', inv: 'INV-WAIT-SET', cpus: 3, scheduler: priorityScheduler([2, 0, 1, 3, 4, 5]),
+    fault: 'B9-wait-only-if-ipi', inv: 'INV-WAIT-SET', cpus: 3, scheduler: priorityScheduler([2, 0, 1, 3, 4, 5]),
     calls: [[2, { kind: 'single_async', target: 1 }], [0, { kind: 'many', mask: [1], wait: true }]],
     violated: (r) => r.accounting.returnedBeforeRun > 0,
   },
@@ -77,13 +79,14 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function runCase(c: Case, faults: readonly FaultId[], scheduler: Scheduler): DeterministicResult {
-  return runDeterministic({ cpus: c.cpus, faults, idle: c.idle ?? 'poll', scheduler, trace: false }, c.calls).result;
+function runCase(c: Case, variant: ImplVariant | undefined, scheduler: Scheduler): DeterministicResult {
+  return runDeterministic({ cpus: c.cpus, ...(variant === undefined ? {} : { variant }), idle: c.idle ?? 'poll', scheduler, trace: false }, c.calls).result;
 }
 
 describe('fault catalogue: every broken variant is caught by the deterministic runtime, the correct protocol is not', () => {
-  it('covers the first ten fault ids (the audit catalogue, test/audit, covers every id)', () => {
-    expect(CASES.map((c) => c.fault).sort()).toEqual(FAULT_IDS.slice(0, 10).sort());
+  it('covers ten built-in variants, each replacing kernel functions (the audit catalogue, test/audit, covers every id)', () => {
+    expect(new Set(CASES.map((c) => c.fault)).size).toBe(10);
+    for (const c of CASES) expect(overriddenNames(fault(c.fault).impl).length, c.fault).toBeGreaterThan(0);
   });
 
   for (const c of CASES) {
@@ -91,18 +94,18 @@ describe('fault catalogue: every broken variant is caught by the deterministic r
       const seeds = c.scheduler === null ? 300 : 1;
       let hit: { r: DeterministicResult } | null = null;
       for (let seed = 1; seed <= seeds && hit === null; seed++) {
-        const r = runCase(c, [c.fault], c.scheduler ?? pctScheduler(seed, 3, 150));
+        const r = runCase(c, fault(c.fault), c.scheduler ?? pctScheduler(seed, 3, 150));
         if (c.violated(r)) hit = { r };
       }
       expect(hit, `${c.fault}: not caught`).not.toBeNull();
       if (hit === null) return;
-      const again = new DeterministicSystem({ cpus: c.cpus, faults: [c.fault], idle: c.idle ?? 'poll', trace: false });
+      const again = new DeterministicSystem({ cpus: c.cpus, variant: fault(c.fault), idle: c.idle ?? 'poll', trace: false });
       for (const [cpu, req] of c.calls) again.call(cpu, req);
       const replayed = again.replay(hit.r.schedule);
       expect(replayed.status).toBe(hit.r.status);
       expect(replayed.accounting).toEqual(hit.r.accounting);
       for (let seed = 1; seed <= Math.min(seeds, 60); seed++) {
-        const ok = runCase(c, [], c.scheduler ?? pctScheduler(seed, 3, 150));
+        const ok = runCase(c, undefined, c.scheduler ?? pctScheduler(seed, 3, 150));
         expect(failed(ok), `${c.fault} scenario without the fault, seed ${seed}: ${ok.report ?? JSON.stringify(ok.accounting)}`).toBe(false);
       }
     });
@@ -113,7 +116,7 @@ describe('counterexample', () => {
   it('a caught fault becomes a Counterexample naming the invariant, the calls, a timeline and the replay string', async () => {
     const { toCounterexample } = await import('../../impl/counterexample.js');
     const calls: Calls = [[0, { kind: 'cpu_down', cpu: 1 }]];
-    const { sys, result } = runDeterministic({ cpus: 2, faults: ['cfd-not-freed-at-dead'] }, calls);
+    const { sys, result } = runDeterministic({ cpus: 2, variant: fault('cfd-not-freed-at-dead') }, calls);
     const cx = toCounterexample(result, calls, sys.trace());
     expect(cx?.invariant).toBe('INV-NO-LEAK');
     expect(cx?.message).toMatch(/^INV-NO-LEAK violated after \d+ steps: 2 cfd allocation/);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fault } from '../support/variants.js';
 import { EBUSY, EDEADLK_IRQS_OFF, ENOMEM, ENXIO } from '../../impl/errno.js';
 import { FN_STALL } from '../../impl/functions.js';
 import type { SmpRequest } from '../../impl/requests.js';
@@ -22,7 +23,7 @@ async function until(pred: () => boolean, what: string): Promise<void> {
 
 describe('threads runtime (4 CPUs on real worker_threads)', () => {
   it('every call and return code: single, self, invalid, offline, irqs-off, many, call_function, cond mask, any', async () => {
-    await sys.restart({ faults: [], idle: 'poll' });
+    await sys.restart({ idle: 'poll' });
     expect(await sys.call(0, { kind: 'single', target: 1, wait: true })).toMatchObject({ rc: 0, ranOn: [1], runs: 1 });
     expect(await sys.call(2, { kind: 'single', target: 2, wait: true })).toMatchObject({ rc: 0, ranOn: [2] });
     expect(await sys.call(0, { kind: 'single', target: 9, wait: true })).toMatchObject({ rc: -ENXIO, runs: 0 });
@@ -42,7 +43,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
   });
 
   it('single_async on a CSD still in flight returns -EBUSY (INV-NO-REUSE-LOCKED); the request runs once the target frees up', async () => {
-    await sys.restart({ faults: [], idle: 'poll' });
+    await sys.restart({ idle: 'poll' });
     const { m, L } = sys.mem;
     // cpu1 runs fn_stall locally with interrupts off: it cannot take cpu0's request yet.
     const stall = sys.post(1, { kind: 'single', target: 1, wait: true, func: 'fn_stall' });
@@ -60,7 +61,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
   });
 
   it('smpcfd_prepare_cpu returns -ENOMEM under an allocator limit and rolls back (INV-NO-LEAK)', async () => {
-    await sys.restart({ faults: [], allocLimit: 7 });
+    await sys.restart({ allocLimit: 7 });
     expect(await sys.call(0, { kind: 'cpu_down', cpu: 3 })).toMatchObject({ rc: 0 });
     expect(await sys.call(0, { kind: 'cpu_up', cpu: 3 })).toMatchObject({ rc: -ENOMEM });
     const q = await sys.quiesce();
@@ -69,7 +70,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
   });
 
   it('4 CPUs on 2 cores, a mix of all calls plus hotplug cycles: every request run exactly once or -ENXIO, no lock bit, no live cfd for dead CPUs', async () => {
-    await sys.restart({ faults: [], idle: 'poll', trace: false });
+    await sys.restart({ idle: 'poll', trace: false });
     const mix = (c: number, i: number): SmpRequest => {
       const t = (c + 1 + (i % 3)) % 4;
       switch (i % 8) {
@@ -106,7 +107,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
   }, 60_000);
 
   it('lock-wait debug: with no-ipi-on-empty-edge a waiter reports the stuck CSD, re-sends the IPI once and reports unstuck', async () => {
-    await sys.restart({ faults: ['no-ipi-on-empty-edge'], idle: 'halt', csdlockDebug: true, csdLockTimeoutMs: 40, trace: true });
+    await sys.restart({ variant: fault('no-ipi-on-empty-edge'), idle: 'halt', csdlockDebug: true, csdLockTimeoutMs: 40, trace: true });
     const r = await sys.call(0, { kind: 'single', target: 1, wait: true });
     expect(r).toMatchObject({ rc: 0, ranOn: [1] });
     expect((await sys.quiesce()).status).toBe('quiescent');
@@ -124,7 +125,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
   });
 
   it('panic_on_ipistall: a target stuck in its function fails the run with a structured report, never a silent hang', async () => {
-    await sys.restart({ faults: [], idle: 'halt', csdlockDebug: true, csdLockTimeoutMs: 20, panicOnIpistallMs: 120 });
+    await sys.restart({ idle: 'halt', csdlockDebug: true, csdLockTimeoutMs: 20, panicOnIpistallMs: 120 });
     sys.post(0, { kind: 'single', target: 1, wait: true, func: 'fn_stall' });
     const q = await sys.quiesce(10_000);
     expect(q.status).toBe('panic');
@@ -132,12 +133,12 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
     const first = q.debugReports[0];
     expect(first).toMatchObject({ kind: 'detected', waitingCpu: 0, targetCpu: 1, func: 'fn_stall', targetRunning: 'this request' });
     expect(q.debugReports.at(-1)?.kind).toBe('panic');
-    await sys.restart({ faults: [], csdlockDebug: false, panicOnIpistallMs: 0 });
+    await sys.restart({ csdlockDebug: false, panicOnIpistallMs: 0 });
     expect(await sys.call(0, { kind: 'single', target: 1, wait: true })).toMatchObject({ rc: 0 });
   });
 
   it('exports its trace as kernel-format ftrace text and Perfetto JSON', async () => {
-    await sys.restart({ faults: [], trace: true, idle: 'halt' });
+    await sys.restart({ trace: true, idle: 'halt' });
     await sys.call(0, { kind: 'single', target: 1, wait: true });
     await sys.call(2, { kind: 'many', mask: [0, 1, 3], wait: true });
     await sys.quiesce();

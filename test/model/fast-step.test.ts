@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../model/explorer.js';
 import { FastStepper, type FastSnapshot } from '../../model/fast-step.js';
-import { MODEL_FAULTS } from '../../model/faults.js';
+import { applyModelRules } from '../../model/variant.js';
+import { BUILTIN_VARIANTS } from '../../variants/index.js';
 import { Stepper, allEvents, stateKey, type SystemSnapshot } from '../../model/step.js';
 import { createSystemMachine } from '../../model/system.js';
 import { DEFAULT_WORKLOADS, compileWorkload, type Workload } from '../../model/workload.js';
@@ -10,8 +11,8 @@ import { DEFAULT_WORKLOADS, compileWorkload, type Workload } from '../../model/w
 function agree(w: Workload, n: number, fault?: string, cap = 4000): number {
   const cw = compileWorkload(w, n);
   const base = createSystemMachine({ workload: cw });
-  const f = MODEL_FAULTS.find((x) => x.id === fault);
-  const m = f === undefined ? base : f.apply(base, cw);
+  const f = BUILTIN_VARIANTS.find((x) => x.id === fault)?.model ?? undefined;
+  const m = f === undefined ? base : applyModelRules(base, cw, f);
   const xs = new Stepper(m, cw);
   const fs = new FastStepper(m, cw);
   const x0 = xs.initial();
@@ -42,9 +43,9 @@ describe('fast stepper derived from the machine', () => {
     for (const w of DEFAULT_WORKLOADS) expect(agree(w, 2)).toBeGreaterThan(10);
   });
   it('agrees with machine.transition for every provided fault variant (3 CPUs, its workload)', () => {
-    for (const f of MODEL_FAULTS) {
-      const w = DEFAULT_WORKLOADS.find((x) => x.name === f.workload);
-      if (w === undefined) throw new Error(`fault ${f.id}: no workload ${f.workload}`);
+    for (const f of BUILTIN_VARIANTS.filter((x) => x.model !== null)) {
+      const w = DEFAULT_WORKLOADS.find((x) => x.name === f.model?.workload);
+      if (w === undefined) throw new Error(`fault ${f.id}: no workload ${f.model?.workload ?? '-'}`);
       expect(agree(w, 3, f.id, 250)).toBeGreaterThan(5);
     }
   });

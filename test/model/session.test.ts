@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelFault } from '../support/variants.js';
 import { openModel } from '../../model/session.js';
 
 describe('openModel (API for property tests and the trace checker)', () => {
@@ -19,7 +20,7 @@ describe('openModel (API for property tests and the trace checker)', () => {
     expect(m.view(s).ctx.ret).toEqual([0, 0, 0]);
   });
   it('reports a disabled event as null and a fault through the same checks', () => {
-    const m = openModel({ cpus: 2, workload: 'single-wait', fault: 'no-kick-on-empty' });
+    const m = openModel({ cpus: 2, workload: 'single-wait', variant: modelFault('no-ipi-on-empty-edge') });
     const s0 = m.initial();
     expect(m.step(s0, { type: 'RETURN', cpu: 0 })).toBeNull();
     const s1 = m.step(s0, { type: 'CALL', cpu: 0 });

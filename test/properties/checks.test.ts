@@ -3,7 +3,7 @@ import { H_OFFLINE_RUNS } from '../../impl/layout.js';
 import { checkAtQuiescence } from '../../properties/quiescence-checks.js';
 import { RealSystem } from '../../properties/real-system.js';
 
-// INV-ORDER and INV-NOT-ON-OFFLINE have no broken variant in impl/faults.ts yet: these tests show
+// INV-ORDER and INV-NOT-ON-OFFLINE: directed checks of the observers themselves; these tests show
 // that their checks do fail when the run breaks them (the observations are doctored after the run).
 
 /** A run in which one flush took a batch holding a SYNC and an ASYNC entry (late IPIs, seed search is fixed). */

@@ -3,15 +3,15 @@
  * reproduces it — INV-REFINEMENT included (it used to be "after 0 steps", no timeline, no token).
  */
 import { describe, expect, it } from 'vitest';
-import { FAULT_IDS } from '../../impl/faults.js';
 import { replay, runPropertySuite } from '../../properties/index.js';
+import { BUILTIN_VARIANTS, findBuiltin } from '../../variants/index.js';
 
 describe('an INV-REFINEMENT counterexample', () => {
   it('has the workload as steps, a per-CPU timeline and a replay token that reproduces it', async () => {
-    // The first implementation fault (in catalogue order) that breaks refinement within 40 runs.
+    // The first built-in variant with implementation overrides (in catalogue order) that breaks refinement within 40 runs.
     let found = null;
-    for (const f of FAULT_IDS) {
-      const r = await runPropertySuite({ faults: [f], invariants: [], runs: 40 });
+    for (const v of BUILTIN_VARIANTS.filter((x) => Object.keys(x.impl).length > 0)) {
+      const r = await runPropertySuite({ variant: v, invariants: [], runs: 40 });
       found = r.counterexamples.find((c) => c.invariant === 'INV-REFINEMENT') ?? null;
       if (found !== null) {
         expect(r.refinement.status).toBe('fail');
@@ -25,7 +25,7 @@ describe('an INV-REFINEMENT counterexample', () => {
     expect(c.timeline.length).toBeGreaterThan(0);
     expect(new Set(c.timeline.map((e) => e.cpu)).size).toBeGreaterThan(1);
     expect(c.replay).toMatch(/^npx smpcheck replay smpp1\.\S+$/);
-    const again = replay(c.replay.split(' ').at(-1) ?? '');
+    const again = await replay(c.replay.split(' ').at(-1) ?? '', findBuiltin);
     expect(again.failed).toBe(true);
     expect(again.counterexample?.invariant).toBe('INV-REFINEMENT');
     expect(again.counterexample?.message).toBe(c.message);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fault } from '../support/variants.js';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../impl/trace-export.js';
 import { CoverageCounter } from '../../model/coverage.js';
@@ -47,7 +48,7 @@ describe(`refinement: implementation vs xstate model (seed ${SEED}, ${RUNS} runs
 
   it('a broken implementation (no IPI on the empty→non-empty edge) fails refinement (1)', () => {
     const w: SmallWorkload = { cpus: 2, scripts: [[{ kind: 'single', target: 1, wait: false }], []], hotplug: -1, enomem: false };
-    expect(() => { checkRefinement(w, 1, false, { faults: ['no-ipi-on-empty-edge'] }, new Map()); }).toThrow(/^refinement \(1\): final view \[r0:0@\{\}x0/);
+    expect(() => { checkRefinement(w, 1, false, { variant: fault('no-ipi-on-empty-edge') }, new Map()); }).toThrow(/^refinement \(1\): final view \[r0:0@\{\}x0/);
     expect(() => { checkRefinement(w, 1, false, {}, new Map()); }).not.toThrow();
   });
   it('a traced csd_queue_cpu is matched to its queueing CPU in the model before that CPU moves on (regression: seed 45109 of the shipped mismatch)', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fault } from '../support/variants.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThreadsSystem } from '../../impl/runtime/threads.js';
 import { PropertyViolation } from '../../properties/real-system.js';
@@ -22,7 +23,7 @@ describe(`model-based properties on the threads runtime (fc.asyncModelRun, one p
   }, 120_000);
 
   it('INV-NO-LEAK catches cfd-not-freed-at-dead on real threads', async () => {
-    const res = await fc.check(threadsProperty({ pool, faults: ['cfd-not-freed-at-dead'], select: ['INV-NO-LEAK'] }), { seed: SEED, numRuns: 30 });
+    const res = await fc.check(threadsProperty({ pool, variant: fault('cfd-not-freed-at-dead'), select: ['INV-NO-LEAK'] }), { seed: SEED, numRuns: 30 });
     expect(res.failed).toBe(true);
     expect(res.errorInstance).toBeInstanceOf(PropertyViolation);
     expect((res.errorInstance as PropertyViolation).violation.id).toBe('INV-NO-LEAK');

@@ -4,6 +4,7 @@
  * lands in reports/ (git-ignored) for a human to look at.
  */
 import { mkdir, readFile } from 'node:fs/promises';
+import { modelFault } from '../support/variants.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelCharts, runModel } from '../../cli/model-run.js';
@@ -17,7 +18,7 @@ describe('the model report in headless Chromium', () => {
   it('draws the CSD and hotplug charts with the counts of coverage.json and the counterexample lanes (INV-DYING-EMPTY)', async () => {
     const out = join(ROOT, 'reports', 'browser-check');
     await mkdir(out, { recursive: true });
-    const r = await runModel({ cpus: [3], workloads: [findWorkload('hotplug')], fault: 'no-dying-flush' });
+    const r = await runModel({ cpus: [3], workloads: [findWorkload('hotplug')], fault: modelFault('B3-no-dying-flush') });
     const dying = r.counterexamples.filter((c) => c.invariant === 'INV-DYING-EMPTY');
     expect(dying.length).toBe(1);
     await writeReports(out, {

@@ -4,7 +4,8 @@
  * counters give in-process. The trace checker never sees the counters, only the text.
  */
 import { describe, expect, it } from 'vitest';
-import type { FaultId } from '../../impl/faults.js';
+import { fault } from '../support/variants.js';
+import type { ImplVariant } from '../../impl/variant.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import { runDeterministic } from '../../impl/runtime/deterministic.js';
 import { pctScheduler, randomScheduler } from '../../impl/runtime/schedulers.js';
@@ -32,8 +33,8 @@ const B3: Calls = [
   [2, { kind: 'cpu_down', cpu: 1 }],
 ];
 
-async function roundTrip(calls: Calls, scheduler: ReturnType<typeof randomScheduler>, faults: readonly FaultId[]) {
-  const { sys, result } = runDeterministic({ cpus: 3, scheduler, faults }, calls);
+async function roundTrip(calls: Calls, scheduler: ReturnType<typeof randomScheduler>, variant?: ImplVariant) {
+  const { sys, result } = runDeterministic({ cpus: 3, scheduler, ...(variant === undefined ? {} : { variant }) }, calls);
   const text = exportFtrace(sys.trace(), 3);
   const verdict: TraceVerdict = await checkTraceLines([text], 'impl-export');
   return { inProcessOk: result.status === 'quiescent' && result.accounting.ok, verdict, text };
@@ -42,7 +43,7 @@ async function roundTrip(calls: Calls, scheduler: ReturnType<typeof randomSchedu
 describe('implementation trace export → ftrace text → trace checker', () => {
   it('a correct run is accepted on 40 seeds, with every queued request entered on its target', async () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const { inProcessOk, verdict, text } = await roundTrip(MIX, randomScheduler(seed), []);
+      const { inProcessOk, verdict, text } = await roundTrip(MIX, randomScheduler(seed));
       expect(inProcessOk, `seed ${seed}`).toBe(true);
       expect(verdict.ok, `seed ${seed}: ${JSON.stringify(verdict.violations)}\n${text}`).toBe(true);
       expect(verdict.events).toBeGreaterThan(10);
@@ -53,7 +54,7 @@ describe('implementation trace export → ftrace text → trace checker', () => 
   it('no-dying-flush (B3): the text alone gives the same verdict as the shared counters, seed by seed', async () => {
     let caught = 0;
     for (let seed = 1; seed <= 100; seed++) {
-      const { inProcessOk, verdict } = await roundTrip(B3, pctScheduler(seed, 3, 200), ['no-dying-flush']);
+      const { inProcessOk, verdict } = await roundTrip(B3, pctScheduler(seed, 3, 200), fault('B3-no-dying-flush'));
       expect(verdict.ok, `seed ${seed}`).toBe(inProcessOk);
       if (!verdict.ok) {
         caught++;

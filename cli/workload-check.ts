@@ -1,0 +1,52 @@
+/**
+ * `check --workload FILE`: the user's workload(s) on the implementation, one schedule per run of
+ * this shard, each checked by refinement against the model's exhaustive exploration of the same
+ * workload (final view among the model's terminal views, trace replayed through the model).
+ */
+import { checkWorkload, describeSmallWorkload, fromModelWorkload } from '../properties/index.js';
+import type { Counterexample, InvariantId, InvariantResult } from '../model/types.js';
+import { sentenceOf } from '../properties/invariant-property.js';
+import { InputError } from './errors.js';
+import type { SelectedVariant } from './options.js';
+import type { ShardRun } from './shard.js';
+import { loadWorkloadFile } from './workload-file.js';
+
+export const WORKLOAD_SENTENCE = 'the workload run on the implementation under every schedule tried ends in a state the model reaches, through steps the model allows, with every request accounted for';
+
+export async function checkWorkloadFile(o: {
+  readonly file: string;
+  readonly cpus: number;
+  readonly seed: number;
+  readonly runs: readonly ShardRun[];
+  readonly variant: SelectedVariant | undefined;
+  readonly log: (l: string) => void;
+}): Promise<{ invariants: InvariantResult[]; counterexamples: Counterexample[]; runs: number }> {
+  const workloads = await loadWorkloadFile(o.file);
+  const counterexamples: Counterexample[] = [];
+  let runs = 0;
+  const failedIds = new Set<InvariantId>();
+  for (const w of workloads) {
+    let small;
+    try {
+      small = fromModelWorkload(w, o.cpus);
+    } catch (e) {
+      throw new InputError(`--workload ${o.file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const r = checkWorkload(small, o.runs.map((x) => x.seed), { variant: o.variant?.variant });
+    runs += r.runs;
+    o.log(`check --workload ${w.name}: ${r.runs} schedules, ${r.failure === null ? 'refinement holds' : 'REFINEMENT FAILS'}`);
+    if (r.failure === null) continue;
+    const id = r.failure.invariant;
+    failedIds.add(id);
+    const k = o.runs[r.runs - 1]?.k ?? 0;
+    counterexamples.push({
+      invariant: id, sentence: id === 'INV-REFINEMENT' ? WORKLOAD_SENTENCE : sentenceOf(id),
+      message: `${id} violated on workload ${w.name} (schedule seed ${r.failure.seed}${r.failure.lateIpis ? ', late IPIs' : ''}): ${r.failure.message}`,
+      steps: describeSmallWorkload(small), timeline: [],
+      replay: `npx smpcheck check --workload ${o.file} --cpus ${o.cpus} --seed ${o.seed} --runs ${k + 1}${o.variant === undefined ? '' : ` ${o.variant.arg}`}`,
+    });
+  }
+  const invariants: InvariantResult[] = [{ id: 'INV-REFINEMENT', sentence: WORKLOAD_SENTENCE, status: failedIds.has('INV-REFINEMENT') ? 'fail' : 'pass', checks: runs }];
+  for (const id of failedIds) if (id !== 'INV-REFINEMENT') invariants.push({ id, sentence: sentenceOf(id), status: 'fail', checks: runs });
+  return { invariants, counterexamples, runs };
+}

@@ -1,0 +1,65 @@
+/**
+ * async CSD unlocked only after its function (B4) (implementation and model).
+ */
+import {
+  C_QUEUE, CSD_TYPE_MASK, CSD_TYPE_SYNC, csdDoFunc, csdLockRecord, type Ctx, defineVariant, F_FLAGS, F_FUNC, F_INFO,
+  NULL, type Proto, rearmBacktrace, STEP, warnIfOffline,
+} from '../api.js';
+
+function* flushAsyncUnlockAfterFunc(c: Ctx, warnCpuOffline: boolean, hardirq: boolean): Proto {
+  const m = c.a;
+  const L = c.L;
+  // 1. take the whole list, oldest first
+  const first = yield* c.k.llist_del_all(c, L.cpu(c.cpu, C_QUEUE));
+  if (first === NULL) return;
+  const batch = c.k.llist_reverse_order(c, first);
+  rearmBacktrace(c);
+  // 2. the detector looks at the detached batch, not the emptied queue (B8)
+  if (warnCpuOffline) yield* warnIfOffline(c, batch.length > 0);
+  const rest: number[] = [];
+  // 3. First; run all SYNC callbacks, people are waiting for us: run, THEN unlock (the waiter may
+  //    free its stack CSD as soon as it sees the unlock).
+  for (const csd of batch) {
+    yield STEP;
+    const flags = m.READ_ONCE(L.csd(csd, F_FLAGS));
+    if ((flags & CSD_TYPE_MASK) !== CSD_TYPE_SYNC) {
+      rest.push(csd);
+      continue;
+    }
+    const func = m.READ_ONCE(L.csd(csd, F_FUNC));
+    const info = m.READ_ONCE(L.csd(csd, F_INFO));
+    yield* csdLockRecord(c, csd, func);
+    yield* csdDoFunc(c, func, info, csd, hardirq);
+    yield* c.k.csd_unlock(c, csd);
+    yield* csdLockRecord(c, NULL, 0);
+  }
+  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run.
+  //    (IRQ_WORK and TTWU entries are not produced by this implementation.)
+  for (const csd of rest) {
+    yield STEP;
+    const func = m.READ_ONCE(L.csd(csd, F_FUNC));
+    const info = m.READ_ONCE(L.csd(csd, F_INFO));
+    yield* csdLockRecord(c, csd, func);
+    yield* csdDoFunc(c, func, info, csd, hardirq);
+    yield* c.k.csd_unlock(c, csd); // broken (B4): the CSD stays locked while func runs
+    yield* csdLockRecord(c, NULL, 0);
+  }
+}
+
+export default defineVariant(import.meta.url, {
+  id: 'B4-async-unlock-after-func',
+  title: 'async CSD unlocked only after its function (B4)',
+  story: 'CPU0 submits async CSD x to CPU1. CPU1 takes x and starts func(x) with the lock bit still set. func (or CPU2 reacting to func\'s side effects) resubmits x: its csd_lock spins until CPU1 returns from func; when the resubmitter is CPU1 itself with interrupts off, or a CPU that CPU1 waits for, nothing moves again. The unlock point of an ASYNC entry must be before the call.',
+  origin: 'B4: 8053871d0f7f (2015, Linus Torvalds)',
+  formerly: ['async-unlock-after-func', 'async-unlock-after-run'],
+  breaks: ['INV-UNLOCK-POINT', 'INV-NO-DEADLOCK'],
+  impl: { __flush_smp_call_function_queue: flushAsyncUnlockAfterFunc },
+  model: {
+    semantics: { asyncUnlock: 'after' },
+    guards: ['runSyncNext?', 'runAsyncNext?', 'syncDone?', 'asyncDone?'],
+    workload: 'async-ebusy',
+    cpus: 3,
+    breaks: ['INV-UNLOCK-POINT'],
+  },
+  audit: { caughtBy: ['model', 'props'], note: 'the impl registry has no function that resubmits its own CSD, so no impl run reaches the deadlock itself; the model and the property suite check the unlock point (INV-UNLOCK-POINT, at every func entry)' },
+});

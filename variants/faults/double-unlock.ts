@@ -1,0 +1,58 @@
+/**
+ * double unlock of a SYNC CSD (implementation only: the model has no rule for it).
+ */
+import {
+  C_QUEUE, CSD_TYPE_MASK, CSD_TYPE_SYNC, csdDoFunc, csdLockRecord, type Ctx, defineVariant, F_FLAGS, F_FUNC, F_INFO,
+  NULL, type Proto, rearmBacktrace, STEP, warnIfOffline,
+} from '../api.js';
+
+function* flushDoubleUnlock(c: Ctx, warnCpuOffline: boolean, hardirq: boolean): Proto {
+  const m = c.a;
+  const L = c.L;
+  // 1. take the whole list, oldest first
+  const first = yield* c.k.llist_del_all(c, L.cpu(c.cpu, C_QUEUE));
+  if (first === NULL) return;
+  const batch = c.k.llist_reverse_order(c, first);
+  rearmBacktrace(c);
+  // 2. the detector looks at the detached batch, not the emptied queue (B8)
+  if (warnCpuOffline) yield* warnIfOffline(c, batch.length > 0);
+  const rest: number[] = [];
+  // 3. First; run all SYNC callbacks, people are waiting for us: run, THEN unlock (the waiter may
+  //    free its stack CSD as soon as it sees the unlock).
+  for (const csd of batch) {
+    yield STEP;
+    const flags = m.READ_ONCE(L.csd(csd, F_FLAGS));
+    if ((flags & CSD_TYPE_MASK) !== CSD_TYPE_SYNC) {
+      rest.push(csd);
+      continue;
+    }
+    const func = m.READ_ONCE(L.csd(csd, F_FUNC));
+    const info = m.READ_ONCE(L.csd(csd, F_INFO));
+    yield* csdLockRecord(c, csd, func);
+    yield* c.k.csd_unlock(c, csd); // broken: one unlock too many, before the call
+    yield* csdDoFunc(c, func, info, csd, hardirq);
+    yield* c.k.csd_unlock(c, csd);
+    yield* csdLockRecord(c, NULL, 0);
+  }
+  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run.
+  //    (IRQ_WORK and TTWU entries are not produced by this implementation.)
+  for (const csd of rest) {
+    yield STEP;
+    const func = m.READ_ONCE(L.csd(csd, F_FUNC));
+    const info = m.READ_ONCE(L.csd(csd, F_INFO));
+    yield* csdLockRecord(c, csd, func);
+    yield* c.k.csd_unlock(c, csd);
+    yield* csdDoFunc(c, func, info, csd, hardirq);
+    yield* csdLockRecord(c, NULL, 0);
+  }
+}
+
+export default defineVariant(import.meta.url, {
+  id: 'double-unlock',
+  title: 'double unlock of a SYNC CSD',
+  story: 'CPU1 flushes CPU0\'s SYNC entry and unlocks it both before and after the call. CPU0 returns at the first unlock (before the function ran); the second unlock hits a CSD that CPU0 may already have re-locked for its next call, releasing it early, or warns on a clear bit.',
+  origin: 'classic',
+  breaks: ['INV-SYNC-AFTER-RUN', 'INV-ONE-OWNER'],
+  impl: { __flush_smp_call_function_queue: flushDoubleUnlock },
+  audit: { caughtBy: ['props', 'det-random', 'det-pct', 'threads'] },
+});

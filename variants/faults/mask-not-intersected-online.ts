@@ -1,0 +1,102 @@
+/**
+ * cpumask snapshot not intersected with cpu_online_mask (implementation and model).
+ */
+import {
+  B_CPUMASK, B_CPUMASK_IPI, C_CFD, C_IRQS_OFF, C_QUEUE, cpuOnline, CS_MANY_COND, CSD_TYPE_SYNC, csdDoFunc, type Ctx,
+  defineVariant, EV_CSD_QUEUE_CPU, expect, F_FLAGS, fill, irqsDisabled, NULL, type Proto, SCF_RUN_LOCAL, SCF_WAIT,
+  STEP, tracepoint, usageError,
+} from '../api.js';
+
+function* manyCondAllCpus(
+  c: Ctx, mask: number, func: number, info: number, scfFlags: number, cond: number | null,
+): Proto<number> {
+  const m = c.a;
+  const L = c.L;
+  const me = c.cpu;
+  const wait = (scfFlags & SCF_WAIT) !== 0;
+  if (wait && (yield* irqsDisabled(c)) && (yield* cpuOnline(c, me))) return yield* usageError(c);
+  // a. one snapshot of mask ∩ online − {this}
+  for (let t = 0; t < L.ncpus; t++) yield* cpuOnline(c, t); // the snapshot is read, then not used
+  const targets = mask & ((1 << L.ncpus) - 1) & ~(1 << me); // broken: not intersected with cpu_online_mask
+  let runRemote = false;
+  let nrCpus = 0;
+  let lastCpu = -1;
+  let ipiMask = 0;
+  let waitMask = 0;
+  if (targets !== 0) {
+    yield STEP;
+    const cfd = m.READ_ONCE(L.cpu(me, C_CFD));
+    waitMask = targets;
+    yield STEP;
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK), waitMask);
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK_IPI), 0);
+    for (let t = 0; t < L.ncpus; t++) {
+      const bit = 1 << t;
+      if ((targets & bit) === 0) continue;
+      if (cond !== null && (cond & bit) === 0) {
+        waitMask &= ~bit;
+        yield STEP;
+        m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK), waitMask);
+        continue;
+      }
+      runRemote = true; // "work was enqueued" decides the wait, not "an IPI was sent" (B9)
+      const csd = L.cfdCsd(cfd, t);
+      yield* c.k.csd_lock(c, csd); // waits for the previous use of this (sender, target) CSD
+      if (wait) {
+        yield STEP;
+        const fl = L.csd(csd, F_FLAGS);
+        m.WRITE_ONCE(fl, m.READ_ONCE(fl) | CSD_TYPE_SYNC); // unlock reset the type: OR it in on every use
+      }
+      yield* fill(c, csd, func, info, t);
+      yield* expect(c, info, t);
+      if (c.traceOn) tracepoint(c, EV_CSD_QUEUE_CPU, t, CS_MANY_COND, func, csd);
+      if (yield* c.k.llist_add(c, L.cpu(t, C_QUEUE), csd)) {
+        ipiMask |= bit;
+        nrCpus++;
+        lastCpu = t;
+      }
+    }
+    yield STEP;
+    m.WRITE_ONCE(L.cfd(cfd, B_CPUMASK_IPI), ipiMask);
+    if (nrCpus === 1) yield* c.k.send_call_function_single_ipi(c, lastCpu, CS_MANY_COND);
+    else if (nrCpus > 1) yield* c.k.send_call_function_ipi_mask(c, ipiMask, CS_MANY_COND);
+  }
+  // 2. local run after the remote kick, concurrently with the remote executions
+  if ((scfFlags & SCF_RUN_LOCAL) !== 0 && (mask & (1 << me)) !== 0 && (cond === null || (cond & (1 << me)) !== 0)) {
+    yield* expect(c, info, me);
+    const irq = L.cpu(me, C_IRQS_OFF);
+    yield STEP;
+    const was = Atomics.load(c.m, irq); // local_irq_save
+    Atomics.store(c.m, irq, 1);
+    yield* csdDoFunc(c, func, info, NULL, false);
+    Atomics.store(c.m, irq, was);
+  }
+  // 3. wait on exactly the CSDs enqueued (INV-WAIT-SET)
+  if (runRemote && wait) {
+    yield STEP;
+    const cfd = m.READ_ONCE(L.cpu(me, C_CFD));
+    for (let t = 0; t < L.ncpus; t++) {
+      if ((waitMask & (1 << t)) !== 0) yield* c.k.csd_lock_wait(c, L.cfdCsd(cfd, t));
+    }
+  }
+  return 0;
+}
+
+export default defineVariant(import.meta.url, {
+  id: 'mask-not-intersected-online',
+  title: 'cpumask snapshot not intersected with cpu_online_mask',
+  story: 'CPU0 calls smp_call_function_many(all CPUs) while CPU2 is offline. The snapshot keeps CPU2, so CPU0 llist_adds a cfd CSD to the dead CPU\'s queue: nobody flushes it, the function never runs and CPU0 (wait=1) spins forever.',
+  origin: 'classic',
+  formerly: ['snapshot-not-online'],
+  breaks: ['INV-DYING-EMPTY', 'INV-NO-LOST-CALL', 'INV-NO-DEADLOCK'],
+  impl: { smp_call_function_many_cond: manyCondAllCpus },
+  model: {
+    semantics: { snapshotOnline: false },
+    guards: ['manySkip?'],
+    actions: ['manyBegin'],
+    workload: 'hotplug-many',
+    cpus: 3,
+    breaks: ['INV-DYING-EMPTY'],
+  },
+  audit: { caughtBy: ['model', 'props'] },
+});
