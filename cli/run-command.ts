@@ -11,7 +11,7 @@ import { allHold, failedStages } from '../report/report-input.js';
 import { writeReports } from '../report/write-reports.js';
 import { InterruptedError, ViolationError } from './errors.js';
 import { interruptSignal } from './interrupt.js';
-import { addRunOptions, commonOptions, defaultOut, prepareOutDir, RUN_OPTIONS, type CommonDefaults, type CommonOptions, type RunOptionName } from './options.js';
+import { addRunOptions, commonOptions, defaultOut, prepareOutDir, RUN_OPTIONS, selectedVariant, type CommonDefaults, type CommonOptions, type RunOptionName, type SelectedVariant } from './options.js';
 import { printResult } from './output.js';
 import { createProgress, currentProgressEnv, progressMode, type Progress } from './progress.js';
 import { formatShard, shardSeeds, type ShardRun } from './shard.js';
@@ -26,6 +26,8 @@ export interface RunContext {
   readonly progress: Progress;
   /** Human log lines: stderr, so stdout stays the result. Silent in --json mode. */
   readonly log: (line: string) => void;
+  /** `--fault ID` / `--variant FILE`, loaded and checked before the run starts (undefined: smp.c itself). */
+  readonly variant: SelectedVariant | undefined;
 }
 
 export interface RunOutcome {
@@ -56,6 +58,11 @@ export interface RunCommandSpec {
   readonly progressTotal?: (o: CommonOptions, runs: readonly ShardRun[]) => number;
   /** Extra command-specific options. */
   readonly configure?: (cmd: Command) => void;
+  /**
+   * Checks and loads the command's own inputs (workload files, …) before anything is printed, so
+   * bad input is one line and exit 2; the result is merged into the options `run` receives.
+   */
+  readonly prepare?: (raw: Record<string, unknown>, variant: SelectedVariant | undefined) => Promise<Record<string, unknown>>;
   run(ctx: RunContext, extra: Record<string, unknown>): Promise<RunOutcome>;
 }
 
@@ -84,6 +91,8 @@ export function defineRunCommand(spec: RunCommandSpec): (program: Command) => vo
     cmd.action(async (raw: Record<string, unknown>) => {
       const options = commonOptions(raw);
       const out = await prepareOutDir(options.out);
+      const variant = await selectedVariant(raw);
+      const extra = spec.prepare === undefined ? raw : { ...raw, ...(await spec.prepare(raw, variant)) };
       const runs = shardSeeds(options.seed, options.runs, options.shard);
       const mode = progressMode(currentProgressEnv(options.json));
       const progress = createProgress({ label: spec.name, total: spec.progressTotal?.(options, runs) ?? runs.length, mode });
@@ -98,8 +107,8 @@ export function defineRunCommand(spec: RunCommandSpec): (program: Command) => vo
       let outcome: RunOutcome;
       try {
         outcome = await spec.run(
-          { options: { ...options, out }, runs, signal: interrupt.signal, progress, log: (l) => { if (!options.json) process.stderr.write(`${l}\n`); } },
-          raw,
+          { options: { ...options, out }, runs, signal: interrupt.signal, progress, log: (l) => { if (!options.json) process.stderr.write(`${l}\n`); }, variant },
+          extra,
         );
       } finally {
         progress.stop();

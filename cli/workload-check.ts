@@ -5,6 +5,8 @@
  */
 import { checkWorkload, describeSmallWorkload, fromModelWorkload } from '../properties/index.js';
 import type { Counterexample, InvariantId, InvariantResult } from '../model/types.js';
+import type { Workload } from '../model/index.js';
+import type { SmallWorkload } from '../properties/refinement/small-workload.js';
 import { sentenceOf } from '../properties/invariant-property.js';
 import { InputError } from './errors.js';
 import type { SelectedVariant } from './options.js';
@@ -13,25 +15,36 @@ import { loadWorkloadFile } from './workload-file.js';
 
 export const WORKLOAD_SENTENCE = 'the workload run on the implementation under every schedule tried ends in a state the model reaches, through steps the model allows, with every request accounted for';
 
-export async function checkWorkloadFile(o: {
+/** A workload of the file, as the model wrote it and as the implementation runs it. */
+export interface FileWorkload {
+  readonly w: Workload;
+  readonly small: SmallWorkload;
+}
+
+/** Loads `--workload FILE` and converts each workload for `cpus` CPUs; bad input is one InputError line. */
+export async function loadCheckWorkloads(file: string, cpus: number): Promise<FileWorkload[]> {
+  return (await loadWorkloadFile(file)).map((w) => {
+    try {
+      return { w, small: fromModelWorkload(w, cpus) };
+    } catch (e) {
+      throw new InputError(`--workload ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+}
+
+export function checkWorkloadFile(o: {
   readonly file: string;
+  readonly workloads: readonly FileWorkload[];
   readonly cpus: number;
   readonly seed: number;
   readonly runs: readonly ShardRun[];
   readonly variant: SelectedVariant | undefined;
   readonly log: (l: string) => void;
-}): Promise<{ invariants: InvariantResult[]; counterexamples: Counterexample[]; runs: number }> {
-  const workloads = await loadWorkloadFile(o.file);
+}): { invariants: InvariantResult[]; counterexamples: Counterexample[]; runs: number } {
   const counterexamples: Counterexample[] = [];
   let runs = 0;
   const failedIds = new Set<InvariantId>();
-  for (const w of workloads) {
-    let small;
-    try {
-      small = fromModelWorkload(w, o.cpus);
-    } catch (e) {
-      throw new InputError(`--workload ${o.file}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+  for (const { w, small } of o.workloads) {
     const r = checkWorkload(small, o.runs.map((x) => x.seed), { variant: o.variant?.variant });
     runs += r.runs;
     o.log(`check --workload ${w.name}: ${r.runs} schedules, ${r.failure === null ? 'refinement holds' : 'REFINEMENT FAILS'}`);

@@ -12,7 +12,6 @@ import { runAudit } from '../../audit/run.js';
 import { CoverageCounter } from '../../model/coverage.js';
 import type { InvariantResult } from '../../model/types.js';
 import { UsageError } from '../errors.js';
-import { selectedVariant } from '../options.js';
 import { defineRunCommand } from '../run-command.js';
 import type { AuditReport } from '../../audit/result.js';
 import type { StageVerdict } from '../../report/report-input.js';
@@ -88,7 +87,7 @@ export const register = defineRunCommand({
     const budgetS = typeof extra.budget === 'number' ? extra.budget : 10;
     const seeds = typeof extra.seeds === 'number' ? extra.seeds : 20;
     const techniques = Array.isArray(extra.techniques) ? TECHNIQUES.filter((t) => (extra.techniques as unknown[]).includes(t)) : undefined;
-    const selected = await selectedVariant(extra);
+    const selected = ctx.variant;
     const only = Array.isArray(extra.only) ? extra.only.filter((x): x is string => typeof x === 'string') : undefined;
     const report = await runAudit({
       budgetS, seeds, seed: ctx.options.seed, cpus: ctx.options.cpus, threads: extra.threads !== false,

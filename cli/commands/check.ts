@@ -8,8 +8,7 @@ import { Option } from 'commander';
 import { REFINEMENT_SENTENCE } from '../../properties/index.js';
 import { CoverageCounter } from '../../model/coverage.js';
 import { modelCharts } from '../model-run.js';
-import { selectedVariant } from '../options.js';
-import { checkWorkloadFile } from '../workload-check.js';
+import { checkWorkloadFile, loadCheckWorkloads, type FileWorkload } from '../workload-check.js';
 import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
 
@@ -24,10 +23,11 @@ export const register = defineRunCommand({
   configure: (cmd) => cmd
     .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
     .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model')),
+  prepare: async (raw) => (typeof raw.workload === 'string' ? { workloads: await loadCheckWorkloads(raw.workload, typeof raw.cpus === 'number' ? raw.cpus : 3) } : {}),
   async run(ctx, extra) {
-    const variant = await selectedVariant(extra);
+    const variant = ctx.variant;
     if (typeof extra.workload === 'string') {
-      const w = await checkWorkloadFile({ file: extra.workload, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
+      const w = checkWorkloadFile({ file: extra.workload, workloads: extra.workloads as FileWorkload[], cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
       return { charts: [], coverage: new CoverageCounter(['check:workload']).report([]), invariants: w.invariants, counterexamples: w.counterexamples, completedRuns: w.runs };
     }
     const r = await runProperties({

@@ -7,7 +7,8 @@
 import { Option } from 'commander';
 import { modelCharts, modelStage, modelVariantOf, parseWorkloads, runModel, workloadsJson, writeModelJson } from '../model-run.js';
 import { defineRunCommand } from '../run-command.js';
-import { parseRuns, selectedVariant } from '../options.js';
+import { parseRuns } from '../options.js';
+import type { ModelVariant, Workload } from '../../model/index.js';
 
 export const register = defineRunCommand({
   name: 'explore',
@@ -19,10 +20,13 @@ export const register = defineRunCommand({
     .addOption(new Option('--fault <id>', 'explore a built-in variant: a catalogued fault (audit/README.md)'))
     .addOption(new Option('--max-states <n>', 'stop a workload after this many states (the run is then incomplete)').argParser(parseRuns)),
   progressTotal: () => 0,
+  prepare: async (raw, selected) => ({
+    workloads: await parseWorkloads(typeof raw.workload === 'string' ? raw.workload : 'all', selected?.variant),
+    modelVariant: selected === undefined ? undefined : modelVariantOf(selected),
+  }),
   async run(ctx, extra) {
-    const selected = await selectedVariant(extra);
-    const workloads = await parseWorkloads(typeof extra.workload === 'string' ? extra.workload : 'all', selected?.variant);
-    const fault = selected === undefined ? undefined : modelVariantOf(selected);
+    const workloads = extra.workloads as readonly Workload[];
+    const fault = extra.modelVariant as ModelVariant | undefined;
     const maxStates = typeof extra.maxStates === 'number' ? extra.maxStates : undefined;
     const result = await runModel({
       cpus: [ctx.options.cpus], workloads, fault, maxStates, signal: ctx.signal,

@@ -9,7 +9,6 @@
 import { DEFAULT_WORKLOADS, STRESS_WORKLOAD } from '../../model/index.js';
 import { tableHtml } from '../../report/table-html.js';
 import { modelCharts, modelStage, modelVariantOf, runModel, workloadsJson, writeModelJson, type ModelRow } from '../model-run.js';
-import { selectedVariant } from '../options.js';
 import { mergeCoverage, mergeInvariants } from '../../report/merge.js';
 import type { StageVerdict } from '../../report/report-input.js';
 import { auditJson, auditStage } from './audit.js';
@@ -34,9 +33,9 @@ export const register = defineRunCommand({
   // Both runtimes run (the threads suite on a tenth of the runs), so --runtime is not an option here.
   options: ['cpus', 'seed', 'runs', 'shard'],
   progressTotal: () => 0,
-  async run(ctx, extra) {
+  async run(ctx) {
     // --variant: the model stage explores its rules (if it has any), the property suites run it
-    const selected = await selectedVariant(extra);
+    const selected = ctx.variant;
     const mv = selected === undefined || selected.variant.model === null ? undefined : modelVariantOf(selected);
     const cpus = [...new Set([2, 3, ctx.options.cpus])].sort((a, b) => a - b);
     const log = (r: ModelRow): void => {
