@@ -3,6 +3,7 @@
  * workload, checking every invariant in every state/step/terminal state. Parent pointers (index +
  * event) give the shortest counterexample per violated invariant.
  */
+import { abstractKey, abstractOfModel } from './abstract-state.js';
 import { CoverageCounter } from './coverage.js';
 import { faultById } from './faults.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
@@ -25,6 +26,8 @@ export interface ExploreOptions {
   readonly fault?: string;
   readonly maxStates?: number;
   readonly coverage?: boolean;
+  /** Also collect the abstract states and abstract transitions (abstract-state.ts) with shortest paths. */
+  readonly abstract?: boolean;
   /** 'fast' (default): the stepper derived from the machine; 'xstate': machine.transition. */
   readonly stepper?: 'fast' | 'xstate';
   readonly onProgress?: (p: ExploreProgress) => void;
@@ -45,6 +48,15 @@ export interface ExploreResult {
   readonly deadlocks: number;
   readonly terminals: number;
   readonly coverage: CoverageReport;
+  /** With `abstract: true`: every reachable abstract state with its shortest path, and the abstract transitions. */
+  readonly abstract: ExploredAbstract | null;
+}
+
+export interface ExploredAbstract {
+  /** Abstract key → the BFS-shortest event path (within this workload) to a state with that abstraction. */
+  readonly states: ReadonlyMap<string, readonly SysEvent[]>;
+  /** `from\tKIND\tto` for every model step whose abstraction changed (from ≠ to). */
+  readonly transitions: ReadonlySet<string>;
 }
 
 const DEFAULT_MAX_STATES = 2_000_000;
@@ -117,6 +129,17 @@ export function explore(opts: ExploreOptions): ExploreResult {
     }
   };
 
+  const wantAbs = opts.abstract === true;
+  const absOf: string[] = [];
+  const absFirst = new Map<string, number>();
+  const absTrans = new Set<string>();
+  const noteAbstract = (j: number): void => {
+    if (!wantAbs) return;
+    const k = abstractKey(abstractOfModel(viewOf(snaps[j] as ModelState, cw), cw));
+    absOf[j] = k;
+    if (!absFirst.has(k)) absFirst.set(k, j);
+  };
+  noteAbstract(0);
   checkState(0);
   let complete = true;
   for (let i = 0; i < snaps.length; i++) {
@@ -159,7 +182,12 @@ export function explore(opts: ExploreOptions): ExploreResult {
         if (m !== null) record(inv, m, i, event);
       }
       const k = stateKey(next);
-      if (index.has(k)) continue;
+      const known = index.get(k);
+      if (wantAbs && known !== undefined) {
+        const a = absOf[i] ?? '', b = absOf[known] ?? '';
+        if (a !== b) absTrans.add(`${a}\t${event.type}\t${b}`);
+      }
+      if (known !== undefined) continue;
       const j = snaps.length;
       index.set(k, j);
       snaps.push(next);
@@ -168,6 +196,8 @@ export function explore(opts: ExploreOptions): ExploreResult {
       const d = (depthOf[i] ?? 0) + 1;
       depthOf.push(d);
       if (d > depth) depth = d;
+      noteAbstract(j);
+      if (wantAbs && absOf[i] !== absOf[j]) absTrans.add(`${absOf[i] ?? ''}\t${event.type}\t${absOf[j] ?? ''}`);
       checkState(j);
     }
     if (opts.onProgress !== undefined && i % 5000 === 0) opts.onProgress({ states: snaps.length, transitions, depth });
@@ -186,5 +216,6 @@ export function explore(opts: ExploreOptions): ExploreResult {
     bound: complete ? null : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
     invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
+    abstract: wantAbs ? { states: new Map([...absFirst].map(([k, j]) => [k, pathTo(j, null).events])), transitions: absTrans } : null,
   };
 }
