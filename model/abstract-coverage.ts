@@ -114,6 +114,12 @@ export class AbstractCoverage {
     const i = this.index.get(key);
     return i !== undefined && this.firstState.has(i);
   }
+  hasTransition(i: number): boolean {
+    return this.firstTrans.has(i);
+  }
+  uncoveredTransitions(): number[] {
+    return this.reach.transitions.map((_, i) => i).filter((i) => !this.firstTrans.has(i));
+  }
   get coveredStates(): number {
     return this.firstState.size;
   }

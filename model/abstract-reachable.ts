@@ -24,6 +24,9 @@ export interface ReachableTransition {
   readonly from: number;
   readonly kind: string;
   readonly to: number;
+  /** Workload and shortest model path whose last event takes this transition. */
+  readonly workload: string;
+  readonly path: readonly SysEvent[];
 }
 
 export interface AbstractReachable {
@@ -41,7 +44,7 @@ export function reachableAbstract(opts: { readonly cpus?: number; readonly workl
   const cpus = opts.cpus ?? DEFAULT_ABSTRACT_CPUS;
   const set = (opts.workloads ?? DEFAULT_WORKLOADS).filter((w) => w.minCpus === undefined || cpus >= w.minCpus);
   const best = new Map<string, ReachableState>();
-  const trans = new Set<string>();
+  const trans = new Map<string, { workload: string; path: readonly SysEvent[] }>();
   let concrete = 0;
   for (const w of set) {
     const r = explore({ cpus, workload: w, abstract: true, coverage: false });
@@ -50,16 +53,19 @@ export function reachableAbstract(opts: { readonly cpus?: number; readonly workl
       const old = best.get(key);
       if (old === undefined || path.length < old.path.length) best.set(key, { key, workload: w.name, path });
     }
-    for (const t of r.abstract?.transitions ?? []) trans.add(t);
+    for (const [t, path] of r.abstract?.transitions ?? []) {
+      const old = trans.get(t);
+      if (old === undefined || path.length < old.path.length) trans.set(t, { workload: w.name, path });
+    }
   }
   // order: by path length, then key (stable across runs: the report lists uncovered states in this order)
   const states = [...best.values()].sort((a, b) => a.path.length - b.path.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const index = new Map(states.map((s, i) => [s.key, i]));
   const transitions: ReachableTransition[] = [];
-  for (const t of [...trans].sort()) {
+  for (const [t, p] of [...trans].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
     const [a = '', kind = '', b = ''] = t.split('\t');
     const from = index.get(a), to = index.get(b);
-    if (from !== undefined && to !== undefined) transitions.push({ from, kind, to });
+    if (from !== undefined && to !== undefined) transitions.push({ from, kind, to, workload: p.workload, path: p.path });
   }
   return { config: { cpus, workloads: set.map((w) => w.name) }, states, transitions, concreteStates: concrete };
 }

@@ -55,8 +55,8 @@ export interface ExploreResult {
 export interface ExploredAbstract {
   /** Abstract key → the BFS-shortest event path (within this workload) to a state with that abstraction. */
   readonly states: ReadonlyMap<string, readonly SysEvent[]>;
-  /** `from\tKIND\tto` for every model step whose abstraction changed (from ≠ to). */
-  readonly transitions: ReadonlySet<string>;
+  /** `from\tKIND\tto` for every model step whose abstraction changed (from ≠ to) → a shortest path taking it. */
+  readonly transitions: ReadonlyMap<string, readonly SysEvent[]>;
 }
 
 const DEFAULT_MAX_STATES = 2_000_000;
@@ -132,7 +132,14 @@ export function explore(opts: ExploreOptions): ExploreResult {
   const wantAbs = opts.abstract === true;
   const absOf: string[] = [];
   const absFirst = new Map<string, number>();
-  const absTrans = new Set<string>();
+  const absTrans = new Map<string, [number, SysEvent]>();
+  const noteTrans = (i: number, j: number, event: SysEvent): void => {
+    const a = absOf[i] ?? '', b = absOf[j] ?? '';
+    if (a === b) return;
+    const k = `${a}\t${event.type}\t${b}`;
+    const old = absTrans.get(k);
+    if (old === undefined || (depthOf[i] ?? 0) < (depthOf[old[0]] ?? 0)) absTrans.set(k, [i, event]);
+  };
   const noteAbstract = (j: number): void => {
     if (!wantAbs) return;
     const k = abstractKey(abstractOfModel(viewOf(snaps[j] as ModelState, cw), cw));
@@ -183,10 +190,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
       }
       const k = stateKey(next);
       const known = index.get(k);
-      if (wantAbs && known !== undefined) {
-        const a = absOf[i] ?? '', b = absOf[known] ?? '';
-        if (a !== b) absTrans.add(`${a}\t${event.type}\t${b}`);
-      }
+      if (wantAbs && known !== undefined) noteTrans(i, known, event);
       if (known !== undefined) continue;
       const j = snaps.length;
       index.set(k, j);
@@ -197,7 +201,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
       depthOf.push(d);
       if (d > depth) depth = d;
       noteAbstract(j);
-      if (wantAbs && absOf[i] !== absOf[j]) absTrans.add(`${absOf[i] ?? ''}\t${event.type}\t${absOf[j] ?? ''}`);
+      if (wantAbs) noteTrans(i, j, event);
       checkState(j);
     }
     if (opts.onProgress !== undefined && i % 5000 === 0) opts.onProgress({ states: snaps.length, transitions, depth });
@@ -216,6 +220,6 @@ export function explore(opts: ExploreOptions): ExploreResult {
     bound: complete ? null : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
     invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
-    abstract: wantAbs ? { states: new Map([...absFirst].map(([k, j]) => [k, pathTo(j, null).events])), transitions: absTrans } : null,
+    abstract: wantAbs ? { states: new Map([...absFirst].map(([k, j]) => [k, pathTo(j, null).events])), transitions: new Map([...absTrans].map(([k, [i, e]]) => [k, [...pathTo(i, null).events, e]])) } : null,
   };
 }

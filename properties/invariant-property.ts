@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { FaultId } from '../impl/faults.js';
+import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
@@ -24,6 +25,8 @@ export interface InvariantRunOptions {
   readonly replayPath?: string;
   /** idle loop of the impl CPUs: poll first (default) or halt at once (no polling rescue) */
   readonly idle?: 'poll' | 'halt';
+  /** abstract state coverage of every run (not of the counterexample's re-run) */
+  readonly abstract?: AbstractCoverage;
 }
 
 export interface InvariantOutcome {
@@ -62,7 +65,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const params: fc.Parameters<PropertyArgs> = o.path === undefined
     ? { seed: o.seed, numRuns: o.runs }
     : { seed: o.seed, numRuns: o.runs, path: o.path, endOnFailure: true };
-  const res = fc.check(smpProperty(cfg, stats), params);
+  const res = fc.check(smpProperty(o.abstract === undefined ? cfg : { ...cfg, abstract: o.abstract }, stats), params);
   const elapsedMs = performance.now() - t0;
   if (!res.failed || res.counterexample === null) {
     return { id: o.id, sentence, failed: false, runs: res.numRuns, stats, elapsedMs, counterexample: null, error: null };

@@ -4,6 +4,7 @@
  * state of the model for that workload, and (2) its trace must replay through the model with
  * bounded stuttering. The replay's witness path feeds the model's coverage counter.
  */
+import type { AbstractCoverage } from '../../model/abstract-coverage.js';
 import fc from 'fast-check';
 import type { FaultId } from '../../impl/faults.js';
 import { H_ALLOC_LIMIT } from '../../impl/layout.js';
@@ -29,12 +30,15 @@ export interface RefinementConfig {
   readonly maxCpus?: number;
   readonly faults?: readonly FaultId[];
   readonly coverage?: CoverageCounter;
+  readonly abstract?: AbstractCoverage;
 }
 
 /** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
 export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
-  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
+  const real = new RealSystem({ cpus: w.cpus, faults: cfg.faults ?? [], idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}),
+    // abstract coverage is measured for one CPU count: the suite's (other sizes would mix spaces)
+    ...(cfg.abstract !== undefined && cfg.abstract.reach.config.cpus === w.cpus ? { abstract: cfg.abstract } : {}) });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
