@@ -4,6 +4,7 @@
  */
 import { FAULT_IDS, type FaultId } from '../impl/faults.js';
 import { runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
+import type { AbstractReachable } from '../model/abstract-reachable.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
 import type { Runtime } from './options.js';
@@ -21,6 +22,9 @@ export async function runProperties(opts: {
   readonly runs: readonly ShardRun[];
   readonly sharded: boolean;
   readonly faults?: readonly FaultId[];
+  readonly abstract?: AbstractReachable;
+  readonly guided?: boolean;
+  readonly signal?: AbortSignal;
 }): Promise<PropertySuiteResult> {
   const first = opts.runs[0];
   if (first === undefined) throw new UsageError('--shard: this shard has no runs (use fewer shards or more --runs)');
@@ -29,6 +33,9 @@ export async function runProperties(opts: {
       runtime: opts.runtime, cpus: opts.cpus, runs: opts.runs.length,
       seed: opts.sharded ? first.seed : opts.seed,
       ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(opts.abstract === undefined ? {} : { abstract: opts.abstract }),
+      ...(opts.guided === undefined ? {} : { guided: opts.guided }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
   } catch (e) {
     if (e instanceof SuiteOptionError) throw new UsageError(e.message);

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTraceFile } from '../trace/check-file.js';
+import type { TraceCoverageCollector } from '../trace/abstract-trace.js';
 import type { TimelineEntry } from '../model/types.js';
 import type { HotplugWindow, TraceVerdict } from '../trace/verdict.js';
 import { escapeHtml } from '../report/escape.js';
@@ -26,10 +27,11 @@ export async function findTraces(dir: string): Promise<string[]> {
   }
 }
 
-export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void): Promise<TraceVerdict[]> {
+export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void, abstract?: TraceCoverageCollector): Promise<TraceVerdict[]> {
   const out: TraceVerdict[] = [];
   for (const f of files) {
-    const v = await checkTraceFile(f);
+    abstract?.begin();
+    const v = await checkTraceFile(f, abstract === undefined ? {} : { onEvent: (e) => { abstract.feed(e); } });
     out.push(v);
     onDone?.(v);
   }

@@ -13,6 +13,9 @@ import { runInvariantProperty, sentenceOf } from './invariant-property.js';
 import { PropertyViolation } from './real-system.js';
 import { threadsProperty } from './threads/threads-property.js';
 import { refinementProperty } from './refinement/refinement-property.js';
+import { AbstractCoverage, type AbstractTechniqueCoverage } from '../model/abstract-coverage.js';
+import type { AbstractReachable } from '../model/abstract-reachable.js';
+import { runGuided, type GuidedTarget } from './guided.js';
 
 export interface PropertySuiteOptions {
   /** fast-check runs per invariant property (default 100) */
@@ -29,6 +32,18 @@ export interface PropertySuiteOptions {
   readonly maxCommands?: number;
   /** idle loop of the impl CPUs (deterministic runtime): poll first (default) or halt at once */
   readonly idle?: 'poll' | 'halt';
+  /** measure abstract state coverage against this reachable space (model/abstract-reachable.ts) */
+  readonly abstract?: AbstractReachable;
+  /** after the random runs, the coverage-guided pass (properties/guided.ts); deterministic runtime only */
+  readonly guided?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface PropertySuiteAbstract {
+  /** random (+ guided) coverage; deterministic: after every step; threads: sampled */
+  readonly coverage: AbstractTechniqueCoverage;
+  /** `unreached`: the guided targets whose path the implementation could not follow to the end */
+  readonly guided: { readonly reached: number; readonly unreached: readonly GuidedTarget[]; readonly violations: readonly string[]; readonly elapsedMs: number } | null;
 }
 
 export interface PropertySuiteResult {
@@ -43,6 +58,7 @@ export interface PropertySuiteResult {
     readonly runsPerSecond: number; readonly commandsPerSecond: number;
   };
   readonly coverage: CoverageReport;
+  readonly abstract: PropertySuiteAbstract | null;
 }
 
 /** Items the property generators do not drive, with the reason (none: 100% of both charts). */
@@ -76,12 +92,13 @@ export const THREADS_CHECKED: readonly InvariantId[] = [
 
 async function threadsInvariants(
   ids: readonly InvariantId[], cpus: number, seed: number, runs: number, faults: readonly FaultId[], maxCommands: number | undefined,
+  abstract: AbstractCoverage | undefined,
 ): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number }> {
   const pool = await ThreadsSystem.start({ cpus });
   try {
     const stats = { runs: 0, commands: 0 };
     const select = ids.filter((id) => THREADS_CHECKED.includes(id));
-    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), { seed, numRuns: runs });
+    const res = await fc.check(threadsProperty({ pool, faults, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }), ...(abstract === undefined ? {} : { abstract }) }), { seed, numRuns: runs });
     const err = res.errorInstance;
     const failedId = err instanceof PropertyViolation ? err.violation.id : null;
     const counterexamples: Counterexample[] = [];
@@ -115,8 +132,10 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const invariants: InvariantResult[] = [];
   const counterexamples: Counterexample[] = [];
   let totalRuns = 0, commands = 0, steps = 0;
+  // abstract coverage is measured at the suite's CPU count only
+  const absCov = opts.abstract !== undefined && opts.abstract.config.cpus === cpus ? new AbstractCoverage(opts.abstract) : undefined;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, faults, opts.maxCommands, absCov);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
@@ -126,6 +145,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     const o = runInvariantProperty({
       id, cpus, seed, runs, faults,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
+      ...(absCov === undefined ? {} : { abstract: absCov }),
     });
     totalRuns += o.stats.runs;
     commands += o.stats.commands;
@@ -140,7 +160,8 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0) {
     const rs = { runs: 0, labels: 0, steps: 0 };
-    const res = fc.check(refinementProperty({ coverage: cov, faults }, rs), { seed, numRuns: rRuns });
+    const refAbs = runtime === 'deterministic' && absCov !== undefined ? { abstract: absCov } : {};
+    const res = fc.check(refinementProperty({ coverage: cov, faults, ...refAbs }, rs), { seed, numRuns: rRuns });
     const err = res.errorInstance;
     refinement = {
       runs: res.numRuns, status: res.failed ? 'fail' : 'pass', elapsedMs: performance.now() - r0,
@@ -148,6 +169,29 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     };
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
+  let abstract: PropertySuiteAbstract | null = null;
+  if (absCov !== undefined && opts.abstract !== undefined) {
+    const note = runtime === 'threads'
+      ? 'threads runtime, SAMPLED: shared memory read by the host every 1 ms and at quiescent points (a subset of the states passed; a read may mix two moments)'
+      : 'deterministic runtime: shared memory after every step of every property run and refinement run';
+    if (opts.guided === true && runtime === 'deterministic') {
+      const g0 = performance.now();
+      const g = runGuided(opts.abstract, absCov, opts.signal === undefined ? {} : { signal: opts.signal });
+      const both = new AbstractCoverage(opts.abstract);
+      both.absorb(absCov);
+      both.absorb(g.guided);
+      abstract = {
+        coverage: {
+          ...both.result(`${note}; then ${g.runs} guided runs (model paths of the uncovered states and transitions)`),
+          guided: {
+            randomStates: absCov.coveredStates, randomTransitions: absCov.coveredTransitions,
+            closedStates: g.closedStates, closedTransitions: g.closedTransitions, attempted: g.attempted, runs: g.runs,
+          },
+        },
+        guided: { reached: g.targets.filter((t) => t.reached).length, unreached: g.targets.filter((t) => !t.reached), violations: g.violations, elapsedMs: Math.round(performance.now() - g0) },
+      };
+    } else abstract = { coverage: absCov.result(note), guided: null };
+  }
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
@@ -155,5 +199,6 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     invariants, counterexamples, refinement,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,
+    abstract,
   };
 }

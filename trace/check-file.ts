@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceHeader } from './ftrace-parse.js';
+import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceEvent, type FtraceHeader } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
 import { DatEventReader } from './dat/dat-events.js';
 import { closeTraceDat, openTraceDat } from './dat/trace-dat-file.js';
@@ -23,6 +23,8 @@ export interface CheckTraceOptions {
   readonly maxLines?: number;
   readonly maxViolations?: number;
   readonly xzBinary?: string;
+  /** Called with every parsed event, in order (abstract state coverage, trace/abstract-trace.ts). */
+  readonly onEvent?: (ev: FtraceEvent) => void;
 }
 
 const MAX_WARNING_EXAMPLES = 20;
@@ -54,6 +56,7 @@ export async function checkTraceLines(lines: AsyncIterable<string | readonly str
           lost++;
         }
         try {
+          opts.onEvent?.(ev);
           checker.feed(ev);
         } catch (e) {
           if (!(e instanceof FtraceParseError) || opts.lenient !== true) throw e;
@@ -136,6 +139,7 @@ export async function checkTraceDat(path: string, name: string, opts: CheckTrace
             checker.lost(l.cpu, l.line);
             lost++;
           }
+          opts.onEvent?.(ev);
           checker.feed(ev);
         }
         // Let a signal handler (Ctrl-C) run between batches.

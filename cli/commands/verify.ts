@@ -14,6 +14,11 @@ import { runAudit } from '../../audit/run.js';
 import { propertySectionHtml, runProperties } from '../property-run.js';
 import { checkTraces, DEFAULT_TRACES_DIR, findTraces, tracesSectionHtml } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
+import { abstractLogLines, abstractReachable, abstractReport, guidedViolations } from '../abstract-run.js';
+import { TraceCoverageCollector } from '../../trace/abstract-trace.js';
+
+/** CPU count of the shared kernel traces (`../shared/traces/linux-6.18-2cpu-*`). */
+const TRACE_CPUS = 2;
 
 export function modelSectionHtml(rows: readonly ModelRow[]): string {
   return tableHtml(
@@ -46,17 +51,24 @@ export const register = defineRunCommand({
     // Property suites: the deterministic runtime takes this shard's runs; real threads a tenth
     // (each run there costs real wake-ups, and shrinking re-runs it hundreds of times).
     const sharded = ctx.options.shard !== undefined;
+    // abstract state coverage: the default workloads at --cpus (3) are the reachable space; the
+    // deterministic suite is followed by the guided pass, threads are sampled
+    const reach = abstractReachable(ctx.options.cpus);
     const props = [];
     for (const runtime of ['deterministic', 'threads'] as const) {
       if (ctx.signal.aborted) break;
       const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
-      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded });
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, abstract: reach, guided: runtime === 'deterministic', signal: ctx.signal });
       ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${r.refinement.status}`);
       props.push(r);
     }
+    // the shared kernel traces are 2-CPU recordings: their coverage is measured in the 2-CPU space
+    const traceCov = new TraceCoverageCollector(abstractReachable(TRACE_CPUS));
     const traces = await checkTraces(await findTraces(DEFAULT_TRACES_DIR), (v) => {
       ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
-    });
+    }, traceCov);
+    const wrongCpus = traces.filter((v) => Object.keys(v.stats.perCpuEvents).some((c) => Number(c) >= TRACE_CPUS));
+    if (wrongCpus.length > 0) ctx.log(`abstract traces: ${wrongCpus.map((v) => v.file).join(', ')} not ${TRACE_CPUS}-CPU traces: their reconstruction is mapped onto the ${TRACE_CPUS}-CPU space anyway (CPUs ≥ ${TRACE_CPUS} ignored)`);
     const rejected = traces.filter((v) => !v.ok);
     // The bug catalogue with a short budget: every fault must still be caught, the correct code
     // must raise no alarm (`smpcheck audit` runs the full budget).
@@ -65,7 +77,12 @@ export const register = defineRunCommand({
       onFault: (f) => { ctx.log(`audit ${f.id}: ${f.caught ? 'caught' : 'SURVIVED'}`); },
     });
     if (audit !== null) await writeAuditFiles(ctx.options.out, audit);
-    const coverage = mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]);
+    const abstract = abstractReport(reach, {
+      properties: props.find((p) => p.config.runtime === 'deterministic'), threads: props.find((p) => p.config.runtime === 'threads'),
+      traces: traces.length === 0 ? null : traceCov.result(),
+    });
+    for (const l of abstractLogLines(abstract)) ctx.log(l);
+    const coverage = { ...mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]), abstract };
     const invariants = mergeInvariants([
       model.invariants,
       audit === null ? [] : auditInvariants(audit),
@@ -82,6 +99,7 @@ export const register = defineRunCommand({
           invariant: 'INV-REFINEMENT' as const, sentence: REFINEMENT_SENTENCE, message: p.refinement.message ?? 'refinement failed',
           steps: [], timeline: [], replay: `npx smpcheck check --runtime ${p.config.runtime} --cpus ${p.config.cpus} --seed ${p.config.seed} --runs ${p.config.runs}`,
         })),
+        ...props.flatMap(guidedViolations),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
         ...rejected.flatMap((v) => v.violations.slice(0, 3).map((viol) => ({
           invariant: viol.id, sentence: v.invariants.find((i) => i.id === viol.id)?.sentence ?? viol.id,
