@@ -116,6 +116,7 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
   let ctrl = 0;
   for (let c = n - 1; c > 0; c--) if (!hp.has(c) && (scripts[c] ?? []).length === 0) { ctrl = c; break; }
   const done = (events: number, reason: string | null) => ({
+    last: abs.key(),
     state: target.key, workload: target.workload, reached: reason === null && abs.key() === target.key, events, reason,
     violations: real.obs.violations.map((v) => `${v.id}: ${v.message}`),
   });
