@@ -4,6 +4,7 @@
  */
 import { REFINEMENT_ID, REFINEMENT_SENTENCE, runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
 import type { InvariantResult } from '../model/types.js';
+import type { AbstractReachable } from '../model/abstract-reachable.js';
 import type { StageVerdict } from '../report/report-input.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,9 @@ export async function runProperties(opts: {
   readonly runs: readonly ShardRun[];
   readonly sharded: boolean;
   readonly variant?: SelectedVariant | undefined;
+  /** measure abstract state coverage against this reachable space; `guided` adds the guided pass */
+  readonly abstract?: AbstractReachable;
+  readonly guided?: boolean;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
 }): Promise<PropertySuiteResult> {
@@ -40,6 +44,8 @@ export async function runProperties(opts: {
       runtime: opts.runtime, cpus: opts.cpus, runs: opts.runs.length,
       seed: toFastCheckSeed(opts.sharded ? first.seed : opts.seed),
       ...(opts.variant === undefined ? {} : { variant: opts.variant.variant, variantArg: opts.variant.arg }),
+      ...(opts.abstract === undefined ? {} : { abstract: opts.abstract }),
+      ...(opts.guided === undefined ? {} : { guided: opts.guided }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       onProperty: (p) => opts.log?.(`check ${opts.runtime} ${p.id}: ${p.status} (${p.runs} runs)`),
     });
@@ -71,8 +77,10 @@ export function refinementInvariant(r: PropertySuiteResult): InvariantResult {
 /** The stage `properties:<runtime>`: every invariant property and the refinement. */
 export function propertyStage(r: PropertySuiteResult): StageVerdict {
   const invariants = [...r.invariants, refinementInvariant(r)];
-  const failed = invariants.filter((i) => i.status === 'fail').map((i) => i.id);
-  const detail = `${r.stats.runs} runs, ${r.stats.runsPerSecond} runs/s on ${r.config.cpus} CPUs (seed ${fromFastCheckSeed(r.config.seed)}); refinement ${refinementInvariant(r).status} (${r.refinement.runs} runs)`;
+  // an invariant broken on a coverage-guided run fails the stage too
+  const guided = r.abstract?.guided?.violations.map((v) => /^(INV-[A-Z-]+)/.exec(v)?.[1] ?? 'INV-GUIDED') ?? [];
+  const failed = [...new Set([...invariants.filter((i) => i.status === 'fail').map((i) => i.id), ...guided])];
+  const detail = `${r.stats.runs} runs, ${r.stats.runsPerSecond} runs/s on ${r.config.cpus} CPUs (seed ${fromFastCheckSeed(r.config.seed)}); refinement ${refinementInvariant(r).status} (${r.refinement.runs} runs)${r.abstract?.guided == null ? '' : `; guided pass ${r.abstract.guided.reached} targets reached`}`;
   return {
     stage: `properties:${r.config.runtime}`, invariants,
     status: failed.length > 0 ? 'fail' : r.interrupted ? 'interrupted' : 'pass',

@@ -5,7 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTraceFile, TraceCheckInterrupted } from '../trace/check-file.js';
+import { checkTraceFile, TraceCheckInterrupted, type CheckTraceOptions } from '../trace/check-file.js';
+import type { TraceCoverageCollector } from '../trace/abstract-trace.js';
 import type { Counterexample, TimelineEntry } from '../model/types.js';
 import { mergeInvariants } from '../report/merge.js';
 import type { StageVerdict } from '../report/report-input.js';
@@ -28,13 +29,18 @@ export async function findTraces(dir: string): Promise<string[]> {
   }
 }
 
-export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void, signal?: AbortSignal): Promise<TraceVerdict[]> {
+export async function checkTraces(files: readonly string[], onDone?: (v: TraceVerdict) => void, signal?: AbortSignal, abstract?: TraceCoverageCollector): Promise<TraceVerdict[]> {
   const out: TraceVerdict[] = [];
   for (const f of files) {
     if (signal?.aborted === true) break;
     let v: TraceVerdict;
     try {
-      v = await checkTraceFile(f, signal === undefined ? {} : { signal });
+      abstract?.begin();
+      const o: CheckTraceOptions = {
+        ...(signal === undefined ? {} : { signal }),
+        ...(abstract === undefined ? {} : { onEvent: (e) => { abstract.feed(e); } }),
+      };
+      v = await checkTraceFile(f, o);
     } catch (e) {
       if (e instanceof TraceCheckInterrupted) break; // this file has no verdict; the stage says interrupted
       throw e;

@@ -3,6 +3,7 @@
  * workload, checking every invariant in every state/step/terminal state. Parent pointers (index +
  * event) give the shortest counterexample per violated invariant.
  */
+import { abstractKey, abstractOfModel } from './abstract-state.js';
 import { CoverageCounter } from './coverage.js';
 import { applyModelRules, type ModelVariant } from './variant.js';
 import { INVARIANTS, type Invariant } from './invariants.js';
@@ -26,6 +27,8 @@ export interface ExploreOptions {
   readonly variant?: ModelVariant;
   readonly maxStates?: number;
   readonly coverage?: boolean;
+  /** Also collect the abstract states and abstract transitions (abstract-state.ts) with shortest paths. */
+  readonly abstract?: boolean;
   /** 'fast' (default): the stepper derived from the machine; 'xstate': machine.transition. */
   readonly stepper?: 'fast' | 'xstate';
   readonly onProgress?: (p: ExploreProgress) => void;
@@ -46,6 +49,15 @@ export interface ExploreResult {
   readonly deadlocks: number;
   readonly terminals: number;
   readonly coverage: CoverageReport;
+  /** With `abstract: true`: every reachable abstract state with its shortest path, and the abstract transitions. */
+  readonly abstract: ExploredAbstract | null;
+}
+
+export interface ExploredAbstract {
+  /** Abstract key → the BFS-shortest event path (within this workload) to a state with that abstraction. */
+  readonly states: ReadonlyMap<string, readonly SysEvent[]>;
+  /** `from\tKIND\tto` for every model step whose abstraction changed (from ≠ to) → a shortest path taking it. */
+  readonly transitions: ReadonlyMap<string, readonly SysEvent[]>;
 }
 
 const DEFAULT_MAX_STATES = 2_000_000;
@@ -132,6 +144,24 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     }
   };
 
+  const wantAbs = opts.abstract === true;
+  const absOf: string[] = [];
+  const absFirst = new Map<string, number>();
+  const absTrans = new Map<string, [number, SysEvent]>();
+  const noteTrans = (i: number, j: number, event: SysEvent): void => {
+    const a = absOf[i] ?? '', b = absOf[j] ?? '';
+    if (a === b) return;
+    const k = `${a}\t${event.type}\t${b}`;
+    const old = absTrans.get(k);
+    if (old === undefined || (depthOf[i] ?? 0) < (depthOf[old[0]] ?? 0)) absTrans.set(k, [i, event]);
+  };
+  const noteAbstract = (j: number): void => {
+    if (!wantAbs) return;
+    const k = abstractKey(abstractOfModel(viewOf(snaps[j] as ModelState, cw), cw));
+    absOf[j] = k;
+    if (!absFirst.has(k)) absFirst.set(k, j);
+  };
+  noteAbstract(0);
   checkState(0);
   let complete = true;
   let interrupted = false;
@@ -180,7 +210,9 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
         if (m !== null) record(inv, m, i, event);
       }
       const k = stateKey(next);
-      if (index.has(k)) continue;
+      const known = index.get(k);
+      if (wantAbs && known !== undefined) noteTrans(i, known, event);
+      if (known !== undefined) continue;
       const j = snaps.length;
       index.set(k, j);
       snaps.push(next);
@@ -189,6 +221,8 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
       const d = (depthOf[i] ?? 0) + 1;
       depthOf.push(d);
       if (d > depth) depth = d;
+      noteAbstract(j);
+      if (wantAbs) noteTrans(i, j, event);
       checkState(j);
     }
     if (opts.onProgress !== undefined && i % 5000 === 0) opts.onProgress({ states: snaps.length, transitions, depth });
@@ -209,5 +243,6 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
       : `explorer stopped at --max-states ${maxStates} (maxStates); reached depth ${depth}; raise it to explore further`,
     invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
+    abstract: wantAbs ? { states: new Map([...absFirst].map(([k, j]) => [k, pathTo(j, null).events])), transitions: new Map([...absTrans].map(([k, [i, e]]) => [k, [...pathTo(i, null).events, e]])) } : null,
   };
 }

@@ -5,6 +5,8 @@
  */
 
 /** Stable invariant ids of `../shared/spec/smp-protocol.md` §8 (plus finer ones added in notes). */
+import type { AbstractCoverageReport } from './abstract-coverage.js';
+
 export type InvariantId = `INV-${string}`;
 
 export interface CoverageItem {
@@ -40,6 +42,8 @@ export interface CoverageReport {
   /** What produced the visits: `explorer`, `properties:deterministic`, `properties:threads`, … */
   readonly sources: readonly string[];
   readonly components: readonly ComponentCoverage[];
+  /** Abstract state coverage by technique (model/abstract-coverage.ts); absent for runs that did not measure it. */
+  readonly abstract?: AbstractCoverageReport;
 }
 
 /** One row of a per-CPU timeline: what happened, on which CPU, at which step of the run. */

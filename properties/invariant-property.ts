@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
+import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
@@ -26,6 +27,8 @@ export interface InvariantRunOptions {
   readonly replayPath?: string;
   /** idle loop of the impl CPUs: poll first (default) or halt at once (no polling rescue) */
   readonly idle?: 'poll' | 'halt';
+  /** abstract state coverage of every run (not of the counterexample's re-run) */
+  readonly abstract?: AbstractCoverage;
 }
 
 export interface InvariantOutcome {
@@ -67,10 +70,15 @@ function setup(o: InvariantRunOptions): { cfg: Parameters<typeof smpProperty>[0]
   return { cfg, stats, params };
 }
 
+/** The campaign's runs also feed the abstract coverage (the counterexample's re-run does not). */
+function measured(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0]): Parameters<typeof smpProperty>[0] {
+  return o.abstract === undefined ? cfg : { ...cfg, abstract: o.abstract };
+}
+
 export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
   const { cfg, stats, params } = setup(o);
   const t0 = performance.now();
-  const res = fc.check(smpProperty(cfg, stats), params);
+  const res = fc.check(smpProperty(measured(o, cfg), stats), params);
   return outcomeOf(o, cfg, stats, res, performance.now() - t0);
 }
 
@@ -78,7 +86,7 @@ export function runInvariantProperty(o: InvariantRunOptions): InvariantOutcome {
 export async function runInvariantPropertyAsync(o: InvariantRunOptions, signal: AbortSignal): Promise<InvariantOutcome> {
   const { cfg, stats, params } = setup(o);
   const t0 = performance.now();
-  const res = await fc.check(interruptible(smpProperty(cfg, stats), signal), params);
+  const res = await fc.check(interruptible(smpProperty(measured(o, cfg), stats), signal), params);
   return outcomeOf(o, cfg, stats, res, performance.now() - t0);
 }
 

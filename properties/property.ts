@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
+import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import type { InvariantId } from '../model/types.js';
 import { initialModel, smpCommands, type SmpCommand } from './commands/index.js';
 import { RealSystem } from './real-system.js';
@@ -18,6 +19,7 @@ export interface PropertyConfig {
   readonly maxCommands?: number;
   readonly idle?: 'poll' | 'halt';
   readonly replayPath?: string;
+  readonly abstract?: AbstractCoverage;
 }
 
 export type PropertyArgs = [Iterable<SmpCommand>, number];
@@ -30,7 +32,10 @@ export interface RunStats {
 }
 
 export function realConfig(cfg: PropertyConfig): ConstructorParameters<typeof RealSystem>[0] {
-  return { cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll' };
+  return {
+    cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll',
+    ...(cfg.abstract === undefined ? {} : { abstract: cfg.abstract }),
+  };
 }
 
 /** Execute one command list by hand (no fast-check): used to rebuild a counterexample's trace. */

@@ -8,6 +8,8 @@ import type { SmpRequest } from '../impl/requests.js';
 import { rng } from '../impl/runtime/schedulers.js';
 import type { ImplVariant } from '../impl/variant.js';
 import type { InvariantId } from '../model/types.js';
+import type { AbstractCoverage } from '../model/abstract-coverage.js';
+import { ImplAbstraction } from './abstract-impl.js';
 import { Observations, type Violation } from './observations.js';
 import { checkAtQuiescence } from './quiescence-checks.js';
 import { SteppedSystem } from './stepped-system.js';
@@ -23,6 +25,10 @@ export interface RealConfig {
   readonly maxSteps?: number;
   /** allocator limit in live allocations (-ENOMEM injection); absent = unlimited */
   readonly allocLimit?: number;
+  /** idle polling loads before halting (default 2) */
+  readonly pollSpins?: number;
+  /** abstract state coverage: one run per RealSystem, the abstract state after every step */
+  readonly abstract?: AbstractCoverage;
 }
 
 export class PropertyViolation extends Error {
@@ -44,8 +50,16 @@ export class RealSystem {
     this.sys = new SteppedSystem({
       cpus: cfg.cpus, ...(cfg.variant === undefined ? {} : { variant: cfg.variant }), idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
       ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
+      ...(cfg.pollSpins === undefined ? {} : { pollSpins: cfg.pollSpins }),
     });
     this.obs = new Observations(this.sys);
+    const cov = cfg.abstract;
+    if (cov !== undefined) {
+      const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L);
+      cov.beginRun();
+      cov.observe(abs.key());
+      this.sys.observe(() => { cov.observe(abs.key()); });
+    }
   }
 
   online(cpu: number): boolean {

@@ -15,6 +15,9 @@ import { PropertyViolation } from './real-system.js';
 import { threadsProperty } from './threads/threads-property.js';
 import { postedTimeline } from './threads/threads-timeline.js';
 import { REFINEMENT_ID, runRefinementAsync } from './refinement/refinement-run.js';
+import { AbstractCoverage, type AbstractTechniqueCoverage } from '../model/abstract-coverage.js';
+import type { AbstractReachable } from '../model/abstract-reachable.js';
+import { runGuided, type GuidedTarget } from './guided.js';
 
 export interface PropertySuiteOptions {
   /** fast-check runs per invariant property (default 100) */
@@ -36,8 +39,19 @@ export interface PropertySuiteOptions {
   readonly idle?: 'poll' | 'halt';
   /** Ctrl-C: stops the campaign in progress within a run (results so far are kept, `interrupted`) */
   readonly signal?: AbortSignal;
+  /** measure abstract state coverage against this reachable space (model/abstract-reachable.ts) */
+  readonly abstract?: AbstractReachable;
+  /** after the random runs, the coverage-guided pass (properties/guided.ts); deterministic runtime only */
+  readonly guided?: boolean;
   /** called after each property (one per invariant ID, then INV-REFINEMENT) */
   readonly onProperty?: (p: { readonly id: InvariantId; readonly status: 'pass' | 'fail'; readonly runs: number }) => void;
+}
+
+export interface PropertySuiteAbstract {
+  /** random (+ guided) coverage; deterministic: after every step; threads: sampled */
+  readonly coverage: AbstractTechniqueCoverage;
+  /** `unreached`: the guided targets whose path the implementation could not follow to the end */
+  readonly guided: { readonly reached: number; readonly unreached: readonly GuidedTarget[]; readonly violations: readonly string[]; readonly elapsedMs: number } | null;
 }
 
 export interface PropertySuiteResult {
@@ -54,6 +68,7 @@ export interface PropertySuiteResult {
     readonly runsPerSecond: number; readonly commandsPerSecond: number;
   };
   readonly coverage: CoverageReport;
+  readonly abstract: PropertySuiteAbstract | null;
 }
 
 /** Items the property generators do not drive, with the reason (none: 100% of both charts). */
@@ -86,12 +101,13 @@ export const THREADS_CHECKED: readonly InvariantId[] = [
 
 async function threadsInvariants(
   ids: readonly InvariantId[], cpus: number, seed: number, runs: number, variant: ImplVariant | undefined, variantArg: string, maxCommands: number | undefined, signal: AbortSignal,
+  abstract: AbstractCoverage | undefined,
 ): Promise<{ results: InvariantResult[]; counterexamples: Counterexample[]; runs: number; commands: number; interrupted: boolean }> {
   const pool = await ThreadsSystem.start({ cpus });
   try {
     const stats = { runs: 0, commands: 0 };
     const select = ids.filter((id) => THREADS_CHECKED.includes(id));
-    const res = await fc.check(interruptible(threadsProperty({ pool, variant, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }) }), signal), { seed, numRuns: runs });
+    const res = await fc.check(interruptible(threadsProperty({ pool, variant, select, stats, ...(maxCommands === undefined ? {} : { maxCommands }), ...(abstract === undefined ? {} : { abstract }) }), signal), { seed, numRuns: runs });
     const failed = res.failed && res.counterexample !== null;
     const err = res.errorInstance;
     const failedId = err instanceof PropertyViolation ? err.violation.id : null;
@@ -131,8 +147,10 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const signal = opts.signal ?? new AbortController().signal;
   let interrupted = false;
   let totalRuns = 0, commands = 0, steps = 0;
+  // abstract coverage is measured at the suite's CPU count only
+  const absCov = opts.abstract !== undefined && opts.abstract.config.cpus === cpus ? new AbstractCoverage(opts.abstract) : undefined;
   if (runtime === 'threads') {
-    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, variant, variantArg, opts.maxCommands, signal);
+    const t = await threadsInvariants(opts.invariants ?? PROPERTY_INVARIANT_IDS, cpus, seed, runs, variant, variantArg, opts.maxCommands, signal, absCov);
     invariants.push(...t.results);
     counterexamples.push(...t.counterexamples);
     totalRuns += t.runs;
@@ -148,6 +166,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     const o = await runInvariantPropertyAsync({
       id, cpus, seed, runs, variant,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
+      ...(absCov === undefined ? {} : { abstract: absCov }),
     }, signal);
     totalRuns += o.stats.runs;
     commands += o.stats.commands;
@@ -162,7 +181,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const rRuns = opts.refinementRuns ?? runs;
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0 && !signal.aborted) {
-    const r = await runRefinementAsync({ seed, runs: rRuns, variant, coverage: cov }, signal);
+    const r = await runRefinementAsync({ seed, runs: rRuns, variant, coverage: cov, ...(runtime === 'deterministic' && absCov !== undefined ? { abstract: absCov } : {}) }, signal);
     refinement = { runs: r.runs, status: r.failed ? 'fail' : 'pass', elapsedMs: r.elapsedMs, message: r.message };
     if (r.counterexample !== null) counterexamples.push(r.counterexample);
     interrupted ||= r.interrupted;
@@ -171,6 +190,29 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     interrupted = true;
   }
   const coverage = cov.report(PROPERTY_UNREACHABLE);
+  let abstract: PropertySuiteAbstract | null = null;
+  if (absCov !== undefined && opts.abstract !== undefined) {
+    const note = runtime === 'threads'
+      ? 'threads runtime, SAMPLED: shared memory read by the host every 1 ms and at quiescent points (a subset of the states passed; a read may mix two moments)'
+      : 'deterministic runtime: shared memory after every step of every property run and refinement run';
+    if (opts.guided === true && runtime === 'deterministic' && !signal.aborted) {
+      const g0 = performance.now();
+      const g = runGuided(opts.abstract, absCov, { signal, ...(variant === undefined ? {} : { variant }) });
+      const both = new AbstractCoverage(opts.abstract);
+      both.absorb(absCov);
+      both.absorb(g.guided);
+      abstract = {
+        coverage: {
+          ...both.result(`${note}; then ${g.runs} guided runs (model paths of the uncovered states and transitions)`),
+          guided: {
+            randomStates: absCov.coveredStates, randomTransitions: absCov.coveredTransitions,
+            closedStates: g.closedStates, closedTransitions: g.closedTransitions, attempted: g.attempted, runs: g.runs,
+          },
+        },
+        guided: { reached: g.targets.filter((t) => t.reached).length, unreached: g.targets.filter((t) => !t.reached), violations: g.violations, elapsedMs: Math.round(performance.now() - g0) },
+      };
+    } else abstract = { coverage: absCov.result(note), guided: null };
+  }
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
@@ -178,5 +220,6 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
     invariants, counterexamples, refinement, interrupted,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,
+    abstract,
   };
 }

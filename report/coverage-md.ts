@@ -6,6 +6,45 @@
 import type { Counterexample, CoverageCount, CoverageReport, InvariantResult } from '../model/types.js';
 import { escapeMarkdownCell, markdownCode } from './escape.js';
 import type { StageVerdict } from './report-input.js';
+import type { AbstractCoverageReport } from '../model/abstract-coverage.js';
+import { csdByTarget, pct, queueByIdle, techniqueRows, type PairTable } from './abstract-tables.js';
+
+function pairMarkdown(rowTitle: string, t: PairTable): string[] {
+  const out = [`| ${rowTitle} | ${t.cols.map(escapeMarkdownCell).join(' | ')} |`, `|---|${t.cols.map(() => '---:').join('|')}|`];
+  t.rows.forEach((r, ri) => {
+    const cells = t.cols.map((_, ci) => {
+      const c = t.cells[ri]?.[ci];
+      if (c === undefined || c.reachable === 0) return '–';
+      return c.properties === null ? `${c.reachable}` : `${c.properties}/${c.reachable}`;
+    });
+    out.push(`| ${escapeMarkdownCell(r)} | ${cells.join(' | ')} |`);
+  });
+  return out;
+}
+
+/** The abstract section of coverage.md (reports/README.md documents the numbers). */
+export function abstractMarkdown(r: AbstractCoverageReport, maxListed = 20): string[] {
+  const lines = ['', '### Abstract state coverage', '',
+    `${r.config.cpus} CPUs, workloads ${r.config.workloads.map(markdownCode).join(', ')} → ${r.reachable.states} reachable abstract states, ${r.reachable.transitions} abstract transitions.`, '',
+    '| technique | states | states % | transitions | transitions % | runs | how |', '|---|---:|---:|---:|---:|---:|---|'];
+  for (const { technique, t, ofStates, ofTransitions } of techniqueRows(r)) {
+    if (t.status !== 'measured') {
+      lines.push(`| ${technique} | – | – | – | – | – | not run: ${escapeMarkdownCell(t.note)} |`);
+      continue;
+    }
+    const g = t.guided === undefined ? '' : `; random only ${t.guided.randomStates} states (${pct(t.guided.randomStates, ofStates)}), ${t.guided.randomTransitions} transitions (${pct(t.guided.randomTransitions, ofTransitions)})`;
+    lines.push(`| ${technique}${t.projected === undefined ? '' : ' (projected)'} | ${t.states}/${ofStates} | ${pct(t.states, ofStates)} | ${t.transitions}/${ofTransitions} | ${pct(t.transitions, ofTransitions)} | ${t.runs} | ${escapeMarkdownCell(t.note + g)} |`);
+  }
+  lines.push('', 'CSD state × target hotplug relation (states covered by the property suite / reachable):', '', ...pairMarkdown('CSD state', csdByTarget(r)));
+  lines.push('', 'Queue shape × idle mode (covered / reachable):', '', ...pairMarkdown('queue', queueByIdle(r)));
+  if (r.uncovered.length > 0) {
+    lines.push('', `Uncovered by the property suite (${r.uncovered.length}; shortest model path):`, '', '| state | workload | path |', '|---|---|---|');
+    for (const u of r.uncovered.slice(0, maxListed)) lines.push(`| ${markdownCode(u.state)} | ${escapeMarkdownCell(u.workload)} | ${escapeMarkdownCell(u.path.join('; '))} |`);
+    if (r.uncovered.length > maxListed) lines.push(`| … | | and ${r.uncovered.length - maxListed} more (see coverage.json) |`);
+  }
+  return lines;
+}
+
 
 export function percent(c: Pick<CoverageCount, 'covered' | 'total'>): string {
   return c.total === 0 ? '–' : `${((100 * c.covered) / c.total).toFixed(1)}%`;
@@ -53,6 +92,7 @@ export function renderCoverageMarkdown(report: CoverageReport, extras: CoverageM
       for (const u of c.unreachable) lines.push(`| ${markdownCode(u.id)} | ${escapeMarkdownCell(u.reason)} |`);
     }
   }
+  if (report.abstract !== undefined) lines.push(...abstractMarkdown(report.abstract, maxListed));
   const stages = extras.stages ?? [];
   if (stages.length > 0) {
     lines.push('', '### Stages', '', '| stage | verdict | detail |', '|---|---|---|');

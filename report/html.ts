@@ -13,6 +13,7 @@ import type { ReportChart, ReportInput, StageVerdict } from './report-input.js';
 import { allHold, closingLine, failedStages } from './report-input.js';
 import { renderSvg } from './svg.js';
 import { renderTimelineHtml } from './timeline-html.js';
+import { abstractSectionHtml } from './abstract-html.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;color:#1b1b1b}
@@ -116,6 +117,7 @@ export async function renderHtml(input: ReportInput): Promise<string> {
   const r = input.runs;
   const summary = `${escapeHtml(r.command)} · seed ${r.seed === null ? '–' : r.seed} · ${r.runs} runs${r.shards.length > 0 ? ` · shards ${escapeHtml(r.shards.join(', '))}` : ''} · ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' · <strong>interrupted (partial results)</strong>' : ''}`;
   const sources = input.coverage.sources.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ');
+  const abstract = input.coverage.abstract === undefined ? '' : await abstractSectionHtml(input.coverage.abstract);
   const sections = input.sections.map((s) => `<section class="extra"><h2>${escapeHtml(s.title)}</h2>${s.markdownOrHtml}</section>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -131,6 +133,7 @@ ${stages.length === 0 ? '' : `<section id="stages"><h2>Stages</h2>${stagesHtml(s
 <section id="invariants"><h2>Invariants</h2>${invariantsHtml(input.invariants, stages)}</section>
 <section id="counterexamples"><h2>Counterexamples (${input.counterexamples.length})</h2>${input.counterexamples.length === 0 ? '<p class="muted">None found.</p>' : input.counterexamples.map(counterexampleHtml).join('\n')}</section>
 <section id="coverage"><h2>Coverage</h2>${charts.join('\n')}</section>
+${abstract}
 ${sections}
 </body></html>
 `;

@@ -49,6 +49,39 @@ async function readJson(file: string): Promise<Json> {
   }
 }
 
+function checkAbstract(c: Checker, v: Json): void {
+  const a = c.obj(v, '$.abstract');
+  if (a.schema !== 'smpcheck.abstract/1') c.fail('$.abstract.schema', `must be "smpcheck.abstract/1" (got ${JSON.stringify(a.schema)})`);
+  const cfg = c.obj(a.config, '$.abstract.config');
+  c.num(cfg.cpus, '$.abstract.config.cpus');
+  const states = c.arr(a.states, '$.abstract.states');
+  states.forEach((s, i) => c.str(s, `$.abstract.states[${i}]`));
+  c.arr(a.transitions, '$.abstract.transitions');
+  const reach = c.obj(a.reachable, '$.abstract.reachable');
+  if (c.num(reach.states, '$.abstract.reachable.states') !== states.length) c.fail('$.abstract.reachable.states', `must equal the length of $.abstract.states (${states.length})`);
+  c.num(reach.transitions, '$.abstract.reachable.transitions');
+  const by = c.obj(a.by, '$.abstract.by');
+  for (const t of ['explorer', 'properties', 'threads', 'traces']) {
+    const p = `$.abstract.by.${t}`;
+    const o = c.obj(by[t], p);
+    if (o.status !== 'measured' && o.status !== 'not-run') c.fail(`${p}.status`, 'must be measured or not-run');
+    c.num(o.states, `${p}.states`);
+    c.num(o.transitions, `${p}.transitions`);
+    c.num(o.runs, `${p}.runs`);
+    c.arr(o.covered, `${p}.covered`).forEach((x, i) => {
+      const pair = c.arr(x, `${p}.covered[${i}]`);
+      if (c.num(pair[0], `${p}.covered[${i}][0]`) >= states.length) c.fail(`${p}.covered[${i}][0]`, `must index $.abstract.states (< ${states.length})`);
+      c.num(pair[1], `${p}.covered[${i}][1]`);
+    });
+    c.arr(o.coveredTransitions, `${p}.coveredTransitions`);
+  }
+  c.arr(a.uncovered, '$.abstract.uncovered').forEach((u, i) => {
+    const uo = c.obj(u, `$.abstract.uncovered[${i}]`);
+    c.str(uo.state, `$.abstract.uncovered[${i}].state`);
+    c.arr(uo.path, `$.abstract.uncovered[${i}].path`);
+  });
+}
+
 export function checkCoverageReport(v: Json, file: string): CoverageReport {
   const c = new Checker(file);
   const o = c.obj(v, '$');
@@ -73,6 +106,7 @@ export function checkCoverageReport(v: Json, file: string): CoverageReport {
     c.arr(u.transitions, `${p}.uncovered.transitions`);
     c.arr(k.unreachable, `${p}.unreachable`);
   });
+  if (o.abstract !== undefined) checkAbstract(c, o.abstract);
   return v as CoverageReport;
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceHeader, type TraceTextItem } from './ftrace-parse.js';
+import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceEvent, type FtraceHeader, type TraceTextItem } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
 import { DatEventReader } from './dat/dat-events.js';
 import { closeTraceDat, openTraceDat } from './dat/trace-dat-file.js';
@@ -25,6 +25,8 @@ export interface CheckTraceOptions {
   readonly xzBinary?: string;
   /** Ctrl-C: the check stops between batches with `TraceCheckInterrupted` (no partial verdict). */
   readonly signal?: AbortSignal;
+  /** Called with every parsed event, in order (abstract state coverage, trace/abstract-trace.ts); the event may be reused after it returns. */
+  readonly onEvent?: (ev: FtraceEvent) => void;
 }
 
 /** Thrown when `signal` aborted a check: half a trace has no verdict. */
@@ -62,6 +64,7 @@ export async function checkTraceLines(lines: AsyncIterable<TraceTextItem> | Iter
           lost++;
         }
         try {
+          opts.onEvent?.(ev);
           checker.feed(ev);
         } catch (e) {
           if (!(e instanceof FtraceParseError) || opts.lenient !== true) throw e;
@@ -144,6 +147,7 @@ export async function checkTraceDat(path: string, name: string, opts: CheckTrace
             checker.lost(l.cpu, l.line);
             lost++;
           }
+          opts.onEvent?.(ev);
           checker.feed(ev);
         }
         // Let a signal handler (Ctrl-C) run between batches.

@@ -11,6 +11,8 @@ import { modelCharts } from '../model-run.js';
 import { checkWorkloadFile, loadCheckWorkloads, type FileWorkload } from '../workload-check.js';
 import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
+import { abstractLogLines, abstractReachable, abstractReport, guidedViolations } from '../abstract-run.js';
+import { UsageError } from '../errors.js';
 
 export { REFINEMENT_SENTENCE };
 
@@ -22,22 +24,30 @@ export const register = defineRunCommand({
   progressTotal: () => 0,
   configure: (cmd) => cmd
     .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
-    .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model')),
-  prepare: async (raw) => (typeof raw.workload === 'string' ? { workloads: await loadCheckWorkloads(raw.workload, typeof raw.cpus === 'number' ? raw.cpus : 3) } : {}),
+    .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model'))
+    .addOption(new Option('--guided', 'after the random runs, follow the model path of every uncovered abstract state/transition on the deterministic runtime')),
+  prepare: async (raw) => {
+    if (raw.guided === true && raw.runtime !== undefined && raw.runtime !== 'deterministic') throw new UsageError('--guided: needs --runtime deterministic (a schedule is followed step by step)');
+    if (raw.guided === true && typeof raw.workload === 'string') throw new UsageError('--guided: not with --workload (the guided pass follows the default workloads)');
+    return typeof raw.workload === 'string' ? { workloads: await loadCheckWorkloads(raw.workload, typeof raw.cpus === 'number' ? raw.cpus : 3) } : {};
+  },
   async run(ctx, extra) {
     const variant = ctx.variant;
     if (typeof extra.workload === 'string') {
       const w = checkWorkloadFile({ file: extra.workload, workloads: extra.workloads as FileWorkload[], cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
       return { charts: [], coverage: new CoverageCounter(['check:workload']).report([]), invariants: w.invariants, counterexamples: w.counterexamples, completedRuns: w.runs };
     }
+    const reach = abstractReachable(ctx.options.cpus);
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
-      sharded: ctx.options.shard !== undefined, variant, signal: ctx.signal, log: ctx.log,
+      sharded: ctx.options.shard !== undefined, variant, signal: ctx.signal, log: ctx.log, abstract: reach, guided: extra.guided === true,
     });
     ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
+    const abstract = abstractReport(reach, r.config.runtime === 'threads' ? { threads: r } : { properties: r });
+    for (const l of abstractLogLines(abstract)) ctx.log(l);
     const stage = propertyStage(r);
     return {
-      charts: modelCharts(r.coverage), coverage: r.coverage, invariants: stage.invariants, counterexamples: r.counterexamples,
+      charts: modelCharts(r.coverage), coverage: { ...r.coverage, abstract }, invariants: stage.invariants, counterexamples: [...r.counterexamples, ...guidedViolations(r)],
       sections: [{ title: 'Property tests', markdownOrHtml: propertySectionHtml([r]) }],
       stages: [stage],
       json: { properties: propertiesJson(r) },

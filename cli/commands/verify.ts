@@ -17,6 +17,11 @@ import { runAudit } from '../../audit/run.js';
 import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { checkTraces, DEFAULT_TRACES_DIR, findTraces, traceCounterexamples, traceJson, tracesSectionHtml, tracesStage } from '../real-traces.js';
 import { defineRunCommand } from '../run-command.js';
+import { abstractLogLines, abstractReachable, abstractReport, guidedViolations } from '../abstract-run.js';
+import { TraceCoverageCollector } from '../../trace/abstract-trace.js';
+
+/** CPU count of the shared kernel traces (`../shared/traces/linux-6.18-2cpu-*`). */
+const TRACE_CPUS = 2;
 
 export function modelSectionHtml(rows: readonly ModelRow[]): string {
   return tableHtml(
@@ -56,6 +61,9 @@ export const register = defineRunCommand({
     // Property suites: the deterministic runtime takes this shard's runs; real threads a tenth
     // (each run there costs real wake-ups, and shrinking re-runs it hundreds of times).
     const sharded = ctx.options.shard !== undefined;
+    // abstract state coverage: the default workloads at --cpus (3) are the reachable space; the
+    // deterministic suite is followed by the guided pass, threads are sampled
+    const reach = abstractReachable(ctx.options.cpus);
     const props = [];
     for (const runtime of ['deterministic', 'threads'] as const) {
       if (ctx.signal.aborted) {
@@ -63,7 +71,7 @@ export const register = defineRunCommand({
         continue;
       }
       const runs = runtime === 'deterministic' ? ctx.runs : ctx.runs.slice(0, Math.max(1, Math.ceil(ctx.runs.length / 10)));
-      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, variant: selected, signal: ctx.signal });
+      const r = await runProperties({ runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs, sharded, variant: selected, signal: ctx.signal, abstract: reach, guided: runtime === 'deterministic' });
       ctx.log(`check ${runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
       props.push(r);
       stages.push(propertyStage(r));
@@ -79,11 +87,20 @@ export const register = defineRunCommand({
       ? { stage: 'audit', status: 'interrupted', detail: 'not started: interrupted by Ctrl-C', invariants: [] }
       : auditStage(audit, ctx.signal.aborted));
     const traceFiles = await findTraces(DEFAULT_TRACES_DIR);
+    // the shared kernel traces are 2-CPU recordings: their coverage is measured in the 2-CPU space
+    const traceCov = new TraceCoverageCollector(abstractReachable(TRACE_CPUS));
     const traces = ctx.signal.aborted ? [] : await checkTraces(traceFiles, (v) => {
       ctx.log(`trace check ${v.file}: ${v.events} events, ${v.ok ? 'accepted' : 'REJECTED'}`);
-    }, ctx.signal);
+    }, ctx.signal, traceCov);
+    const wrongCpus = traces.filter((v) => Object.keys(v.stats.perCpuEvents).some((c) => Number(c) >= TRACE_CPUS));
+    if (wrongCpus.length > 0) ctx.log(`abstract traces: ${wrongCpus.map((v) => v.file).join(', ')} not ${TRACE_CPUS}-CPU traces: their reconstruction is mapped onto the ${TRACE_CPUS}-CPU space anyway (CPUs ≥ ${TRACE_CPUS} ignored)`);
     stages.push(tracesStage(traceFiles, traces, ctx.signal.aborted));
-    const coverage = mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]);
+    const abstract = abstractReport(reach, {
+      properties: props.find((p) => p.config.runtime === 'deterministic'), threads: props.find((p) => p.config.runtime === 'threads'),
+      traces: traces.length === 0 ? null : traceCov.result(),
+    });
+    for (const l of abstractLogLines(abstract)) ctx.log(l);
+    const coverage = { ...mergeCoverage([model.coverage, ...props.map((p) => p.coverage)]), abstract };
     // The one invariant table: every stage's verdicts, merged (fail > pass > not checked).
     const invariants = mergeInvariants(stages.map((st) => st.invariants));
     return {
@@ -93,6 +110,7 @@ export const register = defineRunCommand({
       counterexamples: [
         ...model.counterexamples,
         ...props.flatMap((p) => p.counterexamples),
+        ...props.flatMap(guidedViolations),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
         ...(await Promise.all(traces.map(traceCounterexamples))).flat(),
       ],

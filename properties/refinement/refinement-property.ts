@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../../impl/variant.js';
+import type { AbstractCoverage } from '../../model/abstract-coverage.js';
 import { H_ALLOC_LIMIT } from '../../impl/layout.js';
 import { readTrace } from '../../impl/trace-export.js';
 import type { CoverageCounter } from '../../model/coverage.js';
@@ -39,12 +40,18 @@ export interface RefinementConfig {
   readonly coverage?: CoverageCounter;
   /** also judge the accounting invariants at the end (INV-NO-LOST-CALL, INV-SYNC-AFTER-RUN, …) */
   readonly accounting?: boolean;
+  /** abstract state coverage (model/abstract-coverage.ts) of every run at its CPU count */
+  readonly abstract?: AbstractCoverage;
 }
 
 /** Runs one workload under one schedule on the implementation (what the check judges, and the counterexample's timeline). */
-export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, variant: ImplVariant | undefined): { real: RealSystem; ids: number[] } {
+export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, variant: ImplVariant | undefined, abstract?: AbstractCoverage): { real: RealSystem; ids: number[] } {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
-  const real = new RealSystem({ cpus: w.cpus, variant, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}) });
+  const real = new RealSystem({
+    cpus: w.cpus, variant, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}),
+    // abstract coverage is measured for one CPU count: the suite's (other sizes would mix spaces)
+    ...(abstract !== undefined && abstract.reach.config.cpus === w.cpus ? { abstract } : {}),
+  });
   const ids: number[] = [];
   w.scripts.forEach((s, cpu) => { for (const c of s) ids.push(real.post(cpu, c, c.kind)); });
   if (w.hotplug > 0) {
@@ -63,7 +70,7 @@ export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIp
 
 /** Run one workload under one schedule and check both refinement relations; throws RefinementError. */
 export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolean, cfg: RefinementConfig, oracles: Map<string, ModelOracle>, stats?: RefinementStats): void {
-  const { real, ids } = executeRefinementWorkload(w, seed, lateIpis, cfg.variant);
+  const { real, ids } = executeRefinementWorkload(w, seed, lateIpis, cfg.variant, cfg.abstract);
   const key = JSON.stringify(w);
   let o = oracles.get(key);
   if (o === undefined) {

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../../impl/variant.js';
+import type { AbstractCoverage } from '../../model/abstract-coverage.js';
 import type { CoverageCounter } from '../../model/coverage.js';
 import type { Counterexample } from '../../model/types.js';
 import { interruptible } from '../interruptible.js';
@@ -26,6 +27,8 @@ export interface RefinementRunOptions {
   /** a variant of the protocol (impl/variant.ts); default smp.c itself */
   readonly variant?: ImplVariant | undefined;
   readonly coverage?: CoverageCounter;
+  /** abstract state coverage of every run (not of the counterexample's re-run) */
+  readonly abstract?: AbstractCoverage;
   /** Replay exactly one failing path (from a token). */
   readonly path?: string;
 }
@@ -46,7 +49,7 @@ function params(o: RefinementRunOptions): fc.Parameters<Args> {
 }
 
 function property(o: RefinementRunOptions, stats: RefinementStats): fc.IPropertyWithHooks<Args> {
-  return refinementProperty({ variant: o.variant, ...(o.coverage === undefined ? {} : { coverage: o.coverage }) }, stats);
+  return refinementProperty({ variant: o.variant, ...(o.coverage === undefined ? {} : { coverage: o.coverage }), ...(o.abstract === undefined ? {} : { abstract: o.abstract }) }, stats);
 }
 
 export function runRefinement(o: RefinementRunOptions): RefinementOutcome {

@@ -4,6 +4,8 @@
  * then await a quiescent point; the checks there are the memory and trace ones shared with the
  * deterministic runtime (no per-step observations exist on real threads).
  */
+import type { AbstractCoverage } from '../../model/abstract-coverage.js';
+import { ImplAbstraction } from '../abstract-impl.js';
 import { C_STATE, HP_ONLINE } from '../../impl/layout.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { ThreadsSystem } from '../../impl/runtime/threads.js';
@@ -19,11 +21,38 @@ export class ThreadsReal implements ViolationSink {
   private epoch = 0;
   private readonly hpTouched = new Map<number, Set<number>>();
 
+  private sampler: ReturnType<typeof setInterval> | null = null;
+
   constructor(
     readonly sys: ThreadsSystem,
     readonly select: readonly InvariantId[],
     readonly quiesceTimeoutMs = 10_000,
   ) {}
+
+  /**
+   * Abstract state coverage on real threads is SAMPLED: the host reads shared memory every
+   * millisecond while the workers run (and at every quiescent point), so it sees a subset of the
+   * states the run passed through, and a read may mix two moments (no snapshot across words).
+   */
+  sampleInto(cov: AbstractCoverage): void {
+    const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L);
+    cov.beginRun();
+    const sample = (): void => {
+      cov.observe(abs.key());
+    };
+    sample();
+    this.sampler = setInterval(sample, 1);
+    this.onQuiescent = sample;
+  }
+
+  private onQuiescent: (() => void) | null = null;
+
+  stopSampling(): void {
+    if (this.sampler !== null) clearInterval(this.sampler);
+    this.sampler = null;
+    this.onQuiescent?.();
+    this.onQuiescent = null;
+  }
 
   violate(id: InvariantId, message: string): void {
     if (this.violations.some((v) => v.id === id)) return;
@@ -51,6 +80,7 @@ export class ThreadsReal implements ViolationSink {
 
   async quiesce(): Promise<void> {
     const q = await this.sys.quiesce(this.quiesceTimeoutMs);
+    this.onQuiescent?.();
     if (q.status !== 'quiescent') this.violate('INV-NO-DEADLOCK', `threads runtime not quiescent (${q.status}): ${q.message ?? ''}`);
     checkMemoryAtQuiescence(this.sys.mem, this, this.calls, (e) => this.hpTouched.get(e) ?? new Set<number>());
     checkReuse(this, this.sys.trace());
