@@ -38,12 +38,26 @@ interface Doc {
   querySelectorAll(sel: string): ArrayLike<El> & Iterable<El>;
 }
 
+/** The abstract coverage section (report/abstract-html.ts), as the page shows it. */
+export interface AbstractView {
+  readonly reachableStates: number;
+  readonly reachableTransitions: number;
+  readonly techniques: { technique: string; status: string; states: number; transitions: number; runs: number }[];
+  /** the coverage-against-runs plot: SVGs in its figure, and their drawn marks (paths, lines, symbols) */
+  readonly plotSvgs: number;
+  readonly plotMarks: number;
+  readonly plotText: string;
+  readonly pairCells: { table: string; row: string; col: string; reachable: number; covered: number | null }[];
+  readonly uncoveredListed: number;
+}
+
 export interface PageView {
   readonly title: string;
   readonly charts: ChartView[];
   readonly invariantRows: { id: string; status: string }[];
   readonly timelineLanes: string[];
   readonly imgCount: number;
+  readonly abstract: AbstractView | null;
   readonly errors: string[];
   readonly requests: string[];
   readonly dialogs: string[];
@@ -98,6 +112,28 @@ export async function viewReport(htmlFile: string, screenshot: string): Promise<
         invariantRows: [...document.querySelectorAll('tr[data-invariant]')].map((tr) => ({ id: tr.getAttribute('data-invariant') ?? '', status: tr.getAttribute('data-status') ?? '' })),
         timelineLanes: [...document.querySelectorAll('.timeline [data-lane]')].map((e) => e.getAttribute('data-lane') ?? ''),
         imgCount: document.querySelectorAll('img').length,
+        abstract: ((): AbstractView | null => {
+          const sec = [...document.querySelectorAll('section#abstract')][0];
+          if (sec === undefined) return null;
+          const plot = sec.querySelector('#abstract-plot');
+          return {
+            reachableStates: num(sec.getAttribute('data-reachable-states')),
+            reachableTransitions: num(sec.getAttribute('data-reachable-transitions')),
+            techniques: [...sec.querySelectorAll('tr[data-technique]')].map((tr) => ({
+              technique: tr.getAttribute('data-technique') ?? '', status: tr.getAttribute('data-status') ?? '',
+              states: num(tr.querySelector('[data-states]')?.textContent), transitions: num(tr.querySelector('[data-transitions]')?.textContent),
+              runs: num(tr.querySelector('[data-runs]')?.textContent),
+            })),
+            plotSvgs: plot === null ? 0 : plot.querySelectorAll('svg').length,
+            plotMarks: plot === null ? 0 : plot.querySelectorAll('svg path, svg line, svg circle').length,
+            plotText: plot?.textContent ?? '',
+            pairCells: [...sec.querySelectorAll('table.pairs')].flatMap((t) => [...t.querySelectorAll('td[data-row]')].map((td) => ({
+              table: t.id, row: td.getAttribute('data-row') ?? '', col: td.getAttribute('data-col') ?? '',
+              reachable: num(td.getAttribute('data-reachable')), covered: td.getAttribute('data-covered') === null || td.getAttribute('data-covered') === '' ? null : num(td.getAttribute('data-covered')),
+            }))),
+            uncoveredListed: sec.querySelectorAll('details.uncovered-state').length,
+          };
+        })(),
       };
     });
     await page.screenshot({ path: screenshot, fullPage: true });
