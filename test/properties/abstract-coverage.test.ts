@@ -63,3 +63,22 @@ describe('abstract coverage: a narrowed workload covers less', () => {
     expect(one.states.length).toBeLessThan(reach.states.length);
   });
 });
+
+describe('abstract coverage: shards merge', () => {
+  it('two shards (seeds) merge to the union of what each covered, with the second shard\'s runs after the first\'s', async () => {
+    const { abstractReport } = await import('../../cli/abstract-run.js');
+    const { mergeAbstract } = await import('../../model/coverage-merge.js');
+    const opts = { runs: 6, refinementRuns: 0, cpus: 2, abstract: reach, invariants: ['INV-NO-LOST-CALL' as const] };
+    const a = abstractReport(reach, { properties: await runPropertySuite({ ...opts, seed: 1 }) });
+    const b = abstractReport(reach, { properties: await runPropertySuite({ ...opts, seed: 2 }) });
+    const m = mergeAbstract([a, b]);
+    if (m === null) throw new Error('nothing merged');
+    const union = new Set([...a.by.properties.covered, ...b.by.properties.covered].map(([i]) => i));
+    expect(m.by.properties.states).toBe(union.size);
+    expect(new Set(m.by.properties.covered.map(([i]) => i))).toEqual(union);
+    expect(m.by.properties.runs).toBe(a.by.properties.runs + b.by.properties.runs);
+    const onlyB = b.by.properties.covered.find(([i]) => !a.by.properties.covered.some(([j]) => j === i));
+    if (onlyB !== undefined) expect(m.by.properties.covered.find(([i]) => i === onlyB[0])?.[1]).toBe(a.by.properties.runs + onlyB[1]);
+    expect(m.by.explorer).toEqual(a.by.explorer);
+  });
+});
