@@ -114,13 +114,17 @@ interface Scope {
   readonly registers: string[];
 }
 
-export function parseLitmus(src: string, file: string): LitmusTest {
-  return new Parser(src, file).parse();
+/**
+ * `rewrite`: a variant's primitive rewrites (variants/format.ts `litmus`), already checked with
+ * `rewriteProblem`: each call of a key is parsed as a call of its value (`none`: a dropped fence).
+ */
+export function parseLitmus(src: string, file: string, rewrite: ReadonlyMap<string, string> = new Map()): LitmusTest {
+  return new Parser(src, file, rewrite).parse();
 }
 
 class Parser {
   private readonly lx: Lexer;
-  constructor(src: string, readonly file: string) {
+  constructor(src: string, readonly file: string, private readonly rewrite: ReadonlyMap<string, string> = new Map()) {
     this.lx = new Lexer(src, file);
   }
 
@@ -457,7 +461,10 @@ class Parser {
     }
     this.expect(')');
     if (args.length !== arity(prim)) this.fail(fn.line, `${fn.text}() takes ${arity(prim)} argument(s), found ${args.length}`);
-    return { k: 'call', fn: fn.text, args, line: fn.line };
+    // a variant's rewrite: same arguments, the other primitive's ordering (a dropped fence does nothing)
+    const as = this.rewrite.get(fn.text);
+    if (as === 'none') return { k: 'num', v: 0 };
+    return { k: 'call', fn: as ?? fn.text, args, line: fn.line };
   }
 
   private locations(): Observed[] {

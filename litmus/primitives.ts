@@ -82,6 +82,24 @@ export function primitive(name: string): Primitive | undefined {
   return table.get(name);
 }
 
+/**
+ * Why `from` cannot be checked as `to` (a variant's litmus rewrite), or null if it can: the same
+ * kind and the same arguments (a load as a load, a store as a store, an RMW as the same operation
+ * with another ordering, a fence as another fence); `none` drops a fence.
+ */
+export function rewriteProblem(from: string, to: string): string | null {
+  const a = primitive(from);
+  if (a === undefined) return `'${from}' is not a primitive the litmus checker models`;
+  if (to === 'none') return a.kind === 'fence' ? null : `only a fence can become 'none' ('${from}' is a ${a.kind})`;
+  const b = primitive(to);
+  if (b === undefined) return `'${to}' is not a primitive the litmus checker models`;
+  if (a.kind !== b.kind) return `'${from}' is a ${a.kind}, '${to}' a ${b.kind}`;
+  if (a.kind === 'rmw' && b.kind === 'rmw' && (a.op !== b.op || a.layout !== b.layout || a.k !== b.k || a.ret !== b.ret)) {
+    return `'${to}' is not the same RMW as '${from}' with another ordering`;
+  }
+  return null;
+}
+
 /** Arity of a primitive's call. */
 export function arity(p: Primitive): number {
   switch (p.kind) {

@@ -49,6 +49,12 @@ export interface VariantSpec {
   readonly impl?: KernelOverrides;
   readonly model?: VariantModel;
   readonly workloads?: readonly Workload[];
+  /**
+   * For `smpcheck litmus --variant`: primitive rewrites. Each call of a key primitive in a litmus
+   * test is checked as the value primitive (same kind and arguments: a load as a load, a store as a
+   * store, an RMW as the same RMW with another ordering, a fence as another fence or `none`).
+   */
+  readonly litmus?: Readonly<Record<string, string>>;
   /** For the bug catalogue: techniques that must catch it, and why others cannot. */
   readonly audit?: { readonly caughtBy: readonly Technique[]; readonly note?: string };
 }
@@ -62,6 +68,7 @@ export interface Variant extends ImplVariant {
   readonly impl: KernelOverrides;
   readonly model: VariantModel | null;
   readonly workloads: readonly Workload[];
+  readonly litmus: Readonly<Record<string, string>>;
   readonly audit: { readonly caughtBy: readonly Technique[]; readonly note?: string } | null;
   /** the path it was loaded from, as given on the command line (user variants) */
   readonly file?: string;
@@ -72,6 +79,6 @@ export function defineVariant(url: string, spec: VariantSpec): Variant {
   return {
     id: spec.id, url, title: spec.title, story: spec.story, origin: spec.origin ?? 'user',
     formerly: spec.formerly ?? [], breaks: spec.breaks ?? [], impl: spec.impl ?? {},
-    model: spec.model ?? null, workloads: spec.workloads ?? [], audit: spec.audit ?? null,
+    model: spec.model ?? null, workloads: spec.workloads ?? [], litmus: spec.litmus ?? {}, audit: spec.audit ?? null,
   };
 }

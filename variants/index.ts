@@ -91,8 +91,11 @@ export function checkVariant(where: string, def: unknown): Variant {
   if (!Array.isArray(o.workloads)) throw new VariantError(`${where}: workloads must be a list`);
   if (o.model !== null && typeof o.model !== 'object') throw new VariantError(`${where}: model must be an object`);
   checkOverrides(where, o.impl);
+  if (o.litmus !== undefined && (typeof o.litmus !== 'object' || o.litmus === null || !Object.values(o.litmus).every(str))) {
+    throw new VariantError(`${where}: litmus must map primitive names to primitive names (or 'none')`);
+  }
   if (findBuiltin(o.id) !== null) throw new VariantError(`${where}: id '${o.id}' is a built-in fault's; give the variant its own id`);
-  return def as Variant;
+  return { ...(def as Variant), litmus: (o.litmus as Variant['litmus'] | undefined) ?? {} };
 }
 
 /** Imports a variant file (.ts or .js) and checks it. Errors are one line naming the file. */
