@@ -36,9 +36,14 @@ export class ImplAbstraction {
   /** the CSD a CPU runs was seen unlocked during the run (an unlock-before entry past its unlock) */
   private readonly ranUnlocked: Uint8Array;
 
+  /**
+   * `cpus`: the CPUs the abstraction is of (default all). The guided pass runs hotplug paths with
+   * one CPU more that only runs the hotplug control (properties/guided.ts); it is left out here.
+   */
   constructor(
     readonly m: Shared,
     readonly L: Layout,
+    readonly cpus: number = L.ncpus,
   ) {
     this.seenQueued = new Uint8Array(L.csdCount);
     this.onQueue = new Int32Array(L.csdCount);
@@ -57,7 +62,7 @@ export class ImplAbstraction {
   /** The abstract state now (call after every step: it updates the queued-since-locked history). */
   current(): AbstractState {
     const { m, L } = this;
-    const n = L.ncpus;
+    const n = this.cpus;
     this.onQueue.fill(-1);
     this.runningOn.fill(-1);
     const shapes: CsdClass[][] = [];
@@ -109,7 +114,10 @@ export class ImplAbstraction {
     for (let id = 0, top = Math.min(m[H_REQ_NEXT] ?? 0, L.reqCap); id < top; id++) {
       const st = m[L.req(id, R_STATUS)];
       const kind = m[L.req(id, R_KIND)] ?? 0;
-      if ((st === RS_POSTED || st === RS_STARTED) && kind >= K_SINGLE && kind <= K_ON_EACH_CPU_COND_MASK) busy[m[L.req(id, R_ISSUER)] ?? 0] = true;
+      if ((st === RS_POSTED || st === RS_STARTED) && kind >= K_SINGLE && kind <= K_ON_EACH_CPU_COND_MASK) {
+        const issuer = m[L.req(id, R_ISSUER)] ?? 0;
+        if (issuer < n) busy[issuer] = true;
+      }
     }
     const cpus: AbstractCpu[] = [];
     for (let c = 0; c < n; c++) {

@@ -14,8 +14,7 @@
  * Every state the run passes through is recorded (so a run that gets lost half-way still closes
  * what it reached); the report says which targets were reached exactly.
  */
-import { C_MB_HEAD, C_MB_TAIL, C_SM_PARKED, C_SM_SEEN, C_STATE, H_ALLOC_LIMIT, H_REQ_NEXT, H_SM_CPU, H_SM_GEN, HP_ONLINE, R_ISSUER, R_KIND, R_STATUS, RS_STARTED } from '../impl/layout.js';
-import { K_CPU_DOWN, K_CPU_UP } from '../impl/requests.js';
+import { C_SM_PARKED, C_SM_SEEN, C_STATE, H_ALLOC_LIMIT, H_SM_CPU, H_SM_GEN, HP_ONLINE } from '../impl/layout.js';
 import type { SmpRequest } from '../impl/requests.js';
 import type { ImplVariant } from '../impl/variant.js';
 import { AbstractCoverage } from '../model/abstract-coverage.js';
@@ -97,62 +96,26 @@ export function modelKeysAlong(cw: CompiledWorkload, path: readonly SysEvent[]):
 }
 
 /**
- * The model's hotplug controller is no CPU; in the implementation a CPU's mailbox command runs
- * cpu_down / cpu_up (as the kernel's cpuhp control task runs on some CPU). The follower picks, per
- * hotplug event, an online CPU other than the hotplugged one that is not inside a call (no started
- * request), preferring one with nothing left to do, and puts the command at the FRONT of its
- * mailbox: the calls already posted there stay posted (so the CPU still counts as running in the
- * abstraction, as in the model) but run after it. The deterministic runtime only: the host rewrites
- * the mailbox while no CPU runs.
+ * The model's hotplug controller is no CPU; in the implementation cpu_down / cpu_up run as a
+ * mailbox command of some CPU, which makes no call of its own until the command returns (the
+ * kernel's cpuhp control task sleeps there and its CPU runs other tasks). So a hotplug path is
+ * followed with one CPU more, CPU n, that only runs the hotplug commands and takes part in
+ * stop_machine; the abstraction is of CPUs 0..n-1 (ImplAbstraction `cpus`), the workload's masks
+ * name only those, so nothing is ever queued to CPU n.
  */
-function postFirst(real: RealSystem, cpu: number, req: SmpRequest, text: string): void {
-  const m = real.sys.mem.m, L = real.sys.mem.L;
-  real.post(cpu, req, text);
-  const head = m[L.cpu(cpu, C_MB_HEAD)] ?? 0;
-  const tail = m[L.cpu(cpu, C_MB_TAIL)] ?? 0;
-  const id = m[L.mailbox(cpu, tail - 1)] ?? 0;
-  for (let k = tail - 1; k > head; k--) m[L.mailbox(cpu, k)] = m[L.mailbox(cpu, k - 1)] ?? 0;
-  m[L.mailbox(cpu, head)] = id;
-}
-
-function controlCpu(real: RealSystem, n: number, path: readonly SysEvent[], at: number): number {
-  const e = path[at] as SysEvent;
-  const hotplugged = e.cpu;
-  // the implementation's controller is busy until the whole operation is done (cpu_down: DYING,
-  // DEAD, OFFLINE; cpu_up: PREPARE, ONLINE): prefer a CPU the model path does not need meanwhile
-  const last = e.type === 'HP_DYING' ? 'HP_OFFLINE' : 'HP_ONLINE';
-  const needed = new Array<number>(n).fill(0);
-  for (let j = at + 1; j < path.length; j++) {
-    const x = path[j] as SysEvent;
-    if (x.type === last && x.cpu === hotplugged) break;
-    if (!x.type.startsWith('HP_') && x.cpu < n) needed[x.cpu] = (needed[x.cpu] ?? 0) + 1;
-  }
-  const m = real.sys.mem.m, L = real.sys.mem.L;
-  const started = new Array<boolean>(n).fill(false);
-  for (let id = 0, top = Math.min(m[H_REQ_NEXT] ?? 0, L.reqCap); id < top; id++) {
-    const kind = m[L.req(id, R_KIND)];
-    const issuer = m[L.req(id, R_ISSUER)] ?? 0;
-    if (m[L.req(id, R_STATUS)] !== RS_STARTED) continue;
-    // still finishing the previous hotplug command (unlock): it takes the next one right after
-    if (kind === K_CPU_DOWN || kind === K_CPU_UP) return issuer;
-    started[issuer] = true;
-  }
-  const pending = (c: number): number => (m[L.cpu(c, C_MB_TAIL)] ?? 0) - (m[L.cpu(c, C_MB_HEAD)] ?? 0);
-  const ok = allCpus(n).filter((c) => c !== hotplugged && m[L.cpu(c, C_STATE)] === HP_ONLINE && started[c] !== true);
-  ok.sort((a, b) => (needed[a] ?? 0) - (needed[b] ?? 0) || pending(a) - pending(b) || a - b);
-  return ok[0] ?? (hotplugged === 0 ? 1 : 0);
-}
+export const GUIDED_CONTROLLER = 'an extra CPU n that only runs cpu_down/cpu_up (left out of the abstraction)';
 
 /** Drive the implementation along one model path; returns how far it got. */
 export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'path'>, n: number, cov: AbstractCoverage, stepsPerEvent = 400, variant?: ImplVariant): GuidedTarget & { violations: string[] } {
   const w = findWorkload(target.workload);
   const cw = compileWorkload(w, n);
   const keys = modelKeysAlong(cw, target.path);
+  const hotplug = (w.hotplug ?? []).length > 0;
   const real = new RealSystem({
-    cpus: n, variant, idle: w.idlePolling === true ? 'poll' : 'halt', abstract: cov, maxSteps: 20_000, pollSpins: 50,
+    cpus: hotplug ? n + 1 : n, abstractCpus: n, variant, idle: w.idlePolling === true ? 'poll' : 'halt', abstract: cov, maxSteps: 20_000, pollSpins: 50,
     ...(w.enomem === true ? { allocLimit: 2 * n - 1 } : {}),
   });
-  const abs = new ImplAbstraction(real.sys.mem.m, real.sys.mem.L);
+  const abs = new ImplAbstraction(real.sys.mem.m, real.sys.mem.L, n);
   const scripts = scriptsOf(w, n);
   scripts.forEach((s, cpu) => {
     const csds = new Map<string, number>();
@@ -163,7 +126,7 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
     };
     for (const r of s) real.post(cpu, implRequest(r, n, userCsd), r.kind);
   });
-  let ctrl = 0;
+  const ctrl = n;
   const done = (events: number, reason: string | null) => ({
     last: abs.key(),
     state: target.key, workload: target.workload, reached: reason === null && abs.key() === target.key, events, reason,
@@ -181,15 +144,14 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
   for (let i = 0; i < target.path.length; i++) {
     const e = target.path[i] as SysEvent;
     const want = keys[i + 1] ?? '';
-    if (e.type === 'HP_DYING' || e.type === 'HP_PREPARE_ENOMEM' || e.type === 'HP_PREPARE') ctrl = controlCpu(real, n, target.path, i);
-    if (e.type === 'HP_DYING') postFirst(real, ctrl, { kind: 'cpu_down', cpu: e.cpu }, 'cpu_down');
+    if (e.type === 'HP_DYING') real.post(ctrl, { kind: 'cpu_down', cpu: e.cpu }, 'cpu_down');
     if (e.type === 'HP_PREPARE_ENOMEM') {
       enomemSeen = true;
-      postFirst(real, ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
+      real.post(ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
     }
     if (e.type === 'HP_PREPARE') {
       if (enomemSeen) Atomics.store(real.sys.mem.m, H_ALLOC_LIMIT, -1);
-      postFirst(real, ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
+      real.post(ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
     }
     if (want === keys[i]) continue; // the model's step did not change the abstraction
     // hotplug: the controller and the hotplugged CPU; the others only to take part in stop_machine
@@ -207,7 +169,7 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
         ...others.filter((c) => m[L.cpu(c, C_SM_PARKED)] === 0 && m[L.cpu(c, C_SM_SEEN)] !== m[H_SM_GEN]), ctrl,
       ];
     };
-    const actors = e.type === 'IPI' ? [n + e.cpu, e.cpu] : [e.cpu];
+    const actors = e.type === 'IPI' ? [real.sys.n + e.cpu, e.cpu] : [e.cpu]; // IPI delivery actors are numbered after the CPUs
     let ok = false;
     for (let k = 0; k < stepsPerEvent; k++) {
       if (abs.key() === want) {

@@ -29,6 +29,8 @@ export interface RealConfig {
   readonly pollSpins?: number;
   /** abstract state coverage: one run per RealSystem, the abstract state after every step */
   readonly abstract?: AbstractCoverage;
+  /** the CPUs the abstract state is of (default all; the guided pass's hotplug controller is left out) */
+  readonly abstractCpus?: number;
 }
 
 export class PropertyViolation extends Error {
@@ -55,7 +57,7 @@ export class RealSystem {
     this.obs = new Observations(this.sys);
     const cov = cfg.abstract;
     if (cov !== undefined) {
-      const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L);
+      const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L, cfg.abstractCpus ?? cfg.cpus);
       cov.beginRun();
       cov.observe(abs.key());
       this.sys.observe(() => { cov.observe(abs.key()); });
