@@ -8,6 +8,7 @@ import {
 import { reachableAbstract, type AbstractReachable } from '../model/abstract-reachable.js';
 import type { Counterexample } from '../model/types.js';
 import type { PropertySuiteResult } from '../properties/suite.js';
+import { fromFastCheckSeed } from './property-run.js';
 import { TRACE_OBSERVABLE, TRACE_UNOBSERVABLE, type TraceAbstractCoverage } from '../trace/abstract-trace.js';
 
 export function abstractReachable(cpus: number): AbstractReachable {
@@ -53,10 +54,10 @@ export function abstractLogLines(r: AbstractCoverageReport): string[] {
 }
 
 /** An invariant broken on a guided run is a finding like any other: one counterexample per message. */
-export function guidedViolations(r: PropertySuiteResult): Counterexample[] {
+export function guidedViolations(r: PropertySuiteResult, variantArg?: string): Counterexample[] {
   return (r.abstract?.guided?.violations ?? []).map((v) => ({
     invariant: (/^(INV-[A-Z-]+)/.exec(v)?.[1] ?? 'INV-GUIDED') as Counterexample['invariant'], sentence: 'violated on a coverage-guided run',
     message: v, steps: [], timeline: [],
-    replay: `npx smpcheck check --guided --cpus ${r.config.cpus} --seed ${r.config.seed} --runs ${r.config.runs}`,
+    replay: `npx smpcheck check --guided --cpus ${r.config.cpus} --seed ${fromFastCheckSeed(r.config.seed)} --runs ${r.config.runs}${variantArg === undefined ? '' : ` ${variantArg}`}`,
   }));
 }

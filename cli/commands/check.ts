@@ -47,7 +47,7 @@ export const register = defineRunCommand({
     for (const l of abstractLogLines(abstract)) ctx.log(l);
     const stage = propertyStage(r);
     return {
-      charts: modelCharts(r.coverage), coverage: { ...r.coverage, abstract }, invariants: stage.invariants, counterexamples: [...r.counterexamples, ...guidedViolations(r)],
+      charts: modelCharts(r.coverage), coverage: { ...r.coverage, abstract }, invariants: stage.invariants, counterexamples: [...r.counterexamples, ...guidedViolations(r, variant?.arg)],
       sections: [{ title: 'Property tests', markdownOrHtml: propertySectionHtml([r]) }],
       stages: [stage],
       json: { properties: propertiesJson(r) },

@@ -110,7 +110,7 @@ export const register = defineRunCommand({
       counterexamples: [
         ...model.counterexamples,
         ...props.flatMap((p) => p.counterexamples),
-        ...props.flatMap(guidedViolations),
+        ...props.flatMap((p) => guidedViolations(p, selected?.arg)),
         // A real kernel trace the model's rules reject is a finding: it fails the run like a violation.
         ...(await Promise.all(traces.map(traceCounterexamples))).flat(),
       ],

@@ -82,3 +82,17 @@ describe('abstract coverage: shards merge', () => {
     expect(m.by.explorer).toEqual(a.by.explorer);
   });
 });
+
+describe('abstract coverage: the guided pass is a technique like the others', () => {
+  it('on a broken variant it reports the violation with a replay line that names the variant and a 32-bit seed', async () => {
+    const { guidedViolations } = await import('../../cli/abstract-run.js');
+    const { findBuiltin, variantCliArg } = await import('../../variants/index.js');
+    const v = findBuiltin('B3-no-dying-flush');
+    if (v === null) throw new Error('no B3-no-dying-flush');
+    const r = await runPropertySuite({ runs: 1, refinementRuns: 0, seed: -5, cpus: 2, abstract: reach, guided: true, variant: v, invariants: ['INV-NO-LOST-CALL'] });
+    const ce = guidedViolations(r, variantCliArg(v));
+    expect(ce.length).toBeGreaterThan(0);
+    expect(ce[0]?.invariant).toMatch(/^INV-[A-Z-]+$/);
+    expect(ce[0]?.replay).toBe(`npx smpcheck check --guided --cpus 2 --seed ${(-5 >>> 0)} --runs 1 ${variantCliArg(v)}`);
+  });
+});
