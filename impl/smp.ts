@@ -128,15 +128,17 @@ export function* smpCallFunctionSingleAsync(c: Ctx, cpu: number, csd: number, fu
   return yield* c.k.generic_exec_single(c, cpu, csd, 3);
 }
 
-/** smp_call_function_any: this CPU if in mask, else the nearest online CPU of mask. */
+/**
+ * smp_call_function_any: this CPU if in mask, else the first online CPU of mask in NUMA-distance
+ * order — on this flat (one-node) machine the lowest-numbered online CPU of mask.
+ */
 export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: number, wait: boolean): Proto<number> {
   let cpu = -1;
   if ((mask & (1 << c.cpu)) !== 0) cpu = c.cpu;
   else {
-    // "Nearest" without NUMA: the first online CPU of mask after this one, wrapping round — the
-    // same rule as the model (model/system.ts resolveTarget), so refinement can compare targets.
-    for (let k = 1; k < c.L.ncpus && cpu < 0; k++) {
-      const t = (c.cpu + k) % c.L.ncpus;
+    // One NUMA node: every CPU is equally near, so the kernel's distance-ordered search ends at the
+    // lowest online CPU of mask — the same rule as the model (model/system.ts resolveTarget).
+    for (let t = 0; t < c.L.ncpus && cpu < 0; t++) {
       if ((mask & (1 << t)) !== 0 && (yield* cpuOnline(c, t))) cpu = t;
     }
   }

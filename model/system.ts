@@ -171,7 +171,11 @@ export class Rules {
   taskRuns(ctx: SysContext, cpu: number): boolean {
     return ctx.online[cpu] === true && ctx.inFlush[cpu] !== true;
   }
-  /** smp_call_function_any: self if in mask, else the nearest online CPU of mask. */
+  /**
+   * smp_call_function_any as the kernel picks on a flat (one-node) machine: the caller if it is in
+   * mask, else the lowest-numbered online CPU of mask, else (none online) the lowest CPU of mask,
+   * which the single call then rejects with -ENXIO.
+   */
   resolveTarget(ctx: SysContext, r: CompiledRequest): number {
     if (r.kind !== 'any') {
       if (r.kind === 'ttwu' && this.sem.ttwuStaleCpu) return (r.target + 1) % this.cw.n === r.cpu ? (r.target + 2) % this.cw.n : (r.target + 1) % this.cw.n;
@@ -179,8 +183,7 @@ export class Rules {
     }
     const n = this.cw.n;
     if ((r.mask & (1 << r.cpu)) !== 0) return r.cpu;
-    for (let k = 1; k < n; k++) {
-      const t = (r.cpu + k) % n;
+    for (let t = 0; t < n; t++) {
       if ((r.mask & (1 << t)) !== 0 && ctx.online[t] === true) return t;
     }
     return lowestBit(r.mask);

@@ -119,13 +119,15 @@ describe(`deterministic runtime: calls and return codes (seed ${SEED})`, () => {
     expect(c).toMatchObject({ ranOn: [1, 3], runs: 2 });
   });
 
-  it('smp_call_function_any prefers the caller, else the nearest online CPU of the mask', () => {
+  it('smp_call_function_any prefers the caller, else the lowest online CPU of the mask (flat NUMA)', () => {
     const { sys, ids } = run({ cpus: 4 }, [
       [1, { kind: 'any', mask: [1, 3], wait: true }],
       [0, { kind: 'any', mask: [2, 3], wait: true }],
+      [2, { kind: 'any', mask: [0, 3], wait: true }], // not cpu3, the next after the caller
     ]);
     expect(sys.result(ids[0] ?? -1).ranOn).toEqual([1]);
     expect(sys.result(ids[1] ?? -1).ranOn).toEqual([2]);
+    expect(sys.result(ids[2] ?? -1).ranOn).toEqual([0]);
   });
 
   it('hotplug: down/up cycles keep INV-NO-LEAK (allocations = 2 per prepared CPU); bad hotplug requests are -EINVAL', () => {
