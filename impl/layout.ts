@@ -40,7 +40,8 @@ export const H_BUG_COUNT = 10;
 export const H_STUCK = 11;
 /** "IPI on offline CPU" warnings issued (the kernel warns once; we count every one) */
 export const H_WARN_OFFLINE = 12;
-export const H_USAGE_ERRORS = 13;
+/** single and many calls made with interrupts off on an online CPU (the kernel WARNs each, then carries on) */
+export const H_IRQS_OFF_WARN = 13;
 export const H_PANIC = 14;
 /** stop_machine: dying CPU + 1 (0 = none), phase word (gen*4 + phase), arrivals, generation, controller */
 export const H_SM_CPU = 15;
