@@ -26,8 +26,8 @@ export const MAGIC = 0x534d5031; // "SMP1"
 // ---- header ---------------------------------------------------------------------------------
 export const H_MAGIC = 0;
 export const H_NCPUS = 1;
-/** word 2 held the fault bitmask before variants (impl/variant.ts); unused now */
-export const H_RESERVED_2 = 2;
+/** INV-NO-UAF: flushes that touched a CSD of a freed cfd block, or an allocation that rewrote one still queued */
+export const H_UAF = 2;
 /** bit 0: tracepoints on; bit 1: csdlock_debug; bit 2: idle polls (else halts) */
 export const H_FLAGS = 3;
 export const H_CSD_TIMEOUT_MS = 4;
@@ -120,6 +120,8 @@ export const F_FUNC = 2;
 export const F_INFO = 3;
 export const F_SRC = 4;
 export const F_DST = 5;
+/** instrumentation (KASAN-like): 1 while the CSD's cfd block is freed; cleared when it is allocated again */
+export const F_POISON = 6;
 export const CSD_WORDS = 8;
 export const CSD_FLAG_LOCK = 0x01;
 export const CSD_TYPE_MASK = 0xf0;
@@ -134,6 +136,8 @@ export const B_CSDS = 1; // 1 while the per-target CSD array allocation is live
 export const B_CPUMASK = 2;
 export const B_CPUMASK_IPI = 3;
 export const B_OWNER = 4;
+/** instrumentation: 1 once freed (quarantine: the allocator hands out never-freed blocks first) */
+export const B_FREED = 5;
 export const CFD_WORDS = 8;
 
 // ---- requests -------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ export function checkMemoryAtQuiescence(
   if (acc.locksStillSet > 0) obs.violate('INV-LOCK-RELEASED', `${acc.locksStillSet} CSD lock bit(s) still set at quiescence`);
   if (acc.listCorruptions > 0) obs.violate('INV-ONE-OWNER', `${acc.listCorruptions} call_single_queue batch(es) longer than the CSD pool (a CSD queued twice)`);
   if (acc.unlockWarnings > 0) obs.violate('INV-ONE-OWNER', `${acc.unlockWarnings} csd_unlock of an unlocked CSD (two owners released it)`);
+  if (acc.uafTouches > 0) obs.violate('INV-NO-UAF', `${acc.uafTouches} touch(es) of a CSD of a freed cfd (smpcfd_dead_cpu freed it while it was still queued)`);
   if (acc.leakedCfd > 0) obs.violate('INV-NO-LEAK', `${acc.leakedCfd} cfd allocation(s) owned by no prepared/online/dying CPU`);
   for (let c = 0; c < L.ncpus; c++) {
     const st = m[L.cpu(c, C_STATE)] ?? -1;
