@@ -5,6 +5,7 @@
 import { REFINEMENT_ID, REFINEMENT_SENTENCE, runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
 import type { InvariantResult } from '../model/types.js';
 import type { AbstractReachable } from '../model/abstract-reachable.js';
+import { mergeInvariants } from '../report/merge.js';
 import type { StageVerdict } from '../report/report-input.js';
 import { tableHtml } from '../report/table-html.js';
 import { UsageError } from './errors.js';
@@ -86,6 +87,18 @@ export function propertyStage(r: PropertySuiteResult): StageVerdict {
     status: failed.length > 0 ? 'fail' : r.interrupted ? 'interrupted' : 'pass',
     detail: failed.length > 0 ? `${detail}; violated ${failed.join(', ')}` : r.interrupted ? `${detail}; interrupted by Ctrl-C` : detail,
   };
+}
+
+/**
+ * One stage from the suite run at several CPU counts on one runtime (verify: 2, 3 and 4 CPUs):
+ * the invariants merged (fail > pass > not checked), the details side by side.
+ */
+export function propertyStageOfAll(results: readonly PropertySuiteResult[]): StageVerdict {
+  const stages = results.map(propertyStage);
+  const first = stages[0];
+  if (first === undefined) throw new Error('propertyStageOfAll: no results');
+  const status = stages.some((s) => s.status === 'fail') ? 'fail' : stages.some((s) => s.status === 'interrupted') ? 'interrupted' : first.status;
+  return { stage: first.stage, status, detail: stages.map((s) => s.detail).join(' | '), invariants: mergeInvariants(stages.map((s) => s.invariants)) };
 }
 
 /** `--json`'s `properties`: the figures of the property section. */

@@ -38,6 +38,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
   'INV-LOCK-RELEASED': 'every CSD locked is unlocked once its request completed; at quiescence no lock bit is set',
   'INV-NO-LEAK': "a CPU's cfd is allocated exactly while it is prepared, online or dying; after dead, nothing of it remains",
   'INV-ONE-OWNER': 'a locked CSD has one owner, and it is on at most one queue at most once',
+  'INV-NO-UAF': 'no flush touches a CSD of a freed `cfd`: smpcfd_dead_cpu never frees a CPU\'s cfd while one of its CSDs is still queued and then run',
 };
 
 /** The first violated invariant of a run, or null. */
@@ -49,6 +50,7 @@ export function violatedInvariant(status: DeterministicResult['status'], a: Acco
   if (a.offlineRuns > 0) return { id: 'INV-NOT-ON-OFFLINE', message: `${a.offlineRuns} run(s) on an offline CPU` };
   if (a.returnedBeforeRun > 0) return { id: 'INV-SYNC-AFTER-RUN', message: `${a.returnedBeforeRun} waiting call(s) returned before their function ran` };
   if (a.locksStillSet > 0) return { id: 'INV-LOCK-RELEASED', message: `${a.locksStillSet} CSD lock bit(s) still set at quiescence` };
+  if (a.uafTouches > 0) return { id: 'INV-NO-UAF', message: `${a.uafTouches} touch(es) of a CSD of a freed cfd` };
   if (a.leakedCfd > 0) return { id: 'INV-NO-LEAK', message: `${a.leakedCfd} cfd allocation(s) owned by no prepared/online/dying CPU` };
   if (a.listCorruptions > 0 || a.unlockWarnings > 0) return { id: 'INV-ONE-OWNER', message: `${a.listCorruptions} list cycle(s), ${a.unlockWarnings} unlock(s) of an unlocked CSD` };
   return null;

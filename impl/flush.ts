@@ -4,7 +4,7 @@
  */
 import {
   C_CUR_CSD, C_CUR_FUNC, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_FUNC, F_INFO,
-  H_BT_TOKEN, H_WARN_OFFLINE, HP_ONLINE, NULL,
+  F_POISON, H_BT_TOKEN, H_UAF, H_WARN_OFFLINE, HP_ONLINE, NULL,
 } from './layout.js';
 import { runFunction } from './functions.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
@@ -17,8 +17,13 @@ export function* csdDoFunc(c: Ctx, func: number, info: number, csd: number, hard
   tracepoint(c, EV_CSD_FUNCTION_EXIT, func, csd, 0, 0, hardirq);
 }
 
-/** csd_lock_record: what this CPU runs now (read by other CPUs' lock-wait debug). */
+/**
+ * csd_lock_record: what this CPU runs now (read by other CPUs' lock-wait debug). The flush has
+ * just read `csd`'s func/info and has not unlocked it yet: if its cfd block was freed, that read
+ * was a use-after-free (INV-NO-UAF, counted in H_UAF; the poison word is instrumentation).
+ */
 export function* csdLockRecord(c: Ctx, csd: number, func: number): Proto {
+  if (csd !== NULL && Atomics.load(c.m, c.L.csd(csd, F_POISON)) !== 0) Atomics.add(c.m, H_UAF, 1);
   yield STEP;
   c.a.WRITE_ONCE(c.L.cpu(c.cpu, C_CUR_FUNC), func);
   c.a.WRITE_ONCE(c.L.cpu(c.cpu, C_CUR_CSD), csd);

@@ -11,9 +11,9 @@
  * CPU runs take_cpu_down; phase 0: everyone resumes.
  */
 import {
-  B_CPUMASK, B_CPUMASK_IPI, B_CSDS, B_MASKS, B_OWNER, C_CFD, C_IRQS_OFF, C_SM_DONE, C_SM_PARKED, C_SM_SEEN,
-  C_STATE, C_WAKE, F_DST, F_FLAGS, F_SRC, H_ALLOC_FAILS, H_ALLOC_LIMIT, H_ALLOC_LIVE, H_HP_LOCK, H_SM_ARRIVED,
-  H_SM_CPU, H_SM_CTRL, H_SM_GEN, H_SM_PHASE, HP_DEAD, HP_DYING, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
+  B_CPUMASK, B_CPUMASK_IPI, B_CSDS, B_FREED, B_MASKS, B_OWNER, C_CFD, C_IRQS_OFF, C_SM_DONE, C_SM_PARKED, C_SM_SEEN,
+  C_STATE, C_WAKE, CSD_FLAG_LOCK, F_DST, F_FLAGS, F_POISON, F_SRC, H_ALLOC_FAILS, H_ALLOC_LIMIT, H_ALLOC_LIVE, H_HP_LOCK, H_SM_ARRIVED,
+  H_SM_CPU, H_SM_CTRL, H_SM_GEN, H_SM_PHASE, H_UAF, HP_DEAD, HP_DYING, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
   type Layout, type Shared,
 } from './layout.js';
 import { EBUSY, EINVAL, ENOMEM } from './errno.js';
@@ -44,6 +44,14 @@ export function allocCfdNow(m: Shared, L: Layout, cpu: number): number {
 }
 
 function initBlock(m: Shared, L: Layout, b: number, cpu: number): void {
+  // INV-NO-UAF: a CSD of this block still locked was freed while queued; rewriting it now is the
+  // use-after-free turning into corruption (the old owner's entry is still on some queue)
+  for (let t = 0; t < L.ncpus; t++) {
+    const csd = L.cfdCsd(b, t);
+    if (Atomics.load(m, L.csd(csd, F_POISON)) !== 0 && (Atomics.load(m, L.csd(csd, F_FLAGS)) & CSD_FLAG_LOCK) !== 0) Atomics.add(m, H_UAF, 1);
+    Atomics.store(m, L.csd(csd, F_POISON), 0);
+  }
+  Atomics.store(m, L.cfd(b, B_FREED), 0);
   Atomics.store(m, L.cfd(b, B_MASKS), 1);
   Atomics.store(m, L.cfd(b, B_CSDS), 1);
   Atomics.store(m, L.cfd(b, B_OWNER), cpu);
@@ -77,8 +85,12 @@ function* allocOne(c: Ctx, b: number, field: number): Proto<boolean> {
 export function* smpcfdPrepareCpu(c: Ctx, cpu: number): Proto<number> {
   const m = c.m;
   const L = c.L;
-  for (let b = 0; b < L.cfdBlocks; b++) {
+  // The allocator's quarantine (instrumentation, as KASAN's): blocks never freed first, then freed
+  // ones, so that a freed CSD still queued somewhere stays poisoned when it is touched (INV-NO-UAF).
+  for (let k = 0; k < 2 * L.cfdBlocks; k++) {
+    const b = k % L.cfdBlocks;
     yield STEP;
+    if ((k < L.cfdBlocks) !== (Atomics.load(m, L.cfd(b, B_FREED)) === 0)) continue;
     if (Atomics.load(m, L.cfd(b, B_MASKS)) !== 0 || Atomics.load(m, L.cfd(b, B_CSDS)) !== 0) continue;
     if (!(yield* allocOne(c, b, B_MASKS))) return -ENOMEM;
     if (!(yield* allocOne(c, b, B_CSDS))) {
@@ -104,8 +116,8 @@ export function* smpcfdDeadCpu(c: Ctx, cpu: number): Proto {
   const b = c.a.READ_ONCE(L.cpu(cpu, C_CFD));
   if (b === NULL) return;
   // The dead CPU's last smp_call_function_many(wait=0) may still sit in other CPUs' queues.
-  // Mainline (2025) frees anyway, a latent use-after-free (smp-semantics §4.2 c); we wait for
-  // those CSDs to be released so that the allocator cannot hand them out while queued.
+  // Mainline (2025) frees anyway, a latent use-after-free (smp-semantics §4.2 c): the fault
+  // dead-cpu-frees-in-flight, caught by INV-NO-UAF. The kit's reference waits for those CSDs.
   for (let t = 0; t < L.ncpus; t++) yield* c.k.csd_lock_wait(c, L.cfdCsd(b, t), 1);
   yield STEP;
   c.a.WRITE_ONCE(L.cpu(cpu, C_CFD), NULL);
@@ -116,6 +128,8 @@ export function* smpcfdDeadCpu(c: Ctx, cpu: number): Proto {
 export function* freeCfd(c: Ctx, b: number): Proto {
   const m = c.m;
   yield STEP;
+  for (let t = 0; t < c.L.ncpus; t++) Atomics.store(m, c.L.csd(c.L.cfdCsd(b, t), F_POISON), 1); // instrumentation
+  Atomics.store(m, c.L.cfd(b, B_FREED), 1);
   Atomics.store(m, c.L.cfd(b, B_MASKS), 0);
   Atomics.store(m, c.L.cfd(b, B_CSDS), 0);
   Atomics.store(m, c.L.cfd(b, B_OWNER), NULL);

@@ -1,5 +1,5 @@
 /** Public API of the implementation layer (impl/ never imports model/ at run time). */
-export { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO, errnoName } from './errno.js';
+export { EBUSY, EINVAL, ENOMEM, ENXIO, errnoName } from './errno.js';
 export { KERNEL_FUNCTION_NAMES, SMP_C, type KernelFunctionName, type KernelFunctions } from './kernel.js';
 export {
   checkOverrides, importOverrides, kernelTable, overriddenNames, VARIANT_ID, VariantError, type ImplVariant, type KernelOverrides,

@@ -26,8 +26,8 @@ export const MAGIC = 0x534d5031; // "SMP1"
 // ---- header ---------------------------------------------------------------------------------
 export const H_MAGIC = 0;
 export const H_NCPUS = 1;
-/** word 2 held the fault bitmask before variants (impl/variant.ts); unused now */
-export const H_RESERVED_2 = 2;
+/** INV-NO-UAF: flushes that touched a CSD of a freed cfd block, or an allocation that rewrote one still queued */
+export const H_UAF = 2;
 /** bit 0: tracepoints on; bit 1: csdlock_debug; bit 2: idle polls (else halts) */
 export const H_FLAGS = 3;
 export const H_CSD_TIMEOUT_MS = 4;
@@ -40,7 +40,8 @@ export const H_BUG_COUNT = 10;
 export const H_STUCK = 11;
 /** "IPI on offline CPU" warnings issued (the kernel warns once; we count every one) */
 export const H_WARN_OFFLINE = 12;
-export const H_USAGE_ERRORS = 13;
+/** single and many calls made with interrupts off on an online CPU (the kernel WARNs each, then carries on) */
+export const H_IRQS_OFF_WARN = 13;
 export const H_PANIC = 14;
 /** stop_machine: dying CPU + 1 (0 = none), phase word (gen*4 + phase), arrivals, generation, controller */
 export const H_SM_CPU = 15;
@@ -119,6 +120,8 @@ export const F_FUNC = 2;
 export const F_INFO = 3;
 export const F_SRC = 4;
 export const F_DST = 5;
+/** instrumentation (KASAN-like): 1 while the CSD's cfd block is freed; cleared when it is allocated again */
+export const F_POISON = 6;
 export const CSD_WORDS = 8;
 export const CSD_FLAG_LOCK = 0x01;
 export const CSD_TYPE_MASK = 0xf0;
@@ -133,6 +136,8 @@ export const B_CSDS = 1; // 1 while the per-target CSD array allocation is live
 export const B_CPUMASK = 2;
 export const B_CPUMASK_IPI = 3;
 export const B_OWNER = 4;
+/** instrumentation: 1 once freed (quarantine: the allocator hands out never-freed blocks first) */
+export const B_FREED = 5;
 export const CFD_WORDS = 8;
 
 // ---- requests -------------------------------------------------------------------------------

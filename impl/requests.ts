@@ -5,7 +5,7 @@
  */
 import {
   B_CSDS, B_MASKS, B_OWNER, C_CFD, C_MB_HEAD, C_MB_TAIL, C_STATE, CSD_FLAG_LOCK, F_FLAGS, H_LIST_CORRUPT,
-  H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_USAGE_ERRORS, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
+  H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_IRQS_OFF_WARN, H_UAF, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
   MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
   R_STATUS, R_WRONG, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_POSTED, RS_RETURNED, USER_CSDS,
   H_ALLOC_LIVE, type Layout, type Shared,
@@ -168,10 +168,13 @@ export interface AccountingReport {
   /** INV-LOCK-RELEASED: CSDs with the lock bit still set */
   readonly locksStillSet: number;
   readonly enxio: number;
-  readonly usageErrors: number;
+  /** calls made with interrupts off on an online CPU: the kernel's WARN, counted (not a violation) */
+  readonly irqsOffWarnings: number;
   readonly offlineWarnings: number;
   readonly unlockWarnings: number;
   readonly listCorruptions: number;
+  /** INV-NO-UAF: touches of a CSD of a freed cfd (a flush read it, or the allocator rewrote it while queued) */
+  readonly uafTouches: number;
   readonly allocLive: number;
   /** every check above is zero */
   readonly ok: boolean;
@@ -215,14 +218,15 @@ export function accountingReport(mem: { readonly m: Shared; readonly L: Layout }
     returnedBeforeRun: Atomics.load(m, H_SYNC_EARLY),
     offlineRuns: Atomics.load(m, H_OFFLINE_RUNS),
     leakedCfd: leaked, locksStillSet: locks, enxio,
-    usageErrors: Atomics.load(m, H_USAGE_ERRORS),
+    irqsOffWarnings: Atomics.load(m, H_IRQS_OFF_WARN),
     offlineWarnings: Atomics.load(m, H_WARN_OFFLINE),
     unlockWarnings: Atomics.load(m, H_UNLOCK_WARN),
     listCorruptions: Atomics.load(m, H_LIST_CORRUPT),
+    uafTouches: Atomics.load(m, H_UAF),
     allocLive: Atomics.load(m, H_ALLOC_LIVE),
   };
   const ok = r.lost === 0 && r.returnedBeforeRun === 0 && r.duplicated === 0 && r.wrongCpu === 0 && r.offlineRuns === 0 && r.leakedCfd === 0
-    && r.locksStillSet === 0 && r.unlockWarnings === 0 && r.listCorruptions === 0;
+    && r.locksStillSet === 0 && r.unlockWarnings === 0 && r.listCorruptions === 0 && r.uafTouches === 0;
   return { ...r, ok };
 }
 

@@ -7,9 +7,9 @@
  */
 import {
   C_CFD, C_CSD_DATA, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_FLAG_LOCK, CSD_TYPE_SYNC, F_DST, F_FLAGS, F_FUNC,
-  F_INFO, F_SRC, H_USAGE_ERRORS, HP_ONLINE, NULL, B_CPUMASK, B_CPUMASK_IPI, R_EXPECTED,
+  F_INFO, F_SRC, H_IRQS_OFF_WARN, HP_ONLINE, NULL, B_CPUMASK, B_CPUMASK_IPI, R_EXPECTED,
 } from './layout.js';
-import { EBUSY, EDEADLK_IRQS_OFF, ENXIO } from './errno.js';
+import { EBUSY, ENXIO } from './errno.js';
 import { csdDoFunc } from './flush.js';
 import { STEP, type Ctx, type Proto } from './memory.js';
 import { CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CSD_QUEUE_CPU, tracepoint } from './trace-ring.js';
@@ -34,10 +34,13 @@ export function* cpuOnline(c: Ctx, cpu: number): Proto<boolean> {
   return c.a.READ_ONCE(c.L.cpu(cpu, C_STATE)) === HP_ONLINE;
 }
 
-export function* usageError(c: Ctx): Proto<number> {
-  yield STEP;
-  Atomics.add(c.m, H_USAGE_ERRORS, 1);
-  return -EDEADLK_IRQS_OFF;
+/**
+ * The kernel's check at the top of smp_call_function_single and smp_call_function_many_cond: a
+ * call made with interrupts off on an online CPU WARNs (deadlock risk, smp-semantics §2.5) — for
+ * every call, waiting or not — and then carries on. Counted in H_IRQS_OFF_WARN (irqsOffWarnings).
+ */
+export function* warnIfIrqsOff(c: Ctx): Proto {
+  if ((yield* irqsDisabled(c)) && (yield* cpuOnline(c, c.cpu))) Atomics.add(c.m, H_IRQS_OFF_WARN, 1);
 }
 
 /** __smp_call_single_queue: trace before queueing (the node may be consumed at once), then kick. */
@@ -90,8 +93,7 @@ export function* fill(c: Ctx, csd: number, func: number, info: number, dst: numb
 
 /** smp_call_function_single(cpu, func, info, wait) */
 export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: number, wait: boolean): Proto<number> {
-  // A waiting call with irqs off can deadlock two CPUs that wait on each other (smp-semantics §2.5).
-  if (wait && (yield* irqsDisabled(c)) && (yield* cpuOnline(c, c.cpu))) return yield* usageError(c);
+  yield* warnIfIrqsOff(c);
   const m = c.a;
   const L = c.L;
   let csd: number;
@@ -128,15 +130,17 @@ export function* smpCallFunctionSingleAsync(c: Ctx, cpu: number, csd: number, fu
   return yield* c.k.generic_exec_single(c, cpu, csd, 3);
 }
 
-/** smp_call_function_any: this CPU if in mask, else the nearest online CPU of mask. */
+/**
+ * smp_call_function_any: this CPU if in mask, else the first online CPU of mask in NUMA-distance
+ * order — on this flat (one-node) machine the lowest-numbered online CPU of mask.
+ */
 export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: number, wait: boolean): Proto<number> {
   let cpu = -1;
   if ((mask & (1 << c.cpu)) !== 0) cpu = c.cpu;
   else {
-    // "Nearest" without NUMA: the first online CPU of mask after this one, wrapping round — the
-    // same rule as the model (model/system.ts resolveTarget), so refinement can compare targets.
-    for (let k = 1; k < c.L.ncpus && cpu < 0; k++) {
-      const t = (c.cpu + k) % c.L.ncpus;
+    // One NUMA node: every CPU is equally near, so the kernel's distance-ordered search ends at the
+    // lowest online CPU of mask — the same rule as the model (model/system.ts resolveTarget).
+    for (let t = 0; t < c.L.ncpus && cpu < 0; t++) {
       if ((mask & (1 << t)) !== 0 && (yield* cpuOnline(c, t))) cpu = t;
     }
   }
@@ -149,7 +153,7 @@ export function* smpCallFunctionAny(c: Ctx, mask: number, func: number, info: nu
 
 /**
  * smp_call_function_many_cond(mask, func, info, scf_flags, cond). `cond` is a CPU mask
- * (cond_func(cpu) = bit set) or null. Returns 0, or -EDEADLK_IRQS_OFF for a waiting call with irqs off.
+ * (cond_func(cpu) = bit set) or null. Returns 0 (with interrupts off it warns and carries on).
  */
 export function* smpCallFunctionManyCond(
   c: Ctx, mask: number, func: number, info: number, scfFlags: number, cond: number | null,
@@ -158,7 +162,7 @@ export function* smpCallFunctionManyCond(
   const L = c.L;
   const me = c.cpu;
   const wait = (scfFlags & SCF_WAIT) !== 0;
-  if (wait && (yield* irqsDisabled(c)) && (yield* cpuOnline(c, me))) return yield* usageError(c);
+  yield* warnIfIrqsOff(c);
   // a. one snapshot of mask ∩ online − {this}
   let online = 0;
   for (let t = 0; t < L.ncpus; t++) if (yield* cpuOnline(c, t)) online |= 1 << t;

@@ -191,6 +191,15 @@ export const INVARIANTS: readonly Invariant[] = [
     },
   },
   {
+    id: 'INV-NO-UAF', kind: 'state',
+    sentence: "no flush touches a CSD of a freed `cfd`: smpcfd_dead_cpu never frees a CPU's cfd while one of its CSDs is still queued and then run",
+    check(v) {
+      if (v.ctx.uaf === 0) return null;
+      const left = v.ctx.freedInFlight.filter((x) => x).length;
+      return fail(this.id, `${v.ctx.uaf} flush(es) read and unlocked a cfd CSD after its cfd was freed${left > 0 ? ` (${left} more freed while queued)` : ''}`);
+    },
+  },
+  {
     id: 'INV-NO-DEADLOCK', kind: 'final', sentence: 'from every reachable state some step is enabled until all requests completed',
     check(v, cw) {
       if (callersDone(v, cw)) return null;

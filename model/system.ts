@@ -69,6 +69,10 @@ export interface SysContext {
   readonly enomemLeft: readonly number[];
   /** "IPI on offline CPU" warnings of flushes with warn_if_offline. */
   readonly offlineWarn: number;
+  /** Per physical CSD: a cfd CSD whose cfd was freed while it was still locked (queued, in flight). */
+  readonly freedInFlight: readonly boolean[];
+  /** Flushes that touched (read, unlocked, ran) such a freed CSD: use-after-free (INV-NO-UAF). */
+  readonly uaf: number;
 }
 
 export const SYS_EVENT_TYPES = [
@@ -95,6 +99,11 @@ export interface Semantics {
   readonly snapshotOnline: boolean;
   readonly stopMachineExcludesCallers: boolean;
   readonly cfdFreeAt: 'dead' | 'dying' | 'never';
+  /**
+   * smpcfd_dead_cpu waits until the dead CPU's cfd CSDs are unlocked before it frees them (the
+   * kit's reference). Mainline (2025) frees at once: `false`, the fault dead-cpu-frees-in-flight.
+   */
+  readonly deadWaitsCfd: boolean;
   readonly manyWaitIf: 'enqueued' | 'ipi-sent';
   readonly idleRecheck: boolean;
   readonly flushOrder: 'sync-first' | 'async-first';
@@ -106,7 +115,7 @@ export interface Semantics {
 
 export const CORRECT_SEMANTICS: Semantics = {
   dyingFlush: true, syncUnlock: 'after', asyncUnlock: 'before', asyncBusyCheck: true, kickOnEmpty: true,
-  snapshotOnline: true, stopMachineExcludesCallers: true, cfdFreeAt: 'dead', manyWaitIf: 'enqueued',
+  snapshotOnline: true, stopMachineExcludesCallers: true, cfdFreeAt: 'dead', deadWaitsCfd: true, manyWaitIf: 'enqueued',
   idleRecheck: true, flushOrder: 'sync-first', onlineCheck: true, delAllClears: true, enxioUnlocks: true,
   ttwuStaleCpu: false,
 };
@@ -171,7 +180,11 @@ export class Rules {
   taskRuns(ctx: SysContext, cpu: number): boolean {
     return ctx.online[cpu] === true && ctx.inFlush[cpu] !== true;
   }
-  /** smp_call_function_any: self if in mask, else the nearest online CPU of mask. */
+  /**
+   * smp_call_function_any as the kernel picks on a flat (one-node) machine: the caller if it is in
+   * mask, else the lowest-numbered online CPU of mask, else (none online) the lowest CPU of mask,
+   * which the single call then rejects with -ENXIO.
+   */
   resolveTarget(ctx: SysContext, r: CompiledRequest): number {
     if (r.kind !== 'any') {
       if (r.kind === 'ttwu' && this.sem.ttwuStaleCpu) return (r.target + 1) % this.cw.n === r.cpu ? (r.target + 2) % this.cw.n : (r.target + 1) % this.cw.n;
@@ -179,8 +192,7 @@ export class Rules {
     }
     const n = this.cw.n;
     if ((r.mask & (1 << r.cpu)) !== 0) return r.cpu;
-    for (let k = 1; k < n; k++) {
-      const t = (r.cpu + k) % n;
+    for (let t = 0; t < n; t++) {
       if ((r.mask & (1 << t)) !== 0 && ctx.online[t] === true) return t;
     }
     return lowestBit(r.mask);
@@ -267,6 +279,22 @@ export class Rules {
     return true;
   }
   /** Kick one CPU on the single-target path: need_resched for a polling idle CPU, else an IPI. */
+  /** Is one of `cpu`'s cfd CSDs still locked (queued on some CPU, not yet run)? */
+  cfdInFlight(ctx: SysContext, cpu: number): boolean {
+    const prefix = `cfd:${cpu}:`;
+    return this.cw.csds.some((name, i) => name.startsWith(prefix) && ctx.lock[i] !== 0);
+  }
+  /** free_percpu of `cpu`'s cfd: its per-target CSDs still locked (queued somewhere) are freed in flight. */
+  freeCfd(ctx: SysContext, cpu: number): Partial<SysContext> {
+    if (!this.cfdInFlight(ctx, cpu)) return { cfd: put(ctx.cfd, cpu, false) };
+    const prefix = `cfd:${cpu}:`;
+    const f = ctx.freedInFlight.map((x, i) => x || ((this.cw.csds[i] ?? '').startsWith(prefix) && ctx.lock[i] !== 0));
+    return { cfd: put(ctx.cfd, cpu, false), freedInFlight: f };
+  }
+  /** A flush touches the CSD memory of slot `s` (reads func/info, unlocks): a freed one is a use-after-free. */
+  touch(ctx: SysContext, csd: number): Partial<SysContext> {
+    return ctx.freedInFlight[csd] === true ? { freedInFlight: put(ctx.freedInFlight, csd, false), uaf: ctx.uaf + 1 } : {};
+  }
   kick(ctx: SysContext, t: number): Partial<SysContext> {
     return ctx.polling[t] === true ? { needResched: put(ctx.needResched, t, true) } : { ipi: put(ctx.ipi, t, true) };
   }
@@ -332,8 +360,10 @@ export function makeGuards(rules: Rules): Record<GuardName, GuardImpl> {
     'allocFails?': ({ context, event }, p) => forCpu(event, p) && (context.enomemLeft[event.cpu] ?? 0) > 0,
     'bootDone?': ({ event }, p) => forCpu(event, p),
     'canStopMachine?': ({ context, event }, p) => forCpu(event, p) && R.canStopMachine(context, event.cpu),
-    // the dying CPU may still take an IPI (IRQs on after stop_machine) before it stops
-    'cpuStopped?': ({ context, event }, p) => forCpu(event, p) && context.inFlush[event.cpu] !== true,
+    // the dying CPU may still take an IPI (IRQs on after stop_machine) before it stops;
+    // smpcfd_dead_cpu then waits for the CPU's cfd CSDs still in flight (deadWaitsCfd)
+    'cpuStopped?': ({ context, event }, p) => forCpu(event, p) && context.inFlush[event.cpu] !== true &&
+      !(R.sem.deadWaitsCfd && R.cfdInFlight(context, event.cpu)),
     'teardownDone?': ({ event }, p) => forCpu(event, p),
     'manyBegin?': ({ context, event }) => R.manyCallStarts(context, event, event.cpu) !== undefined,
     'manySendWait?': ({ context, event }) => {
@@ -433,7 +463,7 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
       const f = ctx.func[s.csd] ?? s.id;
       return {
         batch: put(ctx.batch, c, without(ctx.batch[c] ?? [], s.id)), running: put(ctx.running, c, s.id),
-        ran: put(ctx.ran, f, (ctx.ran[f] ?? 0) + 1), ranOn: put(ctx.ranOn, f, c),
+        ran: put(ctx.ran, f, (ctx.ran[f] ?? 0) + 1), ranOn: put(ctx.ranOn, f, c), ...R.touch(ctx, s.csd),
       };
     },
     dyingRunFunc: (ctx, ev, p) => {
@@ -443,6 +473,7 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
       return {
         queue: put(ctx.queue, c, without(ctx.queue[c] ?? [], s.id)),
         ran: put(ctx.ran, f, (ctx.ran[f] ?? 0) + 1), ranOn: put(ctx.ranOn, f, c), lock: put(ctx.lock, s.csd, 0),
+        ...R.touch(ctx, s.csd),
       };
     },
     funcReturn: (ctx, ev) => {
@@ -459,11 +490,11 @@ export function makeAssigners(rules: Rules): Record<ActionName, Assigner> {
       hpLeft: put(ctx.hpLeft, ev.cpu, (ctx.hpLeft[ev.cpu] ?? 1) - 1),
       polling: put(ctx.polling, ev.cpu, false), needResched: put(ctx.needResched, ev.cpu, false),
     }),
-    smpcfdDyingCpu: (ctx, ev) => (R.sem.cfdFreeAt === 'dying' ? { cfd: put(ctx.cfd, ev.cpu, false) } : {}),
+    smpcfdDyingCpu: (ctx, ev) => (R.sem.cfdFreeAt === 'dying' ? R.freeCfd(ctx, ev.cpu) : {}),
     // the CPU is powered off: a still-pending IPI is lost with it
     smpcfdDeadCpu: (ctx, ev) => ({
       dying: put(ctx.dying, ev.cpu, false), ipi: put(ctx.ipi, ev.cpu, false),
-      ...(R.sem.cfdFreeAt === 'dead' ? { cfd: put(ctx.cfd, ev.cpu, false) } : {}),
+      ...(R.sem.cfdFreeAt === 'dead' ? R.freeCfd(ctx, ev.cpu) : {}),
     }),
     finishOffline: () => ({}),
     manyBegin: (ctx, ev) => {
@@ -525,7 +556,7 @@ export function initialContext(cw: CompiledWorkload): SysContext {
     ran: cw.slots.map(() => 0), ranOn: cw.slots.map(() => -1), target: cw.slots.map((s) => s.target),
     enq: cw.requests.map(() => 0), localRan: cw.requests.map(() => 0), ret: cw.requests.map(() => null),
     hpLeft: cw.hpCycles.slice(), enomemLeft: cw.hpCycles.map((h) => (cw.enomem && h > 0 ? 1 : 0)),
-    offlineWarn: 0,
+    offlineWarn: 0, freedInFlight: new Array<boolean>(cw.csds.length).fill(false), uaf: 0,
   };
 }
 

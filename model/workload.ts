@@ -269,6 +269,12 @@ export const DEFAULT_WORKLOADS: readonly Workload[] = ([
     hotplug: [{ cpu: 1, cycles: 1 }],
     scripts: [[{ kind: 'many', mask: 'all', wait: false }, { kind: 'many', mask: 'all', wait: true }], [{ kind: 'single', target: 0 }]],
   },
+  {
+    name: 'hotplug-async-many',
+    description: 'cpu1 sends an async many-call to all, then goes down and up: its cfd CSDs may still be queued at smpcfd_dead_cpu',
+    hotplug: [{ cpu: 1, cycles: 1 }],
+    scripts: [[], [{ kind: 'many', mask: 'all', wait: false }]],
+  },
 ] satisfies Workload[]).map((w) => everyCpu(w, w.name === 'single-wait' ? { kind: 'single', target: 0, wait: true } : w.name === 'many-nonempty' ? { kind: 'single', target: 0 } : undefined));
 
 /**

@@ -3,7 +3,7 @@
  * accounting (`accountingReport`), the request table and the trace; the step-level ones live in
  * observations.ts. Each check names its invariant ID in the violation.
  */
-import { EBUSY, EDEADLK_IRQS_OFF, ENXIO } from '../impl/errno.js';
+import { EBUSY, ENXIO } from '../impl/errno.js';
 import { C_CFD, C_QUEUE, C_STATE, HP_DYING, HP_NAMES, HP_ONLINE, HP_PREPARED, NULL } from '../impl/layout.js';
 import { accountingReport, requestResult } from '../impl/requests.js';
 import { readTrace, type TraceEvent } from '../impl/trace-export.js';
@@ -115,6 +115,7 @@ export function checkMemoryAtQuiescence(
   if (acc.locksStillSet > 0) obs.violate('INV-LOCK-RELEASED', `${acc.locksStillSet} CSD lock bit(s) still set at quiescence`);
   if (acc.listCorruptions > 0) obs.violate('INV-ONE-OWNER', `${acc.listCorruptions} call_single_queue batch(es) longer than the CSD pool (a CSD queued twice)`);
   if (acc.unlockWarnings > 0) obs.violate('INV-ONE-OWNER', `${acc.unlockWarnings} csd_unlock of an unlocked CSD (two owners released it)`);
+  if (acc.uafTouches > 0) obs.violate('INV-NO-UAF', `${acc.uafTouches} touch(es) of a CSD of a freed cfd (smpcfd_dead_cpu freed it while it was still queued)`);
   if (acc.leakedCfd > 0) obs.violate('INV-NO-LEAK', `${acc.leakedCfd} cfd allocation(s) owned by no prepared/online/dying CPU`);
   for (let c = 0; c < L.ncpus; c++) {
     const st = m[L.cpu(c, C_STATE)] ?? -1;
@@ -132,9 +133,7 @@ export function checkMemoryAtQuiescence(
     // offline when posted and no hotplug of that CPU ran in the same epoch: it stayed offline
     const offlineSure = call.targetOffline && !hotplugTouched(call.epoch).has(call.target);
     // -EBUSY comes first for an async CSD still in flight (the lock test precedes the online check);
-    // -EDEADLK_IRQS_OFF: the impl refuses a waiting call with irqs off before the online check
-    // (the kernel only warns); counted as a usage error, not judged here
-    if (offlineSure && call.target !== call.cpu && r.rc !== -ENXIO && r.rc !== -EBUSY && r.rc !== -EDEADLK_IRQS_OFF) {
+    if (offlineSure && call.target !== call.cpu && r.rc !== -ENXIO && r.rc !== -EBUSY) {
       obs.violate('INV-ENXIO', `cpu${call.cpu} ${call.text} to an offline or invalid CPU returned ${r.rc}, not -ENXIO`);
     }
   }

@@ -75,7 +75,7 @@ export interface PropertySuiteResult {
 export const PROPERTY_UNREACHABLE: readonly UnreachableItem[] = [];
 
 /** The 16 IDs of smp-protocol.md §8 plus the finer INV-UNLOCK-POINT (smp-semantics.md §7.7). */
-export const PROPERTY_INVARIANT_IDS: readonly InvariantId[] = [...PROTOCOL_INVARIANT_IDS, 'INV-UNLOCK-POINT'];
+export const PROPERTY_INVARIANT_IDS: readonly InvariantId[] = [...PROTOCOL_INVARIANT_IDS, 'INV-UNLOCK-POINT', 'INV-NO-UAF'];
 
 export class SuiteOptionError extends Error {
   override readonly name = 'SuiteOptionError';
@@ -96,7 +96,7 @@ function validate(o: PropertySuiteOptions): void {
 /** Invariants the threads runtime can judge: only at quiescence (no per-step observations there). */
 export const THREADS_CHECKED: readonly InvariantId[] = [
   'INV-NO-LOST-CALL', 'INV-NO-DOUBLE-RUN', 'INV-RUN-ON-TARGET', 'INV-NOT-ON-OFFLINE', 'INV-ENXIO', 'INV-LOCK-RELEASED',
-  'INV-NO-REUSE-LOCKED', 'INV-IPI-OR-POLL', 'INV-NO-LEAK', 'INV-NO-DEADLOCK', 'INV-ONE-OWNER',
+  'INV-NO-REUSE-LOCKED', 'INV-IPI-OR-POLL', 'INV-NO-LEAK', 'INV-NO-DEADLOCK', 'INV-ONE-OWNER', 'INV-NO-UAF',
 ];
 
 async function threadsInvariants(

@@ -7,7 +7,7 @@
  */
 export { defineVariant, type Variant, type VariantSpec } from './format.js';
 export type { Access } from '../impl/access.js';
-export { EBUSY, EDEADLK_IRQS_OFF, EINVAL, ENOMEM, ENXIO } from '../impl/errno.js';
+export { EBUSY, EINVAL, ENOMEM, ENXIO } from '../impl/errno.js';
 export { csdDoFunc, csdLockRecord, flushSmpCallFunctionQueue, rearmBacktrace, warnIfOffline } from '../impl/flush.js';
 export {
   CPUHP_AP_SMPCFD_DYING, freeCfd, kickAll, PH_PREPARE, PH_RUN, setIrqs, smpcfdDyingCpu, stopMachineRequest, stopMachineRun,
@@ -18,7 +18,7 @@ export { SMP_C, type KernelFunctions } from '../impl/kernel.js';
 export * from '../impl/layout.js';
 export { llistChain } from '../impl/llist.js';
 export { kick, STEP, WAIT, waitOn, type Ctx, type Proto } from '../impl/memory.js';
-export { cpuOnline, expect, fill, irqsDisabled, SCF_RUN_LOCAL, SCF_WAIT, usageError } from '../impl/smp.js';
+export { cpuOnline, expect, fill, irqsDisabled, SCF_RUN_LOCAL, SCF_WAIT, warnIfIrqsOff } from '../impl/smp.js';
 export { CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CPUHP_ENTER, EV_CPUHP_EXIT, EV_CSD_QUEUE_CPU, tracepoint } from '../impl/trace-ring.js';
 export type { KernelOverrides } from '../impl/variant.js';
 export type { Rules, Semantics } from '../model/system.js';

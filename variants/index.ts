@@ -33,6 +33,7 @@ import v_B3_late_ipi_offline from './faults/B3-late-ipi-offline.js';
 import v_flush_async_first from './faults/flush-async-first.js';
 import v_no_online_check from './faults/no-online-check.js';
 import v_enxio_keeps_lock from './faults/enxio-keeps-lock.js';
+import v_dead_cpu_frees_in_flight from './faults/dead-cpu-frees-in-flight.js';
 
 export { VariantError } from '../impl/variant.js';
 export { defineVariant, TECHNIQUES, type DetectorId, type Technique, type Variant, type VariantModel, type VariantSpec } from './format.js';
@@ -63,6 +64,7 @@ export const BUILTIN_VARIANTS: readonly Variant[] = [
   v_flush_async_first,
   v_no_online_check,
   v_enxio_keeps_lock,
+  v_dead_cpu_frees_in_flight,
 ];
 
 /** A built-in variant by its id (or a former id); null if there is none. */

@@ -81,6 +81,7 @@ export interface StressTotals {
   /** INV-LOCK-RELEASED */ readonly locksStillSet: number;
   /** INV-LOCK-RELEASED: csd_unlock of an unlocked CSD */ readonly unlockWarnings: number;
   /** INV-ONE-OWNER: a queue that became a cycle */ readonly listCorruptions: number;
+  /** INV-NO-UAF: a CSD of a freed cfd touched */ readonly uafTouches: number;
   /** INV-NO-DEADLOCK: lock-wait debug found a CSD lock held past csd_lock_timeout */ readonly csdLockStalls: number;
   /** INV-NO-DEADLOCK: a round that did not reach quiescence */ readonly notQuiescent: number;
 }
@@ -89,7 +90,7 @@ export const TOTAL_INVARIANTS: Readonly<Record<keyof StressTotals, string>> = {
   lost: 'INV-NO-LOST-CALL', duplicated: 'INV-NO-DOUBLE-RUN', wrongCpu: 'INV-RUN-ON-TARGET',
   returnedBeforeRun: 'INV-SYNC-AFTER-RUN', offlineRuns: 'INV-NOT-ON-OFFLINE', leakedCfd: 'INV-NO-LEAK',
   locksStillSet: 'INV-LOCK-RELEASED', unlockWarnings: 'INV-LOCK-RELEASED', listCorruptions: 'INV-ONE-OWNER',
-  csdLockStalls: 'INV-NO-DEADLOCK', notQuiescent: 'INV-NO-DEADLOCK',
+  uafTouches: 'INV-NO-UAF', csdLockStalls: 'INV-NO-DEADLOCK', notQuiescent: 'INV-NO-DEADLOCK',
 };
 
 export interface StressFailure {
@@ -119,7 +120,7 @@ export interface StressResult {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ZERO_TOTALS: StressTotals = {
   lost: 0, duplicated: 0, wrongCpu: 0, returnedBeforeRun: 0, offlineRuns: 0, leakedCfd: 0, locksStillSet: 0,
-  unlockWarnings: 0, listCorruptions: 0, csdLockStalls: 0, notQuiescent: 0,
+  unlockWarnings: 0, listCorruptions: 0, uafTouches: 0, csdLockStalls: 0, notQuiescent: 0,
 };
 
 interface Acc {
@@ -284,6 +285,7 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
       totals.locksStillSet += acc.locksStillSet;
       totals.unlockWarnings += acc.unlockWarnings;
       totals.listCorruptions += acc.listCorruptions;
+      totals.uafTouches += acc.uafTouches;
       const stalls = sys.debugReports.filter((r) => r.kind === 'detected').length;
       totals.csdLockStalls += stalls;
       const quiet = q.status === 'quiescent';
@@ -313,7 +315,7 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
           message = `${firstBad.why}: ${describe(firstBad.id)}`;
           win = reqWindow(firstBad.id);
         } else {
-          const counted = ['lost', 'duplicated', 'wrongCpu', 'returnedBeforeRun', 'offlineRuns', 'leakedCfd', 'locksStillSet', 'unlockWarnings', 'listCorruptions'] as const;
+          const counted = ['lost', 'duplicated', 'wrongCpu', 'returnedBeforeRun', 'offlineRuns', 'leakedCfd', 'locksStillSet', 'unlockWarnings', 'listCorruptions', 'uafTouches'] as const;
           const k = counted.find((x) => acc[x] > 0);
           invariant = k !== undefined ? TOTAL_INVARIANTS[k] : 'INV-NO-DEADLOCK';
           message = k !== undefined ? `${k} = ${acc[k]} at the end of round ${rounds}` : `round ${rounds} not quiescent: ${q.message ?? q.status}`;

@@ -1,4 +1,4 @@
-/** smp_call_function_any(mask, func, info, wait): self if in mask, else the nearest CPU of mask. */
+/** smp_call_function_any(mask, func, info, wait): self if in mask, else the lowest online CPU of mask (flat NUMA). */
 import fc from 'fast-check';
 import type { SmpRequest } from '../../impl/requests.js';
 import { CallCommand } from './call.js';

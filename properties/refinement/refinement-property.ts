@@ -78,6 +78,9 @@ export function checkRefinement(w: SmallWorkload, seed: number, lateIpis: boolea
     oracles.set(key, o);
   }
   const workload = describeSmallWorkload(w).join('; ');
+  // a use-after-free is named as such, not only as a step the model does not allow
+  const uaf = accountingReport(real.sys.mem).uafTouches;
+  if (uaf > 0) throw new RefinementError(`INV-NO-UAF violated on workload [${workload}]: ${uaf} touch(es) of a CSD of a freed cfd`, 'INV-NO-UAF');
   const v = viewKey(implView(real.sys, ids));
   const terminals = o.terminals();
   if (!terminals.has(v)) {

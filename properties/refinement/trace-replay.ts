@@ -9,7 +9,8 @@
  *   csd_queue_cpu(cpu=t) on p               → an obligation: p takes the model's QUEUE to t later
  *   csd_function_entry(csd≠NULL) on c       → FLUSH_RUN by c (not inside c's dying callback)
  *   cpuhp_enter(smpcfd_dying_cpu, cpu=c)    → HP_DYING of c (its dying flush runs inside that step)
- *   cpuhp_enter(smpcfd_dead_cpu, cpu=c)     → HP_DEAD of c
+ *   cpuhp_exit after cpuhp_enter(smpcfd_dead_cpu, cpu=c) → HP_DEAD of c (the free is at the end of
+ *                                           the callback, after its wait for cfd CSDs in flight)
  *   cpuhp_enter(smpcfd_prepare_cpu, cpu=c)  → HP_PREPARE of c (HP_PREPARE_ENOMEM when its exit has ret≠0)
  *
  * Why QUEUE is an obligation and not a step at the trace event: the kernel (and the implementation)
@@ -18,8 +19,9 @@
  * add order decides who sees the empty→non-empty edge and sends the IPI. The model's QUEUE is the
  * add (plus the kick decision). So a traced `csd_queue_cpu` by p opens an obligation that the silent
  * closure discharges by p's model QUEUE to that target at any point after the trace event and before
- * p's next traced event (program order on p: nothing p traces comes between its trace and its add)
- * or the end of the trace. This is exactly the freedom the real code has, and no more.
+ * p's next traced event in task context (program order on p: nothing p's task traces comes between
+ * its trace and its add; an IPI taken in that gap traces in hardirq context and does not count) or
+ * the end of the trace. This is exactly the freedom the real code has, and no more.
  */
 import type { TraceEvent } from '../../impl/trace-export.js';
 import type { FastSnapshot, TakenTransition } from '../../model/fast-step.js';
@@ -47,6 +49,11 @@ export interface Label {
   readonly target: number;
   /** the CPU that emitted the trace event (program order of obligations) */
   readonly tracer: number;
+  /**
+   * traced in hardirq context (the IPI handler's flush): it interrupted the tracer's task, which may
+   * be between its `csd_queue_cpu` and its `llist_add`, so it does not close the task's obligations
+   */
+  readonly hardirq: boolean;
 }
 
 export interface ReplayResult {
@@ -63,21 +70,29 @@ export interface ReplayResult {
 export function labelsOf(trace: readonly TraceEvent[]): Label[] {
   const out: Label[] = [];
   const dying = new Set<number>();
+  /** tracer*64 + cpu of a cpuhp_enter(smpcfd_dead_cpu) whose cpuhp_exit has not come yet */
+  const dead = new Set<number>();
   trace.forEach((e, index) => {
     const text = `#${index} cpu${e.cpu} ${e.event} ${Object.entries(e.fields).map(([k, v]) => `${k}=${v}`).join(' ')}`;
-    if (e.event === 'csd_queue_cpu') out.push({ index, text, event: { type: 'QUEUE', cpu: e.cpu }, target: Number(e.fields.cpu), tracer: e.cpu });
+    if (e.event === 'csd_queue_cpu') out.push({ index, text, event: { type: 'QUEUE', cpu: e.cpu }, target: Number(e.fields.cpu), tracer: e.cpu, hardirq: e.hardirq });
     else if (e.event === 'csd_function_entry' && e.fields.csd !== '0000000000000000' && !dying.has(e.cpu)) {
-      out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1, tracer: e.cpu });
+      out.push({ index, text, event: { type: 'FLUSH_RUN', cpu: e.cpu }, target: -1, tracer: e.cpu, hardirq: e.hardirq });
     } else if (e.event === 'cpuhp_enter') {
       const c = Number(e.fields.cpu);
-      let type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_dead_cpu' ? 'HP_DEAD' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
+      if (e.fields.fun === 'smpcfd_dead_cpu') {
+        dead.add(e.cpu * 64 + c);
+        return;
+      }
+      let type: SysEventType | null = e.fields.fun === 'smpcfd_dying_cpu' ? 'HP_DYING' : e.fields.fun === 'smpcfd_prepare_cpu' ? 'HP_PREPARE' : null;
       // a prepare whose cpuhp_exit reports an error is the model's HP_PREPARE_ENOMEM
       if (type === 'HP_PREPARE') {
         const exit = trace.slice(index + 1).find((x) => x.event === 'cpuhp_exit' && x.cpu === e.cpu && x.fields.cpu === e.fields.cpu);
         if (exit !== undefined && exit.fields.ret !== '0') type = 'HP_PREPARE_ENOMEM';
       }
       if (type === 'HP_DYING') dying.add(c);
-      if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1, tracer: e.cpu });
+      if (type !== null) out.push({ index, text, event: { type, cpu: c }, target: -1, tracer: e.cpu, hardirq: e.hardirq });
+    } else if (e.event === 'cpuhp_exit' && dead.delete(e.cpu * 64 + Number(e.fields.cpu))) {
+      out.push({ index, text, event: { type: 'HP_DEAD', cpu: Number(e.fields.cpu) }, target: -1, tracer: e.cpu, hardirq: e.hardirq });
     } else if (e.event === 'cpuhp_exit' && dying.has(e.cpu) && Number(e.fields.cpu) === e.cpu) dying.delete(e.cpu);
   });
   return out;
@@ -133,8 +148,9 @@ export function replayTrace(o: ModelOracle, trace: readonly TraceEvent[], stutte
     maxFrontier = Math.max(maxFrontier, cl.length);
     const next = new Map<string, Node>();
     for (const n of cl) {
-      // program order on the tracing CPU: its earlier traced adds have landed before this event
-      if (pendingOf(n, l.tracer)) continue;
+      // program order on the tracing CPU: its task's earlier traced adds have landed before this
+      // event — unless the event comes from an interrupt that may have hit between trace and add
+      if (!l.hardirq && pendingOf(n, l.tracer)) continue;
       if (l.event.type === 'QUEUE') {
         const m: Node = { s: n.s, pending: [...n.pending, l.event.cpu * 64 + l.target].sort((a, b) => a - b), prev: n.prev, event: n.event, taken: n.taken };
         next.set(keyOf(m), m);

@@ -19,7 +19,7 @@ describe('the bug catalogue', () => {
       expect(e.description.length, e.id).toBeGreaterThan(120);
       expect(e.origin, e.id).toMatch(/classic|[0-9a-f]{12}/);
       expect(e.breaks.length, e.id).toBeGreaterThan(0);
-      for (const b of e.breaks) expect(b.startsWith('DET-') || (PROTOCOL_INVARIANT_IDS as readonly string[]).includes(b) || b === 'INV-UNLOCK-POINT', `${e.id}: ${b}`).toBe(true);
+      for (const b of e.breaks) expect(b.startsWith('DET-') || (PROTOCOL_INVARIANT_IDS as readonly string[]).includes(b) || b === 'INV-UNLOCK-POINT' || b === 'INV-NO-UAF', `${e.id}: ${b}`).toBe(true);
       expect(e.caughtBy.length, e.id).toBeGreaterThan(0);
       for (const t of e.caughtBy) expect(TECHNIQUES).toContain(t);
       expect(e.implFunctions.length > 0 || e.modelRules.length > 0, e.id).toBe(true);

@@ -55,6 +55,14 @@ describe('composed system: scenarios', () => {
     expect(s.context.ranOn[1]).toBe(0);
   });
 
+  it('smp_call_function_any: the caller if in the mask, else the lowest online CPU of the mask (flat NUMA), not the next after the caller', () => {
+    const st = stepper({ name: 't', description: '', scripts: [[], [{ kind: 'any', mask: [1, 3], wait: false }], [{ kind: 'any', mask: [0, 3], wait: false }]] }, 4);
+    const s = run(st, [{ type: 'CALL', cpu: 2 }, { type: 'QUEUE', cpu: 2 }, { type: 'CALL', cpu: 1 }]);
+    expect(s.context.queue[0]).toHaveLength(1); // cpu2 → cpu0 (the old "next after the caller" rule chose cpu3)
+    expect(s.context.queue[3]).toEqual([]);
+    expect(s.context.ranOn[0]).toBe(1); // cpu1 is in its own mask: runs locally
+  });
+
   it('stop_machine (HP_DYING) is not enabled while a caller is inside its window', () => {
     const st = stepper(findWorkload('hotplug'), 2);
     const s = run(st, [{ type: 'CALL', cpu: 0 }]);

@@ -46,6 +46,24 @@ describe(`refinement: implementation vs xstate model (seed ${SEED}, ${RUNS} runs
     expect(wrongTarget.ok).toBe(false);
   });
 
+  it('an IPI taken between a task\'s csd_queue_cpu and its llist_add does not close the task\'s obligation (regression: check --seed 3 --runs 1500)', () => {
+    const w: SmallWorkload = {
+      cpus: 3, hotplug: -1, enomem: false,
+      scripts: [[{ kind: 'many', mask: [1, 2], wait: false }], [{ kind: 'many', mask: [0, 1], wait: false }], [{ kind: 'call_function', wait: false }]],
+    };
+    expect(() => { checkRefinement(w, 50575, false, {}, new Map()); }).not.toThrow();
+  });
+
+  it('INV-NO-UAF: mainline smpcfd_dead_cpu (free at once) lets a late flush touch the freed cfd CSD; the reference (wait) never does', () => {
+    const w: SmallWorkload = { cpus: 3, scripts: [[], [{ kind: 'on_each_cpu_cond_mask', mask: [0, 1], wait: false }], []], hotplug: 1, enomem: false };
+    const msgs: string[] = [];
+    for (let seed = 0; seed < 40; seed++) {
+      checkRefinement(w, seed, true, {}, new Map()); // the correct code: no alarm on any schedule
+      try { checkRefinement(w, seed, true, { variant: fault('dead-cpu-frees-in-flight') }, new Map()); } catch (e) { msgs.push((e as Error).message); }
+    }
+    expect(msgs.some((m) => m.startsWith('INV-NO-UAF violated on workload'))).toBe(true);
+  });
+
   it('a broken implementation (no IPI on the empty→non-empty edge) fails refinement (1)', () => {
     const w: SmallWorkload = { cpus: 2, scripts: [[{ kind: 'single', target: 1, wait: false }], []], hotplug: -1, enomem: false };
     expect(() => { checkRefinement(w, 1, false, { variant: fault('no-ipi-on-empty-edge') }, new Map()); }).toThrow(/^refinement \(1\): final view \[r0:0@\{\}x0/);

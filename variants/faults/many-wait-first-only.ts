@@ -3,8 +3,8 @@
  */
 import {
   B_CPUMASK, B_CPUMASK_IPI, C_CFD, C_IRQS_OFF, C_QUEUE, cpuOnline, CS_MANY_COND, CSD_TYPE_SYNC, csdDoFunc, type Ctx,
-  defineVariant, EV_CSD_QUEUE_CPU, expect, F_FLAGS, fill, irqsDisabled, NULL, type Proto, SCF_RUN_LOCAL, SCF_WAIT,
-  STEP, tracepoint, usageError,
+  defineVariant, EV_CSD_QUEUE_CPU, expect, F_FLAGS, fill, NULL, type Proto, SCF_RUN_LOCAL, SCF_WAIT,
+  STEP, tracepoint, warnIfIrqsOff,
 } from '../api.js';
 
 function* manyCondWaitFirst(
@@ -14,7 +14,7 @@ function* manyCondWaitFirst(
   const L = c.L;
   const me = c.cpu;
   const wait = (scfFlags & SCF_WAIT) !== 0;
-  if (wait && (yield* irqsDisabled(c)) && (yield* cpuOnline(c, me))) return yield* usageError(c);
+  yield* warnIfIrqsOff(c);
   // a. one snapshot of mask ∩ online − {this}
   let online = 0;
   for (let t = 0; t < L.ncpus; t++) if (yield* cpuOnline(c, t)) online |= 1 << t;
