@@ -26,9 +26,18 @@ export function randomCalls(seed: number, cpus: number, count = 10): Call[] {
     const func = r() < 0.3 ? 'fn_slow' : 'fn_ping';
     let req: SmpRequest;
     switch (pick(6)) {
-      case 0: req = { kind: 'single', target, wait, func }; break;
       // the caller's own CSD slot: a resubmission while it is in flight gets -EBUSY (B6)
-      case 1: req = { kind: 'single_async', target, csd: pick(2), func }; break;
+      // or another CPU's shared async CSD, which any CPU may submit (B6); every other one of
+      // these is a pair, so that two submitters race for it
+      case 1: {
+        if (r() < 0.5) { req = { kind: 'single_async', target, csd: pick(2), func }; break; }
+        req = { kind: 'single_async', target, shared: true, func };
+        if (r() < 0.5) calls.push([(cpu + 1) % cpus, req]);
+        break;
+      }
+      // a non-waiting single call: through the destination's csd_data half of the time (the shared
+      // destination CSD of B11), else through the caller's own
+      case 0: req = wait || r() < 0.5 ? { kind: 'single', target, wait, func } : { kind: 'single', target, wait, func, dstCsd: true }; break;
       case 2: req = { kind: 'many', mask: someMask(), wait, func }; break;
       case 3: req = { kind: 'call_function', wait, func }; break;
       case 4: req = { kind: 'on_each_cpu_cond_mask', mask: someMask(), wait, func }; break;

@@ -94,6 +94,8 @@ export const C_IPIS = 14; // IPIs handled (statistics)
 export const C_IDLE = 15; // 1 while halted in idle (for deadlock reports)
 export const C_USER_CSD = 16; // USER_CSDS words: caller-owned CSDs for smp_call_function_single_async
 export const USER_CSDS = 4;
+/** The user CSD slot every CPU exposes as its shared async CSD (like rq->nohz_csd): any CPU submits it to its owner. */
+export const SHARED_CSD_SLOT = USER_CSDS - 1;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
 export const CPU_WORDS = 24;
@@ -119,6 +121,11 @@ export const F_FUNC = 2;
 export const F_INFO = 3;
 export const F_SRC = 4;
 export const F_DST = 5;
+/**
+ * Not a kernel field: the submitters' lock of a shared async CSD (submit_shared_csd, shared-csd.ts).
+ * In the kernel it lives in the caller's own structure; kept beside the CSD here.
+ */
+export const F_CALLER_LOCK = 6;
 export const CSD_WORDS = 8;
 export const CSD_FLAG_LOCK = 0x01;
 export const CSD_TYPE_MASK = 0xf0;
@@ -160,6 +167,10 @@ export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
 export const RQ_HAS_COND = 4;
 export const RQ_RUN_LOCAL = 8;
+/** single_async: the target's shared async CSD (SHARED_CSD_SLOT), through submit_shared_csd */
+export const RQ_SHARED_CSD = 16;
+/** single, wait=0: the destination CPU's csd_data instead of the caller's (the 2026 debug path, B11) */
+export const RQ_DST_CSD = 32;
 export const RS_FREE = 0;
 export const RS_POSTED = 1;
 export const RS_STARTED = 2;
