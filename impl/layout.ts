@@ -96,6 +96,8 @@ export const C_USER_CSD = 16; // USER_CSDS words: caller-owned CSDs for smp_call
 export const USER_CSDS = 4;
 /** The user CSD slot every CPU exposes as its shared async CSD (like rq->nohz_csd): any CPU submits it to its owner. */
 export const SHARED_CSD_SLOT = USER_CSDS - 1;
+/** The user CSD slot a self-resubmitting chain (fn_resubmit) uses: nothing else submits it. */
+export const RESUBMIT_CSD_SLOT = USER_CSDS - 2;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
 export const CPU_WORDS = 24;
@@ -162,7 +164,9 @@ export const R_ELAPSED_NS = 14; // bench_single: elapsed ns of the whole loop, f
 export const R_T_START = 16;
 /** trace clock when the command returned, float64 in words 18..19 (stress latency, failure windows) */
 export const R_T_END = 18;
-export const REQ_WORDS = 20;
+/** fn_resubmit: resubmissions made from this request's function (it resubmits once) */
+export const R_RESUBMITS = 20;
+export const REQ_WORDS = 22;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
 export const RQ_HAS_COND = 4;

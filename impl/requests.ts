@@ -8,7 +8,7 @@ import {
   H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_USAGE_ERRORS, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
   MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
   R_STATUS, R_WRONG, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT, RS_POSTED, RS_RETURNED,
-  SHARED_CSD_SLOT,
+  RESUBMIT_CSD_SLOT, SHARED_CSD_SLOT,
   H_ALLOC_LIVE, type Layout, type Shared,
 } from './layout.js';
 import { ENXIO } from './errno.js';
@@ -110,6 +110,7 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
       }
       const k = req.csd ?? 0;
       if (!Number.isInteger(k) || k < 0 || k >= SHARED_CSD_SLOT) throw new RangeError(`csd: ${String(k)} is not a caller-owned CSD slot 0..${SHARED_CSD_SLOT - 1} (slot ${SHARED_CSD_SLOT} is the shared one: shared: true)`);
+      if ((k === RESUBMIT_CSD_SLOT) !== (req.func === 'fn_resubmit')) throw new RangeError(`csd: slot ${RESUBMIT_CSD_SLOT} is for fn_resubmit and fn_resubmit needs it (its function resubmits it)`);
       return { kind: K_SINGLE_ASYNC, arg: req.target, flags: irq, cond: 0, csd: k };
     }
     case 'any': return { kind: K_ANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };

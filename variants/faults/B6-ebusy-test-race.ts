@@ -1,7 +1,7 @@
 /**
  * Two submitters of one async CSD both pass the -EBUSY test (B6) (implementation and model).
  */
-import { type Ctx, defineVariant, F_CALLER_LOCK, kick, type Proto, STEP, waitOn } from '../api.js';
+import { callerLock, callerUnlock, type Ctx, defineVariant, F_CALLER_LOCK, type Proto } from '../api.js';
 
 /**
  * broken (B6): the submitters' exclusion is released before the -EBUSY test and the lock update
@@ -10,15 +10,8 @@ import { type Ctx, defineVariant, F_CALLER_LOCK, kick, type Proto, STEP, waitOn 
  */
 function* submitSharedCsdReleasedEarly(c: Ctx, cpu: number, csd: number, func: number, info: number): Proto<number> {
   const lock = c.L.csd(csd, F_CALLER_LOCK);
-  for (;;) {
-    yield STEP;
-    const seen = c.a.cmpxchg_acquire(lock, 0, c.cpu + 1);
-    if (seen === 0) break;
-    yield waitOn(c, lock, seen);
-  }
-  yield STEP;
-  c.a.smp_store_release(lock, 0); // broken (B6): released before the CSD is locked
-  for (let t = 0; t < c.L.ncpus; t++) if (t !== c.cpu) kick(c, t);
+  const was = yield* callerLock(c, lock);
+  yield* callerUnlock(c, lock, was); // broken (B6): released before the CSD is locked
   return yield* c.k.smp_call_function_single_async(c, cpu, csd, func, info);
 }
 
