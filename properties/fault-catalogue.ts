@@ -24,6 +24,7 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'B6-ebusy-test-race', catchBy: 'INV-ONE-OWNER', why: 'B6: two submitters of one async CSD both pass the -EBUSY test and queue it twice' },
   { fault: 'B6-ebusy-test-race', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
   { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-ONE-OWNER', why: 'B11: two senders take the destination\'s shared csd_data, its node points to itself' },
+  { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-NO-DEADLOCK', why: 'B11: the target\'s flush would walk the self-looped node forever (livelock, reported instead of hung on)' },
   { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B11: the shared CSD is queued again while its lock bit is set' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-KICK', why: 'the producer that made the queue non-empty sends no IPI' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-IPI-OR-POLL', why: 'an online CPU keeps a non-empty queue with nothing to drain it' },

@@ -62,7 +62,7 @@ export default defineVariant(import.meta.url, {
     breaks: ['INV-UNLOCK-POINT'],
   },
   audit: {
-    caughtBy: ['model', 'props', 'det-random'],
+    caughtBy: ['model', 'props', 'det-random', 'det-pct'],
     note: 'the deadlock needs a callback that resubmits its own CSD (fn_resubmit, a workload command of the property suite and of the audit\'s random calls): it waits for its own unlock with interrupts off (INV-NO-DEADLOCK); the model has no such callback and checks the unlock point (INV-UNLOCK-POINT, at every func entry, in the property suite too)',
   },
 });
