@@ -20,10 +20,11 @@ export function variantWorkload(v: Variant): { workload: Workload; cpus: number 
   return { workload: w, cpus: m.cpus ?? 3 };
 }
 
-export function modelTechnique(v: Variant | null, workload?: { name: string; cpus: number }): TechniqueResult {
+/** `workload`: explore this one instead (a variant's own workload is passed as `workload.workload`). */
+export function modelTechnique(v: Variant | null, workload?: { name: string; cpus: number; workload?: Workload }): TechniqueResult {
   const t0 = performance.now();
   const vw = v === null ? null : variantWorkload(v);
-  const w = workload === undefined ? vw : { workload: findWorkload(workload.name), cpus: workload.cpus };
+  const w = workload === undefined ? vw : { workload: workload.workload ?? findWorkload(workload.name), cpus: workload.cpus };
   if (w === null) return { technique: 'model', status: 'n/a', invariant: null, runs: 0, timeMs: 0, ceLength: null, message: null };
   const mv = v === null ? null : modelVariant(v);
   const r = explore({ cpus: w.cpus, workload: w.workload, ...(mv === null ? {} : { variant: mv }), maxStates: MODEL_MAX_STATES, coverage: false });

@@ -96,7 +96,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
     }
     // The same configuration without faults: the model on every workload the model faults use,
     // the implementation through every technique.
-    const used = CATALOGUE.map((e) => variantWorkload(e.variant)).filter((w) => w !== null).map((w) => ({ name: w.workload.name, cpus: w.cpus }));
+    const used = CATALOGUE.map((e) => variantWorkload(e.variant)).filter((w) => w !== null).map((w) => ({ name: w.workload.name, cpus: w.cpus, workload: w.workload }));
     const workloads = [...new Map(used.map((w) => [`${w.name}:${w.cpus}`, w])).values()];
     const modelRuns = on('model') ? workloads.map((w) => modelTechnique(null, w)) : [];
     const modelBad = modelRuns.find((r) => r.status === 'caught');

@@ -3,6 +3,7 @@
  * smp-protocol.md §2 from every CPU, plus one offline/online cycle of the last CPU driven by cpu0.
  * Hotplug is always down-then-up from one mailbox so no command waits on a CPU that stays offline.
  */
+import { RESUBMIT_CSD_SLOT } from '../impl/layout.js';
 import type { SmpRequest } from '../impl/requests.js';
 import { rng } from '../impl/runtime/schedulers.js';
 
@@ -13,6 +14,7 @@ export function randomCalls(seed: number, cpus: number, count = 10): Call[] {
   const pick = (n: number): number => Math.floor(r() * n);
   const someMask = (): number[] => Array.from({ length: cpus }, (_, i) => i).filter(() => r() < 0.6);
   const calls: Call[] = [];
+  const chains = new Set<number>();
   const hotplugAt = r() < 0.7 ? pick(count) : -1;
   for (let k = 0; k < count; k++) {
     if (k === hotplugAt) {
@@ -26,9 +28,25 @@ export function randomCalls(seed: number, cpus: number, count = 10): Call[] {
     const func = r() < 0.3 ? 'fn_slow' : 'fn_ping';
     let req: SmpRequest;
     switch (pick(6)) {
-      case 0: req = { kind: 'single', target, wait, func }; break;
       // the caller's own CSD slot: a resubmission while it is in flight gets -EBUSY (B6)
-      case 1: req = { kind: 'single_async', target, csd: pick(2), func }; break;
+      // or another CPU's shared async CSD, which any CPU may submit (B6); every other one of
+      // these is a pair, so that two submitters race for it
+      case 1: {
+        // a callback that resubmits its own CSD (one chain per CPU: the chain owns that CSD)
+        if (target !== cpu && !chains.has(cpu) && r() < 0.2) {
+          chains.add(cpu);
+          req = { kind: 'single_async', target, csd: RESUBMIT_CSD_SLOT, func: 'fn_resubmit' };
+          break;
+        }
+        if (r() < 0.5) { req = { kind: 'single_async', target, csd: pick(2), func }; break; }
+        req = { kind: 'single_async', target, shared: true, func };
+        if (r() < 0.5) calls.push([(cpu + 1) % cpus, req]);
+        break;
+      }
+      // a non-waiting single call: through the destination's csd_data half of the time (the shared
+      // destination CSD of B11), else through the caller's own
+      // (or a callback that queues the request on the next CPU: fn_forward)
+      case 0: req = wait || r() < 0.5 ? { kind: 'single', target, wait, func } : r() < 0.3 && target !== cpu ? { kind: 'single', target, wait, func: 'fn_forward' } : { kind: 'single', target, wait, func, dstCsd: true }; break;
       case 2: req = { kind: 'many', mask: someMask(), wait, func }; break;
       case 3: req = { kind: 'call_function', wait, func }; break;
       case 4: req = { kind: 'on_each_cpu_cond_mask', mask: someMask(), wait, func }; break;

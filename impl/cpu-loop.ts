@@ -5,7 +5,8 @@
  */
 import {
   C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
-  R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_RETURNED, RS_STARTED,
+  R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT,
+  RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
 import { FN_NOP } from './functions.js';
@@ -31,8 +32,13 @@ function dispatch(c: Ctx, id: number): Proto<number> {
   const cond = (flags & RQ_HAS_COND) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : null;
   const wait = (flags & RQ_WAIT) !== 0;
   switch (kind) {
-    case K_SINGLE: return c.k.smp_call_function_single(c, arg, func, id, wait);
+    case K_SINGLE: return c.k.smp_call_function_single(c, arg, func, id, wait, (flags & RQ_DST_CSD) !== 0);
     case K_SINGLE_ASYNC: {
+      if ((flags & RQ_SHARED_CSD) !== 0) {
+        // the target's shared async CSD (postRequest checked that the target is a CPU)
+        const shared = Atomics.load(m, L.cpu(arg, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
+        return c.k.submit_shared_csd(c, arg, shared, func, id);
+      }
       const csd = Atomics.load(m, L.cpu(c.cpu, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
       return c.k.smp_call_function_single_async(c, arg, csd, func, id);
     }

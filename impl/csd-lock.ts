@@ -1,7 +1,9 @@
 /**
  * The CSD lock word: CSD_FLAG_LOCK plus the type bits in one 32-bit flags word.
  * csd_lock_wait: acquire load until the bit is clear (spin, then sleep: a WAIT on the word);
- * csd_lock: wait, then a plain OR of the bit (not atomic: one owner per CSD by construction), smp_wmb;
+ * csd_lock: wait, then take the bit with an acquire cmpxchg (retry from the wait if another CPU took
+ *   it first), smp_wmb. A plain OR would do for a CSD with one sender (cfd, own csd_data), not for
+ *   one that senders share (the destination's csd_data on the 2026 debug path: B11, fixed so);
  * csd_unlock: release store of 0 to the whole word (type reset too), then wake the owner.
  */
 import { CSD_FLAG_LOCK, F_FLAGS, F_SRC, H_UNLOCK_WARN } from './layout.js';
@@ -32,12 +34,18 @@ export function* csdLockWait(c: Ctx, csd: number, sleepBoundMs = Infinity): Prot
 }
 
 export function* csdLock(c: Ctx, csd: number): Proto {
-  yield* c.k.csd_lock_wait(c, csd);
   const idx = c.L.csd(csd, F_FLAGS);
-  yield STEP;
-  const f = c.a.READ_ONCE(idx);
-  yield STEP;
-  c.a.WRITE_ONCE(idx, f | CSD_FLAG_LOCK);
+  for (;;) {
+    // Runtime hint, not a protocol access: the unlock wakes only the CSD's last sender, so a CPU
+    // that did not fill it last (a shared CSD) sleeps with a bound on the threads runtime.
+    const mine = Atomics.load(c.m, c.L.csd(csd, F_SRC)) === c.cpu;
+    yield* c.k.csd_lock_wait(c, csd, mine ? Infinity : 1);
+    yield STEP;
+    const f = c.a.READ_ONCE(idx);
+    if ((f & CSD_FLAG_LOCK) !== 0) continue;
+    yield STEP;
+    if (c.a.cmpxchg_acquire(idx, f, f | CSD_FLAG_LOCK) === f) break;
+  }
   // The lock bit is ordered before the func/info stores that follow (smp_wmb).
   c.a.smp_wmb();
 }

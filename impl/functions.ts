@@ -5,8 +5,10 @@
  * INV-RUN-ON-TARGET, INV-NOT-ON-OFFLINE).
  */
 import {
-  C_STATE, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_DUP, R_EXPECTED, R_RAN, R_RUNS, R_WRONG,
+  C_STATE, C_USER_CSD, CSD_FLAG_LOCK, F_FLAGS, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_CSD, R_DUP, R_EXPECTED, R_ISSUER, R_RAN,
+  R_RESUBMITS, R_RUNS, R_WRONG, SHARED_CSD_SLOT,
 } from './layout.js';
+import { EBUSY } from './errno.js';
 import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
 
 export type SmpFunc = (c: Ctx, info: number) => Proto;
@@ -15,6 +17,8 @@ export const FN_PING = 1;
 export const FN_SLOW = 2;
 export const FN_STALL = 3;
 export const FN_NOP = 4;
+export const FN_RESUBMIT = 5;
+export const FN_FORWARD = 6;
 
 export const FUNC_NAMES: Readonly<Record<number, string>> = {
   0: 'NULL',
@@ -22,9 +26,11 @@ export const FUNC_NAMES: Readonly<Record<number, string>> = {
   [FN_SLOW]: 'fn_slow',
   [FN_STALL]: 'fn_stall',
   [FN_NOP]: 'do_nothing',
+  [FN_RESUBMIT]: 'fn_resubmit',
+  [FN_FORWARD]: 'fn_forward',
 };
 
-export type FuncName = 'fn_ping' | 'fn_slow' | 'fn_stall' | 'do_nothing';
+export type FuncName = 'fn_ping' | 'fn_slow' | 'fn_stall' | 'do_nothing' | 'fn_resubmit' | 'fn_forward';
 
 export function funcId(name: FuncName): number {
   for (const [id, n] of Object.entries(FUNC_NAMES)) if (n === name) return Number(id);
@@ -52,7 +58,45 @@ function* recordRun(c: Ctx, func: number, info: number): Proto {
   if ((Atomics.load(m, L.req(info, R_EXPECTED)) & bit) === 0) Atomics.add(m, L.req(info, R_WRONG), 1); // INV-RUN-ON-TARGET
 }
 
+/**
+ * fn_resubmit (the callback of an async CSD, hardirq): resubmits its own CSD once, back to the CPU
+ * that submitted it, with fn_ping. Legal because an ASYNC CSD is unlocked before its func runs
+ * (smp-semantics.md §2.6, §7.7); it insists on -EBUSY as the 2015 code's csd_lock spun, so with the
+ * unlock after func (B4) it waits for itself with interrupts off: a deadlock.
+ */
+function* resubmitOwnCsd(c: Ctx, info: number): Proto {
+  yield* recordRun(c, FN_RESUBMIT, info);
+  const m = c.m;
+  const L = c.L;
+  if (info < 0 || info >= L.reqCap || Atomics.add(m, L.req(info, R_RESUBMITS), 1) !== 0) return;
+  const issuer = Atomics.load(m, L.req(info, R_ISSUER));
+  const csd = Atomics.load(m, L.cpu(issuer, C_USER_CSD + Atomics.load(m, L.req(info, R_CSD))));
+  const flags = L.csd(csd, F_FLAGS);
+  for (;;) {
+    const rc = yield* c.k.smp_call_function_single_async(c, issuer, csd, FN_PING, info);
+    if (rc !== -EBUSY) return;
+    yield STEP;
+    const f = c.a.READ_ONCE(flags);
+    if ((f & CSD_FLAG_LOCK) !== 0) yield waitOn(c, flags, f);
+  }
+}
+
+/**
+ * fn_forward (hardirq): queues the same request on the next CPU through that CPU's shared async
+ * CSD (like the scheduler kicking an idle CPU from the tick); -EBUSY there means a kick is pending.
+ */
+function* forwardToNext(c: Ctx, info: number): Proto {
+  yield* recordRun(c, FN_FORWARD, info);
+  const L = c.L;
+  const next = (c.cpu + 1) % L.ncpus;
+  if (next === c.cpu) return;
+  const csd = Atomics.load(c.m, L.cpu(next, C_USER_CSD + SHARED_CSD_SLOT));
+  yield* c.k.submit_shared_csd(c, next, csd, FN_PING, info);
+}
+
 const REGISTRY: Readonly<Record<number, SmpFunc>> = {
+  [FN_RESUBMIT]: resubmitOwnCsd,
+  [FN_FORWARD]: forwardToNext,
   [FN_PING]: (c, info) => recordRun(c, FN_PING, info),
   [FN_NOP]: (c, info) => recordRun(c, FN_NOP, info),
   [FN_SLOW]: function* (c, info) {

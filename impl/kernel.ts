@@ -17,6 +17,7 @@ import { sendCallFunctionIpiMask, sendCallFunctionSingleIpi } from './ipi.js';
 import { llistAdd, llistDelAll, llistReverseOrder } from './llist.js';
 import { triggerBacktrace } from './lockwait-debug.js';
 import type { Ctx, Proto } from './memory.js';
+import { submitSharedCsd } from './shared-csd.js';
 import {
   genericExecSingle, smpCallFunctionManyCond, smpCallFunctionSingle, smpCallFunctionSingleAsync, smpCallSingleQueue,
 } from './smp.js';
@@ -44,10 +45,12 @@ export interface KernelFunctions {
   __smp_call_single_queue(c: Ctx, cpu: number, csd: number, callsite: number): Proto;
   /** smp.ts: self-call, -ENXIO, or queue; the CSD is locked and filled by the caller. */
   generic_exec_single(c: Ctx, cpu: number, csd: number, callsite: number): Proto<number>;
-  /** smp.ts */
-  smp_call_function_single(c: Ctx, cpu: number, func: number, info: number, wait: boolean): Proto<number>;
+  /** smp.ts (`dstCsd`: the destination's csd_data, shared by its senders: B11's debug path) */
+  smp_call_function_single(c: Ctx, cpu: number, func: number, info: number, wait: boolean, dstCsd?: boolean): Proto<number>;
   /** smp.ts: -EBUSY if the CSD is still locked. */
   smp_call_function_single_async(c: Ctx, cpu: number, csd: number, func: number, info: number): Proto<number>;
+  /** shared-csd.ts, not a kernel function: the submitters' exclusion around a shared async CSD (B6). */
+  submit_shared_csd(c: Ctx, cpu: number, csd: number, func: number, info: number): Proto<number>;
   /** smp.ts: the core of every many-call (`cond` a CPU mask or null). */
   smp_call_function_many_cond(c: Ctx, mask: number, func: number, info: number, scfFlags: number, cond: number | null): Proto<number>;
   /** hotplug.ts: allocate the cfd of `cpu` (-ENOMEM with rollback). */
@@ -83,6 +86,7 @@ export const SMP_C: Readonly<KernelFunctions> = Object.freeze({
   generic_exec_single: genericExecSingle,
   smp_call_function_single: smpCallFunctionSingle,
   smp_call_function_single_async: smpCallFunctionSingleAsync,
+  submit_shared_csd: submitSharedCsd,
   smp_call_function_many_cond: smpCallFunctionManyCond,
   smpcfd_prepare_cpu: smpcfdPrepareCpu,
   smpcfd_dying_cpu: smpcfdDyingCpu,

@@ -95,6 +95,10 @@ export const C_IPIS = 14; // IPIs handled (statistics)
 export const C_IDLE = 15; // 1 while halted in idle (for deadlock reports)
 export const C_USER_CSD = 16; // USER_CSDS words: caller-owned CSDs for smp_call_function_single_async
 export const USER_CSDS = 4;
+/** The user CSD slot every CPU exposes as its shared async CSD (like rq->nohz_csd): any CPU submits it to its owner. */
+export const SHARED_CSD_SLOT = USER_CSDS - 1;
+/** The user CSD slot a self-resubmitting chain (fn_resubmit) uses: nothing else submits it. */
+export const RESUBMIT_CSD_SLOT = USER_CSDS - 2;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
 export const CPU_WORDS = 24;
@@ -122,6 +126,11 @@ export const F_SRC = 4;
 export const F_DST = 5;
 /** instrumentation (KASAN-like): 1 while the CSD's cfd block is freed; cleared when it is allocated again */
 export const F_POISON = 6;
+/**
+ * Not a kernel field: the submitters' lock of a shared async CSD (submit_shared_csd, shared-csd.ts).
+ * In the kernel it lives in the caller's own structure; kept beside the CSD here.
+ */
+export const F_CALLER_LOCK = 7;
 export const CSD_WORDS = 8;
 export const CSD_FLAG_LOCK = 0x01;
 export const CSD_TYPE_MASK = 0xf0;
@@ -160,11 +169,17 @@ export const R_ELAPSED_NS = 14; // bench_single: elapsed ns of the whole loop, f
 export const R_T_START = 16;
 /** trace clock when the command returned, float64 in words 18..19 (stress latency, failure windows) */
 export const R_T_END = 18;
-export const REQ_WORDS = 20;
+/** fn_resubmit: resubmissions made from this request's function (it resubmits once) */
+export const R_RESUBMITS = 20;
+export const REQ_WORDS = 22;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
 export const RQ_HAS_COND = 4;
 export const RQ_RUN_LOCAL = 8;
+/** single_async: the target's shared async CSD (SHARED_CSD_SLOT), through submit_shared_csd */
+export const RQ_SHARED_CSD = 16;
+/** single, wait=0: the destination CPU's csd_data instead of the caller's (the 2026 debug path, B11) */
+export const RQ_DST_CSD = 32;
 export const RS_FREE = 0;
 export const RS_POSTED = 1;
 export const RS_STARTED = 2;

@@ -7,7 +7,8 @@ import {
   B_CSDS, B_MASKS, B_OWNER, C_CFD, C_MB_HEAD, C_MB_TAIL, C_STATE, CSD_FLAG_LOCK, F_FLAGS, H_LIST_CORRUPT,
   H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_IRQS_OFF_WARN, H_UAF, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
   MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
-  R_STATUS, R_WRONG, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_WAIT, RS_POSTED, RS_RETURNED, USER_CSDS,
+  R_STATUS, R_WRONG, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT, RS_POSTED, RS_RETURNED,
+  RESUBMIT_CSD_SLOT, SHARED_CSD_SLOT,
   H_ALLOC_LIVE, type Layout, type Shared,
 } from './layout.js';
 import { ENXIO } from './errno.js';
@@ -39,8 +40,16 @@ interface Common {
   readonly irqsDisabled?: boolean;
 }
 export type SmpRequest =
-  | (Common & { readonly kind: 'single'; readonly target: number; readonly wait: boolean })
-  | (Common & { readonly kind: 'single_async'; readonly target: number; readonly csd?: number })
+  | (Common & {
+      readonly kind: 'single'; readonly target: number; readonly wait: boolean;
+      /** wait=0 only: queue the destination CPU's csd_data, shared by every sender (the 2026 debug path, B11) */
+      readonly dstCsd?: boolean;
+    })
+  | (Common & {
+      readonly kind: 'single_async'; readonly target: number; readonly csd?: number;
+      /** submit the target's shared async CSD (any CPU may), serialised by submit_shared_csd (B6) */
+      readonly shared?: boolean;
+    })
   | (Common & { readonly kind: 'any'; readonly mask: readonly number[]; readonly wait: boolean })
   | (Common & { readonly kind: 'many'; readonly mask: readonly number[]; readonly wait: boolean })
   | (Common & {
@@ -90,10 +99,18 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
   const wait = 'wait' in req && req.wait ? RQ_WAIT : 0;
   const irq = req.irqsDisabled === true ? RQ_IRQS_OFF : 0;
   switch (req.kind) {
-    case 'single': return { kind: K_SINGLE, arg: req.target, flags: wait | irq, cond: 0, csd: 0 };
+    case 'single': {
+      if (req.dstCsd === true && req.wait) throw new RangeError('dstCsd: only a call with wait=0 uses a csd_data');
+      return { kind: K_SINGLE, arg: req.target, flags: wait | irq | (req.dstCsd === true ? RQ_DST_CSD : 0), cond: 0, csd: 0 };
+    }
     case 'single_async': {
+      if (req.shared === true) {
+        if (req.csd !== undefined) throw new RangeError('csd: a shared submission uses the target\'s shared CSD, not a slot');
+        return { kind: K_SINGLE_ASYNC, arg: req.target, flags: irq | RQ_SHARED_CSD, cond: 0, csd: SHARED_CSD_SLOT };
+      }
       const k = req.csd ?? 0;
-      if (!Number.isInteger(k) || k < 0 || k >= USER_CSDS) throw new RangeError(`csd: ${String(k)} is not a user CSD slot 0..${USER_CSDS - 1}`);
+      if (!Number.isInteger(k) || k < 0 || k >= SHARED_CSD_SLOT) throw new RangeError(`csd: ${String(k)} is not a caller-owned CSD slot 0..${SHARED_CSD_SLOT - 1} (slot ${SHARED_CSD_SLOT} is the shared one: shared: true)`);
+      if ((k === RESUBMIT_CSD_SLOT) !== (req.func === 'fn_resubmit')) throw new RangeError(`csd: slot ${RESUBMIT_CSD_SLOT} is for fn_resubmit and fn_resubmit needs it (its function resubmits it)`);
       return { kind: K_SINGLE_ASYNC, arg: req.target, flags: irq, cond: 0, csd: k };
     }
     case 'any': return { kind: K_ANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };
@@ -120,6 +137,9 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
 export function postRequest(m: Shared, L: Layout, cpu: number, req: SmpRequest): number {
   if (!Number.isInteger(cpu) || cpu < 0 || cpu >= L.ncpus) throw new RangeError(`cpu: ${String(cpu)} is not in 0..${L.ncpus - 1}`);
   const e = encode(req);
+  if ((e.flags & (RQ_SHARED_CSD | RQ_DST_CSD)) !== 0 && (e.arg < 0 || e.arg >= L.ncpus)) {
+    throw new RangeError(`target: a shared CSD belongs to a CPU in 0..${L.ncpus - 1}, got ${e.arg}`);
+  }
   const id = Atomics.add(m, H_REQ_NEXT, 1);
   if (id >= L.reqCap) throw new RangeError(`requests: table full (${L.reqCap}); raise 'requests' in the config`);
   const tail = Atomics.load(m, L.cpu(cpu, C_MB_TAIL));

@@ -91,8 +91,11 @@ export function* fill(c: Ctx, csd: number, func: number, info: number, dst: numb
   m.WRITE_ONCE(L.csd(csd, F_DST), dst);
 }
 
-/** smp_call_function_single(cpu, func, info, wait) */
-export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: number, wait: boolean): Proto<number> {
+/**
+ * smp_call_function_single(cpu, func, info, wait). `dstCsd` (wait=0): use the destination CPU's
+ * csd_data, which every sender to it then shares (the 2026 debug path; csd_lock must be atomic, B11).
+ */
+export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: number, wait: boolean, dstCsd = false): Proto<number> {
   yield* warnIfIrqsOff(c);
   const m = c.a;
   const L = c.L;
@@ -103,8 +106,9 @@ export function* smpCallFunctionSingle(c: Ctx, cpu: number, func: number, info: 
     m.WRITE_ONCE(L.csd(csd, F_FLAGS), CSD_FLAG_LOCK | CSD_TYPE_SYNC); // on-stack CSD, locked from the start
   } else {
     yield STEP;
-    csd = m.READ_ONCE(L.cpu(c.cpu, C_CSD_DATA));
-    yield* c.k.csd_lock(c, csd); // waits until our previous async single call was taken by its target
+    const owner = dstCsd && cpu >= 0 && cpu < L.ncpus ? cpu : c.cpu;
+    csd = m.READ_ONCE(L.cpu(owner, C_CSD_DATA));
+    yield* c.k.csd_lock(c, csd); // waits until the previous async single call on it was taken by its target
   }
   yield* fill(c, csd, func, info, cpu);
   const rc = yield* c.k.generic_exec_single(c, cpu, csd, CS_GENERIC_EXEC_SINGLE);

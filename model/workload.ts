@@ -37,6 +37,12 @@ export interface Request {
   readonly runLocal?: boolean;
   /** Name of the caller-owned CSD (single_async) or irq_work; same name = same memory, reused. */
   readonly csd?: string;
+  /**
+   * Whose CSD it is (default: the caller's). single_async: another CPU's CSD `csd`, submitted by
+   * several CPUs (their caller serialises the -EBUSY test, B6); single without wait: that CPU's
+   * csd_data (the shared destination CSD of B11).
+   */
+  readonly csdOwner?: number;
 }
 
 export interface Workload {
@@ -116,6 +122,7 @@ export function describeRequest(r: Request): string {
   if (r.cond !== undefined) parts.push(`cond={${r.cond.join(',')}}`);
   if (r.runLocal === true || r.kind === 'on_each_cpu_cond_mask') parts.push('run_local');
   if (r.csd !== undefined) parts.push(`csd=${r.csd}`);
+  if (r.csdOwner !== undefined) parts.push(`csd_of=${r.csdOwner}`);
   if (r.wait === true) parts.push('wait');
   return `${r.kind}(${parts.join(', ')})`;
 }
@@ -151,6 +158,13 @@ export function compileWorkload(w: Workload, n: number): CompiledWorkload {
       if ((r.kind === 'irq_work' || r.kind === 'ttwu') && target === cpu) {
         throw new WorkloadError(`workload ${w.name}: cpu${cpu} ${r.kind} must target another CPU (the local CPU never queues to itself)`);
       }
+      const owner = r.csdOwner ?? cpu;
+      if (r.csdOwner !== undefined) {
+        if (!Number.isInteger(owner) || owner < 0 || owner >= n) throw new WorkloadError(`workload ${w.name}: cpu${cpu} csdOwner ${String(owner)} is not a CPU in 0..${n - 1}`);
+        if (r.kind !== 'single_async' && !(r.kind === 'single' && !wait)) {
+          throw new WorkloadError(`workload ${w.name}: cpu${cpu} ${r.kind}: csdOwner is for single_async and single without wait`);
+        }
+      }
       const mask = bits(r.mask, n);
       const cond = r.cond === undefined ? (1 << n) - 1 : bits(r.cond, n);
       const runLocal = r.kind === 'on_each_cpu_cond_mask' || (r.kind === 'many_cond' && r.runLocal === true);
@@ -164,9 +178,9 @@ export function compileWorkload(w: Workload, n: number): CompiledWorkload {
           if (t !== cpu && (mask & (1 << t)) !== 0) addSlot(wait ? 'SYNC' : 'ASYNC', t, `cfd:${cpu}:${t}`);
         }
       } else if (r.kind === 'single' || r.kind === 'any') {
-        addSlot(wait ? 'SYNC' : 'ASYNC', target, wait ? `stack:r${id}` : `csd_data:${cpu}`);
+        addSlot(wait ? 'SYNC' : 'ASYNC', target, wait ? `stack:r${id}` : `csd_data:${owner}`);
       } else if (r.kind === 'single_async') {
-        addSlot('ASYNC', target, `user:${cpu}:${r.csd ?? 'csd'}`);
+        addSlot('ASYNC', target, `user:${owner}:${r.csd ?? 'csd'}`);
       } else if (r.kind === 'irq_work') {
         addSlot('IRQ_WORK', target, `irq_work:${cpu}:${r.csd ?? 'work'}`);
       } else {
@@ -206,7 +220,7 @@ function everyCpu(w: Workload, extra: Request = { kind: 'single', target: 1 }): 
 
 /**
  * The default workload set: every API, self targets, offline/invalid targets, -EBUSY reuse of an
- * async CSD, a many-call onto an already non-empty queue (B9), idle polling and hotplug during calls.
+ * async CSD and two submitters of one (B6), a many-call onto an already non-empty queue (B9), idle polling and hotplug during calls.
  * Written for any CPU count ≥ 2; CPUs beyond the scripted ones each make one call (`everyCpu`).
  */
 export const DEFAULT_WORKLOADS: readonly Workload[] = ([
@@ -224,6 +238,15 @@ export const DEFAULT_WORKLOADS: readonly Workload[] = ([
     scripts: [
       [{ kind: 'single_async', target: 1, csd: 'a' }, { kind: 'single_async', target: 1, csd: 'a' }],
       [{ kind: 'single', target: 0 }],
+    ],
+  },
+  {
+    name: 'async-shared',
+    description: 'B6: cpu0 and cpu2 submit cpu1\'s shared async CSD, serialised by their caller (one queues it, the other gets -EBUSY or queues it after cpu1 took it); cpu1 calls cpu0',
+    scripts: [
+      [{ kind: 'single_async', target: 1, csd: 'shared', csdOwner: 1 }],
+      [{ kind: 'single', target: 0 }],
+      [{ kind: 'single_async', target: 1, csd: 'shared', csdOwner: 1 }],
     ],
   },
   {

@@ -1,8 +1,8 @@
 /**
  * Which invariant property must catch which built-in variant (variants/faults/<id>.ts), and
- * the run budget it gets. `B4-async-unlock-after-func` deadlocks only with a function that resubmits
- * its own CSD (the impl's functions never do), so it is caught at the unlock point itself
- * (INV-UNLOCK-POINT, the finer invariant smp-semantics.md §7.7 the model also checks).
+ * the run budget it gets. `B4-async-unlock-after-func` is caught at the unlock point itself
+ * (INV-UNLOCK-POINT, the finer invariant smp-semantics.md §7.7 the model also checks) and, with a
+ * callback that resubmits its own CSD (fn_resubmit), as the deadlock it is (INV-NO-DEADLOCK).
  */
 import type { InvariantId } from '../model/types.js';
 
@@ -20,10 +20,12 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'sync-unlock-before-func', catchBy: 'INV-SYNC-AFTER-RUN', why: 'the waiter sees the unlock and returns before the func ran' },
   { fault: 'sync-unlock-before-func', catchBy: 'INV-UNLOCK-POINT', why: 'the SYNC CSD is unlocked before its func starts' },
   { fault: 'B4-async-unlock-after-func', catchBy: 'INV-UNLOCK-POINT', why: 'B4: the ASYNC CSD is still locked while its func runs' },
-  { fault: 'B6-no-ebusy-check', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B6: an in-flight async CSD is queued again' },
-  { fault: 'B6-no-ebusy-check', catchBy: 'INV-ONE-OWNER', why: 'B6: the same CSD is on a queue twice' },
-  { fault: 'B6-no-ebusy-check', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
-  { fault: 'B6-no-ebusy-check', catchBy: 'INV-RUN-ON-TARGET', why: 'B6: the overwritten CSD runs on the first target for the second request' },
+  { fault: 'B4-async-unlock-after-func', catchBy: 'INV-NO-DEADLOCK', why: 'B4: a callback resubmitting its own CSD waits for its own unlock with interrupts off' },
+  { fault: 'B6-ebusy-test-race', catchBy: 'INV-ONE-OWNER', why: 'B6: two submitters of one async CSD both pass the -EBUSY test and queue it twice' },
+  { fault: 'B6-ebusy-test-race', catchBy: 'INV-NO-DOUBLE-RUN', why: 'B6: the doubly queued CSD runs its func twice' },
+  { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-ONE-OWNER', why: 'B11: two senders take the destination\'s shared csd_data, its node points to itself' },
+  { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-NO-DEADLOCK', why: 'B11: the target\'s flush would walk the self-looped node forever (livelock, reported instead of hung on)' },
+  { fault: 'B11-shared-csd-lock-not-atomic', catchBy: 'INV-NO-REUSE-LOCKED', why: 'B11: the shared CSD is queued again while its lock bit is set' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-KICK', why: 'the producer that made the queue non-empty sends no IPI' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-IPI-OR-POLL', why: 'an online CPU keeps a non-empty queue with nothing to drain it' },
   { fault: 'no-ipi-on-empty-edge', catchBy: 'INV-NO-LOST-CALL', why: 'the queued func never runs' },

@@ -113,7 +113,11 @@ export function checkMemoryAtQuiescence(
   if (acc.wrongCpu > 0) obs.violate('INV-RUN-ON-TARGET', `${acc.wrongCpu} func run(s) on a CPU the request was not sent to`);
   if (acc.offlineRuns > 0) obs.violate('INV-NOT-ON-OFFLINE', `${acc.offlineRuns} func run(s) on an offline CPU outside its dying flush`);
   if (acc.locksStillSet > 0) obs.violate('INV-LOCK-RELEASED', `${acc.locksStillSet} CSD lock bit(s) still set at quiescence`);
-  if (acc.listCorruptions > 0) obs.violate('INV-ONE-OWNER', `${acc.listCorruptions} call_single_queue batch(es) longer than the CSD pool (a CSD queued twice)`);
+  if (acc.listCorruptions > 0) {
+    obs.violate('INV-ONE-OWNER', `${acc.listCorruptions} call_single_queue batch(es) longer than the CSD pool (a CSD queued twice)`);
+    // the kit cuts the chain; the kernel's flush walks the cycle with interrupts off and never returns
+    obs.violate('INV-NO-DEADLOCK', `livelock: ${acc.listCorruptions} call_single_queue batch(es) hold a cycle (a node queued twice points back into the list), which the kernel's flush walks forever with interrupts off`);
+  }
   if (acc.unlockWarnings > 0) obs.violate('INV-ONE-OWNER', `${acc.unlockWarnings} csd_unlock of an unlocked CSD (two owners released it)`);
   if (acc.uafTouches > 0) obs.violate('INV-NO-UAF', `${acc.uafTouches} touch(es) of a CSD of a freed cfd (smpcfd_dead_cpu freed it while it was still queued)`);
   if (acc.leakedCfd > 0) obs.violate('INV-NO-LEAK', `${acc.leakedCfd} cfd allocation(s) owned by no prepared/online/dying CPU`);

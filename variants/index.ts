@@ -10,10 +10,11 @@ import type { ModelVariant } from '../model/variant.js';
 import type { Variant } from './format.js';
 import v_B3_no_dying_flush from './faults/B3-no-dying-flush.js';
 import v_B4_async_unlock_after_func from './faults/B4-async-unlock-after-func.js';
-import v_B6_no_ebusy_check from './faults/B6-no-ebusy-check.js';
+import v_B6_ebusy_test_race from './faults/B6-ebusy-test-race.js';
 import v_B8_offline_warn_checks_queue from './faults/B8-offline-warn-checks-queue.js';
 import v_B9_wait_only_if_ipi from './faults/B9-wait-only-if-ipi.js';
 import v_B10_lockwait_no_bt_token from './faults/B10-lockwait-no-bt-token.js';
+import v_B11_shared_csd_lock_not_atomic from './faults/B11-shared-csd-lock-not-atomic.js';
 import v_sync_unlock_before_func from './faults/sync-unlock-before-func.js';
 import v_no_ipi_on_empty_edge from './faults/no-ipi-on-empty-edge.js';
 import v_no_stop_machine_barrier from './faults/no-stop-machine-barrier.js';
@@ -41,10 +42,11 @@ export { defineVariant, TECHNIQUES, type DetectorId, type Technique, type Varian
 export const BUILTIN_VARIANTS: readonly Variant[] = [
   v_B3_no_dying_flush,
   v_B4_async_unlock_after_func,
-  v_B6_no_ebusy_check,
+  v_B6_ebusy_test_race,
   v_B8_offline_warn_checks_queue,
   v_B9_wait_only_if_ipi,
   v_B10_lockwait_no_bt_token,
+  v_B11_shared_csd_lock_not_atomic,
   v_sync_unlock_before_func,
   v_no_ipi_on_empty_edge,
   v_no_stop_machine_barrier,

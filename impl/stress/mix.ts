@@ -81,14 +81,15 @@ function randomMask(cpus: number, rand: () => number): number[] {
 /**
  * The request for one pick, issued by `issuer`. Targets are any CPU (self included, offline ones
  * too: those must return -ENXIO). `selfFraction` of single-target calls target the issuer itself.
- * single_async uses one of the issuer's user CSDs, so reusing one still in flight gives -EBUSY.
+ * single_async uses one of the issuer's two own user CSDs, so reusing one still in flight gives
+ * -EBUSY, or (a quarter of them) the target's shared async CSD, which every CPU may submit (B6).
  */
 export function makeRequest(key: MixKey, issuer: number, cpus: number, rand: () => number, selfFraction: number): SmpRequest {
   const wait = key.endsWith('_wait');
   const target = rand() < selfFraction ? issuer : Math.floor(rand() * cpus);
   switch (key) {
     case 'single': case 'single_wait': return { kind: 'single', target, wait };
-    case 'single_async': return { kind: 'single_async', target, csd: Math.floor(rand() * 4) };
+    case 'single_async': return rand() < 0.25 ? { kind: 'single_async', target, shared: true } : { kind: 'single_async', target, csd: Math.floor(rand() * 2) };
     case 'any': case 'any_wait': return { kind: 'any', mask: randomMask(cpus, rand), wait };
     case 'many': case 'many_wait': return { kind: 'many', mask: randomMask(cpus, rand), wait };
     case 'many_cond': case 'many_cond_wait':

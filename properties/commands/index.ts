@@ -1,6 +1,7 @@
 /** The weighted command list for `fc.commands` (scftorture-style mix: calls dominate). */
 import fc from 'fast-check';
 import { callAnyArb } from './call-any.js';
+import { callbackCallArb } from './callback-call.js';
 import { callFunctionArb } from './call-function.js';
 import { callManyCondArb } from './call-many-cond.js';
 import { callManyArb } from './call-many.js';
@@ -12,6 +13,7 @@ import { deliverIpiArb } from './deliver-ipi.js';
 import type { SmpCommand } from './model.js';
 import { onEachCpuCondMaskArb } from './on-each-cpu-cond-mask.js';
 import { quiesceArb } from './quiesce.js';
+import { sharedCsdRaceArb } from './shared-csd-race.js';
 import { stepArb } from './step.js';
 
 export interface CommandsOptions {
@@ -25,6 +27,7 @@ export function smpCommandArbs(n: number): fc.Arbitrary<SmpCommand>[] {
   return [
     ...w(3, callSingleArb(n)), ...w(3, callSingleAsyncArb(n)), ...w(1, callAnyArb(n)), ...w(2, callManyArb(n)),
     ...w(1, callManyCondArb(n)), ...w(1, callFunctionArb(n)), ...w(1, onEachCpuCondMaskArb(n)),
+    ...w(2, sharedCsdRaceArb(n)), ...w(2, callbackCallArb(n)),
     ...w(3, stepArb()), ...w(2, deliverIpiArb(n)), ...w(1, quiesceArb()), ...w(2, cpuDownArb(n)), ...w(2, cpuUpArb(n)),
   ];
 }

@@ -14,12 +14,14 @@ export interface PropModel {
   /** CPU has posted calls since the last quiescence (it must not be unplugged under them) */
   readonly unsettled: boolean[];
   posts: number;
+  /** CPU has started its self-resubmitting CSD chain (fn_resubmit) in this run */
+  readonly chains: boolean[];
 }
 
 export type SmpCommand = fc.Command<PropModel, RealSystem>;
 
 export function initialModel(n: number): PropModel {
-  return { n, online: new Array<boolean>(n).fill(true), unsettled: new Array<boolean>(n).fill(false), posts: 0 };
+  return { n, online: new Array<boolean>(n).fill(true), unsettled: new Array<boolean>(n).fill(false), posts: 0, chains: new Array<boolean>(n).fill(false) };
 }
 
 /** Calls per run are bounded by the request table (512) with room to spare. */

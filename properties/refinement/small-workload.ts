@@ -21,8 +21,10 @@ export interface SmallWorkload {
 
 export function toModelRequest(c: SmallCall): Request {
   switch (c.kind) {
-    case 'single': return { kind: 'single', target: c.target, wait: c.wait };
-    case 'single_async': return { kind: 'single_async', target: c.target, csd: `u${c.csd ?? 0}` };
+    case 'single': return { kind: 'single', target: c.target, wait: c.wait, ...(c.dstCsd === true ? { csdOwner: c.target } : {}) };
+    case 'single_async': return c.shared === true
+      ? { kind: 'single_async', target: c.target, csd: 'shared', csdOwner: c.target }
+      : { kind: 'single_async', target: c.target, csd: `u${c.csd ?? 0}` };
     case 'any': return { kind: 'any', mask: c.mask, wait: c.wait };
     case 'many': return { kind: 'many', mask: c.mask, wait: c.wait };
     case 'call_function': return { kind: 'many', mask: 'all', wait: c.wait };
@@ -50,6 +52,9 @@ function callArb(n: number, self: number): fc.Arbitrary<SmallCall> {
   return fc.oneof(
     fc.record({ kind: fc.constant('single' as const), target: fc.nat(n), wait: fc.boolean() }),
     fc.record({ kind: fc.constant('single_async' as const), target: fc.nat(n).filter((t) => t !== self), csd: fc.constant(0) }),
+    // the target's shared async CSD (B6) and the destination's csd_data (B11): any CPU may use them
+    fc.record({ kind: fc.constant('single_async' as const), target: fc.nat(n - 1).filter((t) => t !== self), shared: fc.constant(true) }),
+    fc.record({ kind: fc.constant('single' as const), target: fc.nat(n - 1), wait: fc.constant(false), dstCsd: fc.constant(true) }),
     // model and impl pick alike (the caller, else the lowest online CPU of the mask): any mask
     fc.record({ kind: fc.constant('any' as const), mask, wait: fc.boolean() }),
     fc.record({ kind: fc.constant('many' as const), mask, wait: fc.boolean() }),
@@ -68,6 +73,8 @@ export function smallWorkloadArb(maxCpus = 3): fc.Arbitrary<SmallWorkload> {
         { weight: 4, arbitrary: fc.array(callArb(n, c), { maxLength: 2 }) },
         // reuse of one async CSD by its owner: the second submission may find it locked (-EBUSY)
         { weight: 1, arbitrary: fc.nat(n - 1).filter((t) => t !== c).map((t): SmallCall[] => [0, 0].map(() => ({ kind: 'single_async', target: t, csd: 0 }))) },
+        // this CPU's part of a two-submitter race on the last CPU's shared async CSD (B6)
+        { weight: 1, arbitrary: fc.constant<SmallCall[]>(c === n - 1 ? [] : [{ kind: 'single_async', target: n - 1, shared: true }]) },
       )))
         .filter((s) => { const k = s.reduce((a, x) => a + x.length, 0); return k >= 1 && k <= 3; }),
       hotplug: fc.oneof({ weight: 2, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(n - 1) }),
@@ -90,8 +97,16 @@ export function fromModelWorkload(w: Workload, cpus: number): SmallWorkload {
     const names: string[] = [];
     out.push((scripts[cpu] ?? []).map((r): SmallCall => {
       switch (r.kind) {
-        case 'single': return { kind: 'single', target: r.target ?? 0, wait: r.wait ?? false };
+        case 'single': {
+          const dst = r.csdOwner !== undefined;
+          if (dst && (r.csdOwner !== r.target || r.wait === true)) throw new RangeError(`workload ${w.name}: cpu${cpu} single: the implementation shares only the destination's csd_data (csdOwner = target, no wait)`);
+          return { kind: 'single', target: r.target ?? 0, wait: r.wait ?? false, ...(dst ? { dstCsd: true } : {}) };
+        }
         case 'single_async': {
+          if (r.csdOwner !== undefined && r.csdOwner !== cpu) {
+            if (r.csdOwner !== r.target) throw new RangeError(`workload ${w.name}: cpu${cpu} single_async: the implementation shares only the target's own CSD (csdOwner = target)`);
+            return { kind: 'single_async', target: r.target ?? 0, shared: true };
+          }
           const name = r.csd ?? 'u0';
           if (!names.includes(name)) names.push(name);
           const csd = names.indexOf(name);

@@ -43,8 +43,15 @@ const CASES: readonly Case[] = [
     violated: (r) => r.status === 'deadlock',
   },
   {
-    fault: 'B6-no-ebusy-check', inv: 'INV-ONE-OWNER', cpus: 2, scheduler: priorityScheduler([0, 1, 3, 2]),
-    calls: [[0, { kind: 'single_async', target: 1, csd: 0 }], [0, { kind: 'single_async', target: 1, csd: 0 }]],
+    // two submitters of cpu1's shared async CSD (B6): both pass the -EBUSY test
+    fault: 'B6-ebusy-test-race', inv: 'INV-ONE-OWNER', cpus: 3, scheduler: null,
+    calls: [[0, { kind: 'single_async', target: 1, shared: true }], [2, { kind: 'single_async', target: 1, shared: true }]],
+    violated: failed,
+  },
+  {
+    // two senders share cpu1's csd_data (B11): both take it, the node is queued twice
+    fault: 'B11-shared-csd-lock-not-atomic', inv: 'INV-ONE-OWNER', cpus: 3, scheduler: null,
+    calls: [[0, { kind: 'single', target: 1, wait: false, dstCsd: true }], [2, { kind: 'single', target: 1, wait: false, dstCsd: true }]],
     violated: failed,
   },
   {
@@ -84,8 +91,8 @@ function runCase(c: Case, variant: ImplVariant | undefined, scheduler: Scheduler
 }
 
 describe('fault catalogue: every broken variant is caught by the deterministic runtime, the correct protocol is not', () => {
-  it('covers ten built-in variants, each replacing kernel functions (the audit catalogue, test/audit, covers every id)', () => {
-    expect(new Set(CASES.map((c) => c.fault)).size).toBe(10);
+  it('covers eleven built-in variants, each replacing kernel functions (the audit catalogue, test/audit, covers every id)', () => {
+    expect(new Set(CASES.map((c) => c.fault)).size).toBe(11);
     for (const c of CASES) expect(overriddenNames(fault(c.fault).impl).length, c.fault).toBeGreaterThan(0);
   });
 

@@ -32,9 +32,10 @@ describe('stress call mix (scftorture weight_* / scf_sel_dump)', () => {
     expect(Math.abs(many / 10_000 - 0.75)).toBeLessThan(0.02);
   });
 
-  it('builds requests: self share of single calls, masks inside 0..cpus-1, single_async on a user CSD', () => {
+  it('builds requests: self share of single calls, masks inside 0..cpus-1, single_async on an own or the target\'s shared CSD', () => {
     const r = rng(3);
     let self = 0;
+    let shared = 0;
     for (let i = 0; i < 2000; i++) {
       const q = makeRequest('single_wait', 2, 4, r, 0.5);
       if (q.kind !== 'single') throw new Error('expected a single call');
@@ -50,9 +51,16 @@ describe('stress call mix (scftorture weight_* / scf_sel_dump)', () => {
       expect(q.mask.every((c) => c >= 0 && c < 3)).toBe(true);
       const a = makeRequest('single_async', 1, 3, r, 0);
       if (a.kind !== 'single_async') throw new Error('expected single_async');
-      expect(a.csd).toBeGreaterThanOrEqual(0);
-      expect(a.csd).toBeLessThan(4);
+      if (a.shared === true) {
+        shared++;
+        expect(a.csd).toBeUndefined();
+      } else {
+        expect(a.csd).toBeGreaterThanOrEqual(0);
+        expect(a.csd).toBeLessThan(2); // slots 2 and 3 are the resubmit chain's and the shared one
+      }
     }
+    expect(shared).toBeGreaterThan(20); // a quarter of 200 is the target's shared CSD
+    expect(shared).toBeLessThan(80);
   });
 });
 

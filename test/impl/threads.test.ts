@@ -76,7 +76,7 @@ describe('threads runtime (4 CPUs on real worker_threads)', () => {
       switch (i % 8) {
         case 0: return { kind: 'single', target: t, wait: true };
         case 1: return { kind: 'single', target: t, wait: false };
-        case 2: return { kind: 'single_async', target: t, csd: (i >> 3) % 4 };
+        case 2: return i % 5 === 0 ? { kind: 'single_async', target: t, shared: true } : { kind: 'single_async', target: t, csd: (i >> 3) % 2 };
         case 3: return { kind: 'many', mask: [0, 1, 2, 3], wait: i % 16 === 3 };
         case 4: return { kind: 'on_each_cpu_cond_mask', mask: [0, 1, 2, 3], cond: [c, t], wait: true };
         case 5: return { kind: 'call_function', wait: false, func: 'fn_slow' };

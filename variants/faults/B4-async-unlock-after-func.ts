@@ -61,5 +61,8 @@ export default defineVariant(import.meta.url, {
     cpus: 3,
     breaks: ['INV-UNLOCK-POINT'],
   },
-  audit: { caughtBy: ['model', 'props'], note: 'the impl registry has no function that resubmits its own CSD, so no impl run reaches the deadlock itself; the model and the property suite check the unlock point (INV-UNLOCK-POINT, at every func entry)' },
+  audit: {
+    caughtBy: ['model', 'props', 'det-random', 'det-pct'],
+    note: 'the deadlock needs a callback that resubmits its own CSD (fn_resubmit, a workload command of the property suite and of the audit\'s random calls): it waits for its own unlock with interrupts off (INV-NO-DEADLOCK); the model has no such callback and checks the unlock point (INV-UNLOCK-POINT, at every func entry, in the property suite too)',
+  },
 });
