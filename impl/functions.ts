@@ -5,7 +5,7 @@
  * INV-RUN-ON-TARGET, INV-NOT-ON-OFFLINE).
  */
 import {
-  C_STATE, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_DUP, R_EXPECTED, R_RAN, R_RUNS, R_WRONG,
+  C_STATE, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_DUP, R_EFFECT, R_EXPECTED, R_RAN, R_RUNS, R_WRONG,
 } from './layout.js';
 import { STEP, waitOn, type Ctx, type Proto } from './memory.js';
 
@@ -47,6 +47,7 @@ function* recordRun(c: Ctx, func: number, info: number): Proto {
   }
   if (info < 0 || info >= L.reqCap) return;
   Atomics.add(m, L.req(info, R_RUNS), 1);
+  c.a.atomic_or(L.req(info, R_EFFECT), bit); // the function's effect: kernel data its caller reads
   const before = Atomics.or(m, L.req(info, R_RAN), bit);
   if ((before & bit) !== 0) Atomics.add(m, L.req(info, R_DUP), 1); // INV-NO-DOUBLE-RUN
   if ((Atomics.load(m, L.req(info, R_EXPECTED)) & bit) === 0) Atomics.add(m, L.req(info, R_WRONG), 1); // INV-RUN-ON-TARGET

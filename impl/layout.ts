@@ -155,7 +155,13 @@ export const R_ELAPSED_NS = 14; // bench_single: elapsed ns of the whole loop, f
 export const R_T_START = 16;
 /** trace clock when the command returned, float64 in words 18..19 (stress latency, failure windows) */
 export const R_T_END = 18;
-export const REQ_WORDS = 20;
+/**
+ * The function's effect as kernel data: each run ORs its CPU's bit in with an unordered atomic_or
+ * through `c.a`, and a waiting caller reads it back with READ_ONCE after the wait. Under a weak
+ * memory model this is the data the csd_unlock release / csd_lock_wait acquire pair must publish.
+ */
+export const R_EFFECT = 20;
+export const REQ_WORDS = 22;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;
 export const RQ_HAS_COND = 4;

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
 import { PropertyViolation } from './real-system.js';
 import { interruptible } from './interruptible.js';
@@ -26,6 +27,8 @@ export interface InvariantRunOptions {
   readonly replayPath?: string;
   /** idle loop of the impl CPUs: poll first (default) or halt at once (no polling rescue) */
   readonly idle?: 'poll' | 'halt';
+  /** memory model of the protocol's accesses (default sc) */
+  readonly memory?: MemoryModel;
 }
 
 export interface InvariantOutcome {
@@ -59,6 +62,7 @@ function setup(o: InvariantRunOptions): { cfg: Parameters<typeof smpProperty>[0]
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
+    ...(o.memory === undefined || o.memory === 'sc' ? {} : { memory: o.memory }),
   };
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
   const params: fc.Parameters<PropertyArgs> = o.path === undefined
@@ -96,6 +100,7 @@ function outcomeOf(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0
     replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
+    ...(o.memory === undefined || o.memory === 'sc' ? {} : { memory: o.memory }),
   });
   const counterexample: Counterexample = {
     invariant: o.id, sentence,

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
 import type { InvariantId } from '../model/types.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { initialModel, smpCommands, type SmpCommand } from './commands/index.js';
 import { RealSystem } from './real-system.js';
 
@@ -18,6 +19,8 @@ export interface PropertyConfig {
   readonly maxCommands?: number;
   readonly idle?: 'poll' | 'halt';
   readonly replayPath?: string;
+  /** memory model of the protocol's accesses (default sc) */
+  readonly memory?: MemoryModel;
 }
 
 export type PropertyArgs = [Iterable<SmpCommand>, number];
@@ -30,7 +33,7 @@ export interface RunStats {
 }
 
 export function realConfig(cfg: PropertyConfig): ConstructorParameters<typeof RealSystem>[0] {
-  return { cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll' };
+  return { cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll', ...(cfg.memory === undefined ? {} : { memory: cfg.memory }) };
 }
 
 /** Execute one command list by hand (no fast-check): used to rebuild a counterexample's trace. */
