@@ -124,13 +124,15 @@ export function* cpuLoop(c: Ctx): Proto {
   const m = c.m;
   const L = c.L;
   const stateIdx = L.cpu(c.cpu, C_STATE);
+  let seenSeq = -1;
   for (;;) {
     yield STEP;
     // read the wake word before looking for work: a kick after this point makes idle return
     const seq = Atomics.load(m, L.cpu(c.cpu, C_WAKE));
-    // the wake-up's full barrier (pairs with kick's): what a kicker did before its kick is
-    // visible to the checks below (weak memory; on SC a no-op)
-    c.a.smp_mb();
+    // Noticing a kick is a wake-up: its full barrier pairs with kick's, so what the kicker did
+    // before the kick is visible to the checks below (weak memory; on SC a no-op).
+    if (seq !== seenSeq) c.a.smp_mb();
+    seenSeq = seq;
     if (Atomics.load(m, H_STOP) !== 0) return;
     const st = Atomics.load(m, stateIdx);
     if (st !== HP_ONLINE) {

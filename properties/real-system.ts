@@ -28,6 +28,8 @@ export interface RealConfig {
   readonly memory?: MemoryModel;
 }
 
+const WEAK_POLL_SPINS = 8;
+
 export class PropertyViolation extends Error {
   constructor(readonly violation: Violation) {
     super(violation.message);
@@ -48,6 +50,9 @@ export class RealSystem {
       cpus: cfg.cpus, ...(cfg.variant === undefined ? {} : { variant: cfg.variant }), idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
       ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
       ...(cfg.memory === undefined ? {} : { memory: cfg.memory }),
+      // Under weak memory an idle CPU polls longer (WEAK_POLL_SPINS loads, sc: 2): the window in
+      // which a sender sees TIF_POLLING and skips the IPI is where the idle barriers matter.
+      ...(cfg.memory === undefined || cfg.memory === 'sc' ? {} : { pollSpins: WEAK_POLL_SPINS }),
     });
     this.obs = new Observations(this.sys);
   }

@@ -34,6 +34,12 @@ export interface VariantModel extends ModelRules {
   readonly breaks?: readonly InvariantId[];
 }
 
+export interface VariantAudit {
+  readonly caughtBy: readonly Technique[];
+  readonly note?: string;
+  readonly memory?: readonly ('tso' | 'lkmm')[];
+}
+
 export interface VariantSpec {
   /** `[A-Za-z0-9._-]+`; historical bugs start with their B-id (B3-…, B9-…). */
   readonly id: string;
@@ -49,8 +55,12 @@ export interface VariantSpec {
   readonly impl?: KernelOverrides;
   readonly model?: VariantModel;
   readonly workloads?: readonly Workload[];
-  /** For the bug catalogue: techniques that must catch it, and why others cannot. */
-  readonly audit?: { readonly caughtBy: readonly Technique[]; readonly note?: string };
+  /**
+   * For the bug catalogue: techniques that must catch it (under sc), and why others cannot;
+   * `memory`: the weak memory models under which the property suite must catch it (a barrier
+   * fault: caught under these, never under sc).
+   */
+  readonly audit?: VariantAudit;
 }
 
 export interface Variant extends ImplVariant {
@@ -62,7 +72,7 @@ export interface Variant extends ImplVariant {
   readonly impl: KernelOverrides;
   readonly model: VariantModel | null;
   readonly workloads: readonly Workload[];
-  readonly audit: { readonly caughtBy: readonly Technique[]; readonly note?: string } | null;
+  readonly audit: VariantAudit | null;
   /** the path it was loaded from, as given on the command line (user variants) */
   readonly file?: string;
 }

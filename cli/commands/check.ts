@@ -5,12 +5,14 @@
  * `--workload FILE` instead runs the user's own workload(s) under --runs schedules.
  */
 import { Option } from 'commander';
+import { UsageError } from '../errors.js';
 import { REFINEMENT_SENTENCE } from '../../properties/index.js';
 import { CoverageCounter } from '../../model/coverage.js';
 import { modelCharts } from '../model-run.js';
 import { checkWorkloadFile, loadCheckWorkloads, type FileWorkload } from '../workload-check.js';
 import { propertiesJson, propertySectionHtml, propertyStage, refinementInvariant, runProperties } from '../property-run.js';
 import { defineRunCommand } from '../run-command.js';
+import { memoryOption, parseMemoryOption } from '../memory-option.js';
 
 export { REFINEMENT_SENTENCE };
 
@@ -22,8 +24,13 @@ export const register = defineRunCommand({
   progressTotal: () => 0,
   configure: (cmd) => cmd
     .addOption(new Option('--fault <id>', 'run a built-in variant: a catalogued fault (audit/README.md)'))
+    .addOption(memoryOption())
     .addOption(new Option('--workload <file>', 'run your own workload (.ts/.js/.json) on the implementation under --runs schedules, checked by refinement against the model')),
-  prepare: async (raw) => (typeof raw.workload === 'string' ? { workloads: await loadCheckWorkloads(raw.workload, typeof raw.cpus === 'number' ? raw.cpus : 3) } : {}),
+  prepare: async (raw) => {
+    const memory = parseMemoryOption(raw);
+    if (memory !== 'sc' && typeof raw.workload === 'string') throw new UsageError(`--memory ${memory}: --workload runs are checked under sc only`);
+    return { memory, ...(typeof raw.workload === 'string' ? { workloads: await loadCheckWorkloads(raw.workload, typeof raw.cpus === 'number' ? raw.cpus : 3) } : {}) };
+  },
   async run(ctx, extra) {
     const variant = ctx.variant;
     if (typeof extra.workload === 'string') {
@@ -32,9 +39,9 @@ export const register = defineRunCommand({
     }
     const r = await runProperties({
       runtime: ctx.options.runtime, cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs,
-      sharded: ctx.options.shard !== undefined, variant, signal: ctx.signal, log: ctx.log,
+      sharded: ctx.options.shard !== undefined, variant, signal: ctx.signal, log: ctx.log, memory: extra.memory === 'sc' || extra.memory === 'tso' || extra.memory === 'lkmm' ? extra.memory : 'sc',
     });
-    ctx.log(`check ${r.config.runtime}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
+    ctx.log(`check ${r.config.runtime} memory=${r.config.memory}: ${r.stats.runs} runs, ${r.stats.commands} commands, ${r.stats.runsPerSecond} runs/s; refinement ${refinementInvariant(r).status}`);
     const stage = propertyStage(r);
     return {
       charts: modelCharts(r.coverage), coverage: r.coverage, invariants: stage.invariants, counterexamples: r.counterexamples,
