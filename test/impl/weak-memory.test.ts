@@ -78,5 +78,9 @@ describe('barrier faults: caught under the weak models the catalogue names, neve
     const again = await replay(token, (id) => findBuiltin(id));
     expect(again.failed).toBe(true);
     expect(again.counterexample?.message).toBe(o.counterexample?.message);
+    // the timeline names the stale read of the function's effect and the barrier pair that forbids it
+    const stale = o.counterexample?.timeline.filter((r) => r.text.startsWith('stale read: request')) ?? [];
+    expect(stale.length).toBeGreaterThan(0);
+    expect(stale.at(-1)?.text).toMatch(/func effect = 0 .*forbidden by csd_unlock's smp_store_release paired with csd_lock_wait's acquire/);
   });
 });
