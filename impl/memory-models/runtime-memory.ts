@@ -8,9 +8,10 @@
  *   has drained (or their own buffer), so a waiter whose word changed only in another CPU's
  *   buffer stays blocked, and when nothing can run while stores are buffered the runtime
  *   drains one (a chosen CPU's oldest), as the hardware eventually does.
- * - lkmm: LkmmCore with the runtime's settings: a load reads one of the newest WINDOW messages of
- *   its word that coherence and ordering allow (choice 0 = the newest, so a chooser that says 0
- *   reads like SC), a word written behind the core's back becomes a new message every CPU sees.
+ * - lkmm: LkmmCore (lkmm.ts, the core the litmus command checks) with the runtime's settings: a
+ *   load reads one of the newest WINDOW messages of its word that coherence and ordering allow
+ *   (choice 0 = the newest, so a chooser that says 0 reads like SC); a word written behind the
+ *   core's back becomes a new message every CPU sees.
  *   The array always holds the newest message, so observers see the coherence-latest state.
  *
  * Every decision (which message, which store drains) is asked of the chooser the runtime injects:
