@@ -70,6 +70,12 @@ export interface LkmmCoreOptions {
   readonly window?: number;
   readonly newestFirst?: boolean;
   readonly external?: boolean;
+  /**
+   * Every `gcEvery` stores, forget what every CPU has already passed: the messages of a word
+   * older than the oldest one any CPU may still read, and every view entry at or below that
+   * point (no behaviour changes: such entries can no longer raise anything). Keeps views small.
+   */
+  readonly gcEvery?: number;
 }
 
 /** What a load read: message `ts` of word `i` while the newest was `newestTs` (stale iff they differ). */
@@ -92,6 +98,8 @@ export class LkmmCore implements MemoryCore {
   private readonly window: number;
   private readonly newestFirst: boolean;
   private readonly external: boolean;
+  private readonly gcEvery: number;
+  private sinceGc = 0;
   /** Called after every load with what it read (the runtime annotates stale reads in timelines). */
   onRead: ((r: ReadFrom) => void) | null = null;
 
@@ -101,6 +109,30 @@ export class LkmmCore implements MemoryCore {
     this.window = opts.window ?? Infinity;
     this.newestFirst = opts.newestFirst === true;
     this.external = opts.external === true;
+    this.gcEvery = opts.gcEvery ?? Infinity;
+  }
+
+  /** See `gcEvery`. */
+  private gc(): void {
+    for (const [i, msgs] of this.mo) {
+      let f = Infinity;
+      for (const c of this.cpuViews) f = Math.min(f, c.cur.get(i) ?? 0);
+      const b = this.baseOf(i);
+      if (f > b && f !== Infinity) {
+        msgs.splice(0, f - b);
+        this.base.set(i, f);
+      }
+    }
+    const drop = (v: View): void => {
+      for (const [i, ts] of v) if (ts <= this.baseOf(i)) v.delete(i);
+    };
+    for (const c of this.cpuViews) {
+      drop(c.cur);
+      drop(c.acq);
+      drop(c.wrel);
+    }
+    drop(this.strong);
+    for (const msgs of this.mo.values()) for (const m of msgs) drop(m.view);
   }
 
   private cpu(cpu: number): CpuViews {
@@ -171,6 +203,10 @@ export class LkmmCore implements MemoryCore {
     msgs.push({ v, view });
     this.memory[i] = v;
     if (msgs.length > 2 * this.window) this.prune(i, msgs);
+    if (++this.sinceGc >= this.gcEvery) {
+      this.sinceGc = 0;
+      this.gc();
+    }
     raise(c.cur, i, ts);
     raise(c.acq, i, ts);
   }

@@ -63,7 +63,7 @@ export function runtimeMemory(model: MemoryModel, memory: Int32Array, cpus: numb
       };
     }
     case 'lkmm': {
-      const core = new LkmmCore(memory, cpus, choose, { window: LKMM_WINDOW, newestFirst: true, external: true });
+      const core = new LkmmCore(memory, cpus, choose, { window: LKMM_WINDOW, newestFirst: true, external: true, gcEvery: 256 });
       return {
         model, access: (cpu) => coreAccess(core, cpu),
         canReadOther: (cpu, i, v) => core.canReadOther(cpu, i, v),

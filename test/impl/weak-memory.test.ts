@@ -11,6 +11,9 @@ import { smpProperty } from '../../properties/property.js';
 import { runInvariantProperty } from '../../properties/invariant-property.js';
 import { replay } from '../../properties/replay.js';
 import { findBuiltin } from '../../variants/index.js';
+import { LkmmCore } from '../../impl/memory-models/lkmm.js';
+import { rng } from '../../impl/runtime/schedulers.js';
+import type { FenceKind, RmwOrder } from '../../impl/access.js';
 
 const CALLS: readonly (readonly [number, SmpRequest])[] = [
   [0, { kind: 'single', target: 1, wait: true }], [1, { kind: 'single', target: 2, wait: true }], [2, { kind: 'many', mask: [0, 1], wait: true }],
@@ -50,6 +53,33 @@ describe('--memory on the deterministic runtime', () => {
   it('lkmm: a load may read a stale store (seen in the stale-read log)', () => {
     const l = runDeterministic({ cpus: 3, scheduler: randomScheduler(3), memory: 'lkmm' }, CALLS);
     expect((l.sys as unknown as { core: { staleReads: unknown[] } }).core.staleReads.length).toBeGreaterThan(0);
+  });
+});
+
+describe('LkmmCore gcEvery', () => {
+  it('forgetting what every CPU has passed changes no decision: same options and values as without', () => {
+    const run = (gcEvery: number | undefined): string[] => {
+      const r = rng(11);
+      const out: string[] = [];
+      const core = new LkmmCore(new Int32Array(6), 3, (n) => { out.push(`n${n}`); return Math.floor(r() * n); }, { window: 8, newestFirst: true, external: true, ...(gcEvery === undefined ? {} : { gcEvery }) });
+      const ops = rng(12);
+      const fences: FenceKind[] = ['mb', 'wmb', 'rmb'];
+      const rmws: RmwOrder[] = ['mb', 'relaxed', 'acquire', 'release'];
+      for (let k = 0; k < 3000; k++) {
+        const cpu = Math.floor(ops() * 3);
+        const i = Math.floor(ops() * 6);
+        const x = ops();
+        if (x < 0.35) out.push(`l${core.load(cpu, i, ops() < 0.3 ? 'acquire' : 'once')}`);
+        else if (x < 0.65) core.store(cpu, i, k, ops() < 0.3 ? 'release' : 'once');
+        else if (x < 0.85) out.push(`r${core.rmw(cpu, i, 'add', 1, 0, rmws[Math.floor(ops() * 4)] ?? 'mb')}`);
+        else core.fence(cpu, fences[Math.floor(ops() * 3)] ?? 'mb');
+      }
+      return out;
+    };
+    const plain = run(undefined);
+    expect(plain.filter((x) => x.startsWith('n')).length).toBeGreaterThan(100); // real choices were asked
+    expect(run(1)).toEqual(plain);
+    expect(run(16)).toEqual(plain);
   });
 });
 
