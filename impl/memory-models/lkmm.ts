@@ -44,7 +44,9 @@ interface Message {
 interface CpuViews {
   readonly cur: View;
   readonly acq: View;
-  readonly wrel: View;
+  /** copy-on-write: relaxed stores' messages share it until a fence changes it */
+  wrel: View;
+  wrelShared: boolean;
   addrDep: boolean;
 }
 
@@ -104,7 +106,7 @@ export class LkmmCore implements MemoryCore {
   onRead: ((r: ReadFrom) => void) | null = null;
 
   constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser, opts: LkmmCoreOptions = {}) {
-    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), addrDep: false }));
+    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), wrelShared: false, addrDep: false }));
     this.orderedLoads = opts.dependentLoads === 'ordered';
     this.window = opts.window ?? Infinity;
     this.newestFirst = opts.newestFirst === true;
@@ -196,10 +198,16 @@ export class LkmmCore implements MemoryCore {
   private append(c: CpuViews, i: number, v: number, release: boolean, extra?: View): void {
     const msgs = this.messages(i);
     const ts = this.baseOf(i) + msgs.length;
-    const view: View = new Map(release ? c.cur : c.wrel);
-    if (release) join(view, c.acq);
-    if (extra !== undefined) join(view, extra);
-    view.set(i, ts);
+    // (the message's own position needs no entry: a reader raises its views to it anyway)
+    let view: View;
+    if (release || extra !== undefined) {
+      view = new Map(release ? c.cur : c.wrel);
+      if (release) join(view, c.acq);
+      if (extra !== undefined) join(view, extra);
+    } else {
+      view = c.wrel; // shared, never changed in place afterwards (fences copy first)
+      c.wrelShared = true;
+    }
     msgs.push({ v, view });
     this.memory[i] = v;
     if (msgs.length > 2 * this.window) this.prune(i, msgs);
@@ -257,6 +265,7 @@ export class LkmmCore implements MemoryCore {
         join(c.cur, c.acq);
         return;
       case 'wmb':
+        this.ownWrel(c);
         join(c.wrel, c.cur);
         join(c.wrel, c.acq);
         return;
@@ -266,8 +275,15 @@ export class LkmmCore implements MemoryCore {
         join(c.cur, c.acq);
         join(c.cur, this.strong);
         join(this.strong, c.cur);
+        this.ownWrel(c);
         join(c.wrel, c.cur);
     }
+  }
+
+  private ownWrel(c: CpuViews): void {
+    if (!c.wrelShared) return;
+    c.wrel = new Map(c.wrel);
+    c.wrelShared = false;
   }
 
   /** Messages of word `i` in coherence order (oldest first). */
