@@ -60,7 +60,7 @@ export function auditMarkdown(a: AuditReport): string {
     'Cells: first invariant (or detector) that failed, time and runs (model: states) to the first failure, counterexample length after shrinking (ce), and for the property suite the seeds that caught it.', '',
     '## Faults', '',
     ...a.faults.flatMap((f) => [
-      `- **${f.id}** (${f.implFunctions.length === 0 ? 'model only' : `impl ${f.implFunctions.map((x) => `\`${x}\``).join(', ')}`}${f.modelRules.length === 0 ? '' : `, model ${f.modelRules.map((x) => `\`${x}\``).join(', ')}`}${f.formerly.length === 0 ? '' : `; formerly ${f.formerly.join(', ')}`}): breaks ${f.breaks.join(', ')}; origin ${f.origin}; expected ${f.expected.join(', ')}${f.expectedMemory.length > 0 ? `; expected under --memory ${f.expectedMemory.join(', ')}${f.expectedMemory.some((m) => f.byMemory[m] !== 'caught') ? ' (NOT ALL CAUGHT)' : ''}` : ''}${f.expectedMissed.length > 0 ? `; EXPECTED BUT MISSED by ${f.expectedMissed.join(', ')}` : ''}`,
+      `- **${f.id}** (${f.implFunctions.length === 0 ? 'model only' : `impl ${f.implFunctions.map((x) => `\`${x}\``).join(', ')}`}${f.modelRules.length === 0 ? '' : `, model ${f.modelRules.map((x) => `\`${x}\``).join(', ')}`}${f.formerly.length === 0 ? '' : `; formerly ${f.formerly.join(', ')}`}): breaks ${f.breaks.join(', ')}; origin ${f.origin}; expected ${f.expected.length === 0 ? 'by no sc technique' : f.expected.join(', ')}${f.expectedMemory.length > 0 ? `; expected under --memory ${f.expectedMemory.join(', ')}${f.expectedMemory.some((m) => f.byMemory[m] !== 'caught') ? ' (NOT ALL CAUGHT)' : ''}` : ''}${f.expectedMissed.length > 0 ? `; EXPECTED BUT MISSED by ${f.expectedMissed.join(', ')}` : ''}`,
     ]),
     '',
   ];
