@@ -5,6 +5,7 @@ import type { MemoryModel } from '../../impl/memory-models/runtime-memory.js';
 import { DeterministicSystem, runDeterministic } from '../../impl/runtime/deterministic.js';
 import { decodeSchedule } from '../../impl/runtime/schedule.js';
 import { randomScheduler } from '../../impl/runtime/schedulers.js';
+import { exploreExhaustive } from '../../impl/runtime/explore.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { ImplVariant } from '../../impl/variant.js';
 import { smpProperty } from '../../properties/property.js';
@@ -49,6 +50,17 @@ describe('--memory on the deterministic runtime', () => {
       expect(() => new DeterministicSystem({ cpus: 3 }).replay(a.result.schedule)).toThrow(`recorded under memory ${memory}, system has memory sc`);
     });
   }
+
+  it('the bounded DFS enumerates memory choices too: more runs than sc with no preemption at all', () => {
+    const runs = (memory: MemoryModel): number => exploreExhaustive((s) => {
+      const sys = new DeterministicSystem({ cpus: 2, scheduler: s, memory, trace: false });
+      sys.call(0, { kind: 'single', target: 1, wait: true });
+      return sys;
+    }, { maxPreemptions: 0, maxRuns: 40, check: (r) => (r.status === 'quiescent' ? null : r.report ?? r.status) }).runs;
+    const sc = runs('sc');
+    expect(runs('lkmm')).toBeGreaterThan(sc);
+    expect(runs('tso')).toBeGreaterThan(sc);
+  });
 
   it('lkmm: a load may read a stale store (seen in the stale-read log)', () => {
     const l = runDeterministic({ cpus: 3, scheduler: randomScheduler(3), memory: 'lkmm' }, CALLS);
