@@ -29,6 +29,8 @@ export interface CatalogueEntry {
   readonly modelRules: readonly string[];
   /** Techniques that must catch it (the audit test holds the catalogue to this). */
   readonly caughtBy: readonly Technique[];
+  /** Weak memory models under which the property suite must catch it (barrier faults; never sc). */
+  readonly memory: readonly ('tso' | 'lkmm')[];
   readonly note?: string;
   readonly variant: Variant;
 }
@@ -39,7 +41,7 @@ function entry(v: Variant): CatalogueEntry {
     id: v.id, title: v.title, description: v.story, breaks: v.breaks, origin: v.origin, formerly: v.formerly,
     implFunctions: overriddenNames(v.impl),
     modelRules: model === null ? [] : [...Object.keys(model.semantics ?? {}), ...(model.provide === undefined ? [] : ['provide'])],
-    caughtBy: v.audit?.caughtBy ?? [], ...(v.audit?.note === undefined ? {} : { note: v.audit.note }), variant: v,
+    caughtBy: v.audit?.caughtBy ?? [], memory: v.audit?.memory ?? [], ...(v.audit?.note === undefined ? {} : { note: v.audit.note }), variant: v,
   };
 }
 

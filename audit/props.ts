@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { executeCommands, smpProperty, type PropertyArgs, type PropertyConfig, type RunStats } from '../properties/property.js';
 import { PropertyViolation } from '../properties/real-system.js';
 import { interruptible } from '../properties/interruptible.js';
@@ -20,6 +21,8 @@ export interface PropsOptions {
   readonly budgetMs: number;
   /** Ctrl-C: stops the seed in progress within a run; the remaining seeds are not run */
   readonly signal?: AbortSignal;
+  /** memory model of the deterministic runtime (default sc) */
+  readonly memory?: MemoryModel;
 }
 
 interface SeedOutcome {
@@ -74,7 +77,7 @@ function median(xs: readonly number[]): number | null {
 }
 
 export async function propertyTechnique(o: PropsOptions): Promise<TechniqueResult> {
-  const cfg: PropertyConfig = { cpus: o.cpus, variant: o.variant, select: [] };
+  const cfg: PropertyConfig = { cpus: o.cpus, variant: o.variant, select: [], ...(o.memory === undefined || o.memory === 'sc' ? {} : { memory: o.memory }) };
   const outs: SeedOutcome[] = [];
   for (let i = 0; i < o.seeds && o.signal?.aborted !== true; i++) outs.push(await propsSeed(cfg, o.seed + i, o.budgetMs, o.signal));
   const hits = outs.filter((x) => x.caught);

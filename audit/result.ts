@@ -18,6 +18,16 @@ export interface TechniqueResult {
   readonly seeds?: { readonly caught: number; readonly total: number; readonly medianMs: number | null; readonly maxMs: number | null };
 }
 
+/** The property suite's verdict under one memory model: caught, missed, or why it did not run. */
+export type MemoryVerdict = 'caught' | 'missed' | `not checked: ${string}`;
+
+/** Per memory model of the deterministic runtime (`audit --memory`); sc is the props column. */
+export interface ByMemory {
+  readonly sc: MemoryVerdict;
+  readonly tso: MemoryVerdict;
+  readonly lkmm: MemoryVerdict;
+}
+
 export interface FaultAudit {
   readonly id: string;
   /** ids the fault had before the one naming scheme */
@@ -33,14 +43,20 @@ export interface FaultAudit {
   readonly caught: boolean;
   /** techniques the catalogue claims that did not catch it */
   readonly expectedMissed: readonly Technique[];
+  /** the property suite under each memory model */
+  readonly byMemory: ByMemory;
+  /** the weak memory models the catalogue says must catch it (a barrier fault) */
+  readonly expectedMemory: readonly ('tso' | 'lkmm')[];
 }
 
 export interface AuditReport {
   readonly schema: 'smpcheck.audit/1';
-  readonly config: { readonly budgetS: number; readonly seeds: number; readonly seed: number; readonly cpus: number; readonly threads: boolean; readonly techniques: readonly Technique[] };
+  readonly config: { readonly budgetS: number; readonly seeds: number; readonly seed: number; readonly cpus: number; readonly threads: boolean; readonly techniques: readonly Technique[]; readonly memory: readonly ('sc' | 'tso' | 'lkmm')[] };
   readonly faults: readonly FaultAudit[];
   /** the correct implementation and model under the same configuration: every technique must pass */
   readonly correct: readonly TechniqueResult[];
+  /** the correct implementation's property suite under each memory model (must be missed everywhere) */
+  readonly correctByMemory: ByMemory;
   readonly summary: {
     readonly faults: number;
     readonly caught: number;

@@ -9,7 +9,8 @@ import { CATALOGUE, TECHNIQUES, type CatalogueEntry, type Technique } from './ca
 import { runDetectors } from './detectors.js';
 import { modelTechnique, variantWorkload } from './model.js';
 import { propertyTechnique } from './props.js';
-import type { AuditReport, FaultAudit, TechniqueResult } from './result.js';
+import type { AuditReport, ByMemory, FaultAudit, MemoryVerdict, TechniqueResult } from './result.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { deterministicStress, threadsStress } from './stress.js';
 
 export interface AuditOptions {
@@ -27,6 +28,8 @@ export interface AuditOptions {
   readonly entries?: readonly CatalogueEntry[];
   /** only these techniques (default: all); the others are reported 'n/a' */
   readonly techniques?: readonly Technique[];
+  /** memory models the property suite also runs under (default: sc only; sc is the props column) */
+  readonly memory?: readonly MemoryModel[];
   readonly signal?: AbortSignal;
   readonly onFault?: (f: FaultAudit) => void;
 }
@@ -65,6 +68,22 @@ async function implTechniques(variant: ImplVariant | undefined, expected: readon
   ];
 }
 
+/** The property suite under each requested weak model; sc is the props technique's verdict. */
+async function byMemoryOf(variant: ImplVariant | undefined, hasImpl: boolean, results: readonly TechniqueResult[], o: Knobs, memory: readonly MemoryModel[]): Promise<ByMemory> {
+  const props = results.find((r) => r.technique === 'props');
+  const sc: MemoryVerdict = !hasImpl ? 'not checked: model-only fault (no implementation variant)'
+    : props === undefined || props.status === 'n/a' ? 'not checked: props technique not selected (--techniques)' : props.status;
+  const weak = async (m: 'tso' | 'lkmm'): Promise<MemoryVerdict> => {
+    if (!hasImpl) return 'not checked: model-only fault (no implementation variant)';
+    if (!memory.includes(m)) return `not checked: ${m} not requested (--memory)`;
+    if (!o.on('props')) return 'not checked: props technique not selected (--techniques)';
+    if (o.signal?.aborted === true) return 'not checked: interrupted (Ctrl-C)';
+    const r = await propertyTechnique({ variant, cpus: o.cpus, seed: o.seed, budgetMs: o.budgetS * 1000, seeds: 1, memory: m, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+    return r.status === 'n/a' ? 'not checked: n/a' : r.status;
+  };
+  return { sc, tso: await weak('tso'), lkmm: await weak('lkmm') };
+}
+
 function byTechnique(rs: readonly TechniqueResult[]): TechniqueResult[] {
   return TECHNIQUES.map((t) => rs.find((r) => r.technique === t) ?? NA(t));
 }
@@ -79,17 +98,22 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const pool = opts.threads === false || !on('threads') ? null : await ThreadsSystem.start({ cpus: o.cpus });
   const faults: FaultAudit[] = [];
   let correct: TechniqueResult[];
+  let correctByMemory: ByMemory = { sc: 'not checked: interrupted (Ctrl-C)', tso: 'not checked: interrupted (Ctrl-C)', lkmm: 'not checked: interrupted (Ctrl-C)' };
+  const memory = opts.memory ?? ['sc'];
   try {
     for (const e of entries) {
       if (opts.signal?.aborted === true) break;
       const impl = e.implFunctions.length === 0 ? [] : await implTechniques(e.variant, e.caughtBy, o, pool);
       const results = byTechnique([on('model') ? modelTechnique(e.variant.model === null ? null : e.variant) : NA('model'), ...impl]);
+      const byMemory = await byMemoryOf(e.variant, e.implFunctions.length > 0, results, o, memory);
       const caughtBy = results.filter((r) => r.status === 'caught').map((r) => r.technique);
+      const caughtWeak = byMemory.tso === 'caught' || byMemory.lkmm === 'caught';
       // Ctrl-C cut this fault's techniques short: an uncaught fault then proves nothing; leave it out.
-      if (aborted() && caughtBy.length === 0) break;
+      if (aborted() && caughtBy.length === 0 && !caughtWeak) break;
       const f: FaultAudit = {
         id: e.id, formerly: e.formerly, implFunctions: e.implFunctions, modelRules: e.modelRules, breaks: e.breaks, origin: e.origin, expected: e.caughtBy,
-        results, caught: caughtBy.length > 0, expectedMissed: e.caughtBy.filter((t) => !caughtBy.includes(t)),
+        results, caught: caughtBy.length > 0 || caughtWeak, expectedMissed: e.caughtBy.filter((t) => !caughtBy.includes(t)),
+        byMemory, expectedMemory: e.memory,
       };
       faults.push(f);
       opts.onFault?.(f);
@@ -108,6 +132,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
     const correctRun = opts.signal?.aborted === true ? [] : byTechnique([modelTotal, ...(await implTechniques(undefined, [], o, pool))]);
     // Interrupted while the correct code ran: keep it only if it already raised an alarm.
     correct = aborted() && !correctRun.some((r) => r.status === 'caught') ? [] : correctRun;
+    if (!aborted()) correctByMemory = await byMemoryOf(undefined, true, correct, o, memory);
   } finally {
     await pool?.stop();
   }
@@ -117,13 +142,18 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const worst = propsSeeds.reduce<{ caught: number; total: number } | null>((w, s) => (s !== undefined && (w === null || s.caught / s.total < w.caught / w.total) ? s : w), null);
   return {
     schema: 'smpcheck.audit/1',
-    config: { budgetS: o.budgetS, seeds: o.seeds, seed: o.seed, cpus: o.cpus, threads: pool !== null, techniques: TECHNIQUES.filter(on) },
-    faults, correct,
+    config: { budgetS: o.budgetS, seeds: o.seeds, seed: o.seed, cpus: o.cpus, threads: pool !== null, techniques: TECHNIQUES.filter(on), memory },
+    faults, correct, correctByMemory,
     summary: {
       faults: faults.length,
       caught: faults.filter((f) => f.caught).length,
-      survivors: faults.filter((f) => !f.caught).map((f) => f.id),
-      falseAlarms: correct.filter((r) => r.status === 'caught').map((r) => `${r.technique}: ${r.message ?? ''}`),
+      // A fault nothing is expected to catch under the requested models (a barrier fault audited
+      // under sc only, or one the catalogue documents as missed) is not a survivor.
+      survivors: faults.filter((f) => !f.caught && (f.expected.length > 0 || f.expectedMemory.some((m) => memory.includes(m)))).map((f) => f.id),
+      falseAlarms: [
+        ...correct.filter((r) => r.status === 'caught').map((r) => `${r.technique}: ${r.message ?? ''}`),
+        ...(['tso', 'lkmm'] as const).filter((m) => correctByMemory[m] === 'caught').map((m) => `props --memory ${m}`),
+      ],
       props: {
         faults: propsFaults.length,
         atLeast19of20: propsSeeds.filter((s) => s !== undefined && s.caught * 20 >= 19 * s.total).length,

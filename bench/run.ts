@@ -24,6 +24,7 @@ import { byteChunks, openTrace } from '../trace/open-trace.js';
 import { explore } from '../model/explorer.js';
 import { runPropertySuite } from '../properties/suite.js';
 import { checkTraceFile } from '../trace/check-file.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { DeterministicSystem } from '../impl/runtime/deterministic.js';
 import { randomScheduler } from '../impl/runtime/schedulers.js';
 import { ThreadsSystem } from '../impl/runtime/threads.js';
@@ -129,8 +130,9 @@ function exploreStatesPerSec(): number {
   return r.statesPerSecond;
 }
 
-function detStepsPerSec(): number {
-  const sys = new DeterministicSystem({ cpus: 4, trace: false, scheduler: randomScheduler(7), requests: 4096 });
+/** Steps/s of the deterministic runtime on a fixed workload, with the protocol's accesses under `memory`. */
+function detStepsPerSec(memory: MemoryModel = 'sc'): number {
+  const sys = new DeterministicSystem({ cpus: 4, trace: false, scheduler: randomScheduler(7), requests: 4096, memory });
   for (let i = 0; i < 250; i++) {
     for (let c = 0; c < 4; c++) {
       sys.call(c, i % 2 === 1 ? { kind: 'single', target: (c + 1) % 4, wait: true } : { kind: 'many', mask: [0, 1, 2, 3], wait: i % 4 === 0 });
@@ -145,15 +147,21 @@ function detStepsPerSec(): number {
 
 detStepsPerSec(); // JIT warm-up
 detStepsPerSec();
+detStepsPerSec('tso');
+detStepsPerSec('lkmm');
 const spin: number[] = [];
 const wait: number[] = [];
 const rpcs: number[] = [];
 const det: number[] = [];
+const detTso: number[] = [];
+const detLkmm: number[] = [];
 for (let k = 0; k < RUNS; k++) {
   spin.push(await pair('spin', 100_000));
   wait.push(await pair('wait', 2_000));
   rpcs.push(await rpc(2_000));
   det.push(detStepsPerSec());
+  detTso.push(detStepsPerSec('tso'));
+  detLkmm.push(detStepsPerSec('lkmm'));
 }
 const poll = await ours('poll', 20_000, RUNS);
 const halt = await ours('halt', 1_000, RUNS);
@@ -185,7 +193,7 @@ for (let k = 0; k < RUNS; k++) {
 const m = {
   propertyRunsPerSec: median(propRuns), propertyCommandsPerSec: median(propCommands),
   spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),
-  syncSinglePollingNs: median(poll), syncSingleHaltedNs: median(halt), detStepsPerSec: median(det),
+  syncSinglePollingNs: median(poll), syncSingleHaltedNs: median(halt), detStepsPerSec: median(det), detTsoStepsPerSec: median(detTso), detLkmmStepsPerSec: median(detLkmm),
   asyncSingleNs: median(asyncNs), manyAll4Ns: median(manyNs), exploreStatesPerSec: median(exploreSps), traceEventsPerSec: median(traceEps), traceDatEventsPerSec: median(datEps),
 };
 const ratios = {
@@ -193,13 +201,15 @@ const ratios = {
   haltedVsWaitNotify: m.syncSingleHaltedNs / m.waitNotifyRttNs,
   postMessageVsPolling: m.postMessageRttNs / m.syncSinglePollingNs,
   detMStepsPerSec: m.detStepsPerSec / 1e6,
+  detLkmmMStepsPerSec: m.detLkmmStepsPerSec / 1e6,
   traceMEventsPerSec: m.traceEventsPerSec / 1e6,
   traceDatMEventsPerSec: m.traceDatEventsPerSec / 1e6,
 };
-const targets = { pollingVsSpin: '≤ 3', haltedVsWaitNotify: '≤ 1.2', postMessageVsPolling: '≥ 20', detMStepsPerSec: '≥ 2', traceMEventsPerSec: '≥ 2', traceDatMEventsPerSec: '≥ 3' };
+const targets = { pollingVsSpin: '≤ 3', haltedVsWaitNotify: '≤ 1.2', postMessageVsPolling: '≥ 20',  detMStepsPerSec: '≥ 2', detLkmmMStepsPerSec: '≥ 1', traceMEventsPerSec: '≥ 2', traceDatMEventsPerSec: '≥ 3' };
 const pass = {
   pollingVsSpin: ratios.pollingVsSpin <= 3, haltedVsWaitNotify: ratios.haltedVsWaitNotify <= 1.2,
   postMessageVsPolling: ratios.postMessageVsPolling >= 20, detMStepsPerSec: ratios.detMStepsPerSec >= 2,
+  detLkmmMStepsPerSec: ratios.detLkmmMStepsPerSec >= 1,
   traceMEventsPerSec: ratios.traceMEventsPerSec >= 2,
   traceDatMEventsPerSec: ratios.traceDatMEventsPerSec >= 3,
 };
@@ -214,7 +224,7 @@ const context = {
 const env = { node: process.version, cores: availableParallelism(), loadavg1: loadavg()[0], loadavgStart: LOAD_START, runs: RUNS, date: new Date().toISOString() };
 const json = {
   schema: 'smpcheck.bench/2', env, medians: m,
-  samples: { spin, wait, rpcs, det, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps, traceDat: datEps, propertyRuns: propRuns, propertyCommands: propCommands },
+  samples: { spin, wait, rpcs, det, detTso, detLkmm, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps, traceDat: datEps, propertyRuns: propRuns, propertyCommands: propCommands },
   ratios, targets, pass, context,
 };
 
@@ -234,7 +244,7 @@ const md = [
   `| many (wait) to all 4 CPUs | ${f(m.manyAll4Ns / 1000)} µs/call | raw wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs (×${f(context.manyAll4VsWaitNotify)}) |`, '',
   '## Checkers', '',
   '| measure | median |', '|---|---|',
-  `| deterministic runtime scheduling steps/s | ${f(m.detStepsPerSec / 1e6)} M |`,
+  `| deterministic runtime scheduling steps/s, --memory sc / tso / lkmm | ${f(m.detStepsPerSec / 1e6)} M / ${f(m.detTsoStepsPerSec / 1e6)} M / ${f(m.detLkmmStepsPerSec / 1e6)} M |`,
   `| explorer states/s (stress workload, 3 CPUs, first ${process.env.EXPLORE_STATES ?? 60_000} states) | ${m.exploreStatesPerSec.toFixed(0)} |`,
   `| trace check events per CPU-second (linux-6.18-2cpu-tlb-membarrier.txt, decompressed, parse + check) | ${f(m.traceEventsPerSec / 1e6)} M |`,
   `| trace check events per CPU-second (linux-6.18-2cpu-hotplug-trace-cmd.dat, native read + check, incl. opening) | ${f(m.traceDatEventsPerSec / 1e6)} M${traceCmdEps === null ? ' (trace-cmd not installed: no side-by-side figure)' : `; trace-cmd report on the same file ${f(traceCmdEps / 1e6)} M (×${f(context.datVsTraceCmdReport ?? 0)})`} |`,
@@ -249,5 +259,6 @@ console.log(`load average ${f(LOAD_START)} at start, ${f(env.loadavg1 ?? 0)} at 
 for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(22)} ${f(v).padStart(8)}  (target ${targets[k as keyof typeof targets]}) ${pass[k as keyof typeof pass] ? 'met' : 'missed'}`);
 console.log(`asyncSingleNs          ${f(m.asyncSingleNs).padStart(8)}  (spin RTT ${f(m.spinRttNs)} ns)`);
 console.log(`manyAll4Us             ${f(m.manyAll4Ns / 1000).padStart(8)}  (wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs)`);
+console.log(`detStepsPerSec sc/tso/lkmm ${f(m.detStepsPerSec / 1e6)} / ${f(m.detTsoStepsPerSec / 1e6)} / ${f(m.detLkmmStepsPerSec / 1e6)} M`);
 console.log(`exploreStatesPerSec    ${m.exploreStatesPerSec.toFixed(0).padStart(8)}`);
 console.log(`propertyRunsPerSec     ${m.propertyRunsPerSec.toFixed(0).padStart(8)}  (${m.propertyCommandsPerSec.toFixed(0)} commands/s)`);

@@ -2,6 +2,7 @@
  * The property part of `check` and `verify`: the fast-check model-based suite on one runtime,
  * for this shard's share of the seed space.
  */
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { REFINEMENT_ID, REFINEMENT_SENTENCE, runPropertySuite, SuiteOptionError, type PropertySuiteResult } from '../properties/index.js';
 import type { InvariantResult } from '../model/types.js';
 import type { AbstractReachable } from '../model/abstract-reachable.js';
@@ -37,6 +38,8 @@ export async function runProperties(opts: {
   readonly guided?: boolean;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** memory model of the deterministic runtime (default sc) */
+  readonly memory?: MemoryModel;
 }): Promise<PropertySuiteResult> {
   const first = opts.runs[0];
   if (first === undefined) throw new UsageError('--shard: this shard has no runs (use fewer shards or more --runs)');
@@ -48,6 +51,7 @@ export async function runProperties(opts: {
       ...(opts.abstract === undefined ? {} : { abstract: opts.abstract }),
       ...(opts.guided === undefined ? {} : { guided: opts.guided }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.memory === undefined || opts.memory === 'sc' ? {} : { memory: opts.memory }),
       onProperty: (p) => opts.log?.(`check ${opts.runtime} ${p.id}: ${p.status} (${p.runs} runs)`),
     });
   } catch (e) {

@@ -5,7 +5,7 @@
  */
 import {
   C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
-  R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT,
+  R_EFFECT, R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT,
   RS_RETURNED, RS_STARTED,
 } from './layout.js';
 import { EINVAL } from './errno.js';
@@ -103,6 +103,9 @@ export function* runCommand(c: Ctx, id: number): Proto {
   if (rc === 0 && (flags & RQ_WAIT) !== 0) {
     const exp = Atomics.load(m, L.req(id, R_EXPECTED));
     if ((Atomics.load(m, L.req(id, R_RAN)) & exp) !== exp) Atomics.add(m, H_SYNC_EARLY, 1);
+    // ... and, through this CPU's own view of kernel memory, see its effects (weak memory: what
+    // the release of csd_unlock and the acquire of csd_lock_wait guarantee)
+    else if ((c.a.READ_ONCE(L.req(id, R_EFFECT)) & exp) !== exp) Atomics.add(m, H_SYNC_EARLY, 1);
   }
   if (irqsOff) Atomics.store(m, irq, 0);
   Atomics.store(m, L.req(id, R_RC), rc);
@@ -127,10 +130,15 @@ export function* cpuLoop(c: Ctx): Proto {
   const m = c.m;
   const L = c.L;
   const stateIdx = L.cpu(c.cpu, C_STATE);
+  let seenSeq = -1;
   for (;;) {
     yield STEP;
     // read the wake word before looking for work: a kick after this point makes idle return
     const seq = Atomics.load(m, L.cpu(c.cpu, C_WAKE));
+    // Noticing a kick is a wake-up: its full barrier pairs with kick's, so what the kicker did
+    // before the kick is visible to the checks below (weak memory; on SC a no-op).
+    if (seq !== seenSeq) c.a.smp_mb();
+    seenSeq = seq;
     if (Atomics.load(m, H_STOP) !== 0) return;
     const st = Atomics.load(m, stateIdx);
     if (st !== HP_ONLINE) {

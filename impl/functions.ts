@@ -5,7 +5,7 @@
  * INV-RUN-ON-TARGET, INV-NOT-ON-OFFLINE).
  */
 import {
-  C_STATE, C_USER_CSD, CSD_FLAG_LOCK, F_FLAGS, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_CSD, R_DUP, R_EXPECTED, R_ISSUER, R_RAN,
+  C_STATE, C_USER_CSD, CSD_FLAG_LOCK, F_FLAGS, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_CSD, R_DUP, R_EFFECT, R_EXPECTED, R_ISSUER, R_RAN,
   R_RESUBMITS, R_RUNS, R_WRONG, SHARED_CSD_SLOT,
 } from './layout.js';
 import { EBUSY } from './errno.js';
@@ -53,6 +53,7 @@ function* recordRun(c: Ctx, func: number, info: number): Proto {
   }
   if (info < 0 || info >= L.reqCap) return;
   Atomics.add(m, L.req(info, R_RUNS), 1);
+  c.a.atomic_or(L.req(info, R_EFFECT), bit); // the function's effect: kernel data its caller reads
   const before = Atomics.or(m, L.req(info, R_RAN), bit);
   if ((before & bit) !== 0) Atomics.add(m, L.req(info, R_DUP), 1); // INV-NO-DOUBLE-RUN
   if ((Atomics.load(m, L.req(info, R_EXPECTED)) & bit) === 0) Atomics.add(m, L.req(info, R_WRONG), 1); // INV-RUN-ON-TARGET

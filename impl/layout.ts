@@ -171,6 +171,12 @@ export const R_T_START = 16;
 export const R_T_END = 18;
 /** fn_resubmit: resubmissions made from this request's function (it resubmits once) */
 export const R_RESUBMITS = 20;
+/**
+ * The function's effect as kernel data: each run ORs its CPU's bit in with an unordered atomic_or
+ * through `c.a`, and a waiting caller reads it back with READ_ONCE after the wait. Under a weak
+ * memory model this is the data the csd_unlock release / csd_lock_wait acquire pair must publish.
+ */
+export const R_EFFECT = 21;
 export const REQ_WORDS = 22;
 export const RQ_WAIT = 1;
 export const RQ_IRQS_OFF = 2;

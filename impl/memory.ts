@@ -68,6 +68,9 @@ export interface Ctx {
 
 /** Make `cpu` notice a change (mailbox post, IPI, unlock of a CSD it waits on, stop_machine). */
 export function kick(c: Ctx, cpu: number): void {
+  // An IPI or wake-up is ordered after the sender's earlier accesses (the kernel's IPI send and
+  // try_to_wake_up are); the woken CPU takes a full barrier on waking (runtime/cpu-stepper.ts).
+  c.a.smp_mb();
   const w = c.L.cpu(cpu, C_WAKE);
   Atomics.add(c.m, w, 1); // seq bump before notify: a sleeper that read the old seq will not sleep
   Atomics.notify(c.m, w);

@@ -12,6 +12,7 @@ import { allocCfdNow } from './hotplug.js';
 import type { KernelFunctions } from './kernel.js';
 import type { Ctx, DebugReport } from './memory.js';
 import type { ImplVariant } from './variant.js';
+import type { MemoryModel } from './memory-models/runtime-memory.js';
 
 export interface SmpConfig {
   readonly cpus: number;
@@ -35,6 +36,8 @@ export interface SmpConfig {
   readonly allocLimit?: number;
   readonly requests?: number;
   readonly traceCap?: number;
+  /** deterministic runtime: the memory model of the protocol's accesses (default sc; threads: sc only) */
+  readonly memory?: MemoryModel;
 }
 
 export interface SharedMem {
@@ -111,12 +114,12 @@ function scAccess(m: Shared): Access {
 }
 
 /** The context of `cpu`; `k` is the system's function table (variant.ts kernelTable). */
-export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelFunctions): Ctx {
+export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelFunctions, a?: Access): Ctx {
   const m = mem.m;
   const flags = Atomics.load(m, H_FLAGS);
   return {
     m, f64: mem.f64, L: mem.L, cpu, k,
-    a: scAccess(m), // SC on both runtimes (access.ts)
+    a: a ?? scAccess(m), // SC unless the deterministic runtime gives a weak memory's accessors
     traceOn: (flags & FLAG_TRACE) !== 0,
     debug: (flags & FLAG_CSDLOCK_DEBUG) !== 0,
     csdLockTimeoutMs: Atomics.load(m, H_CSD_TIMEOUT_MS),

@@ -7,6 +7,7 @@ import type { ImplVariant } from '../impl/variant.js';
 import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import { invariantById } from '../model/invariants.js';
 import type { Counterexample, InvariantId } from '../model/types.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { executeCommands, smpProperty, type PropertyArgs, type RunStats } from './property.js';
 import { PropertyViolation } from './real-system.js';
 import { interruptible } from './interruptible.js';
@@ -29,6 +30,8 @@ export interface InvariantRunOptions {
   readonly idle?: 'poll' | 'halt';
   /** abstract state coverage of every run (not of the counterexample's re-run) */
   readonly abstract?: AbstractCoverage;
+  /** memory model of the protocol's accesses (default sc) */
+  readonly memory?: MemoryModel;
 }
 
 export interface InvariantOutcome {
@@ -62,6 +65,7 @@ function setup(o: InvariantRunOptions): { cfg: Parameters<typeof smpProperty>[0]
     ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.replayPath === undefined ? {} : { replayPath: o.replayPath }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
+    ...(o.memory === undefined || o.memory === 'sc' ? {} : { memory: o.memory }),
   };
   const stats: RunStats = { runs: 0, commands: 0, steps: 0 };
   const params: fc.Parameters<PropertyArgs> = o.path === undefined
@@ -104,6 +108,7 @@ function outcomeOf(o: InvariantRunOptions, cfg: Parameters<typeof smpProperty>[0
     replayPath: /replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? '',
     runs: o.runs, ...(o.maxCommands === undefined ? {} : { maxCommands: o.maxCommands }),
     ...(o.idle === undefined ? {} : { idle: o.idle }),
+    ...(o.memory === undefined || o.memory === 'sc' ? {} : { memory: o.memory }),
   });
   const counterexample: Counterexample = {
     invariant: o.id, sentence,

@@ -5,6 +5,7 @@
  * INV-WAIT-SET) and queues of CPUs that are not online (INV-DYING-EMPTY).
  */
 import {
+  H_SYNC_EARLY,
   C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
   R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED, CSD_FLAG_LOCK, H_TRACE_HEAD, T_B, T_CPU, T_TYPE,
 } from '../impl/layout.js';
@@ -51,6 +52,8 @@ export class Observations {
   /** CSD → was it SYNC when its flush took it (the unlock clears the type bits) */
   private readonly takenSync = new Map<number, boolean>();
   private traceSeen = 0;
+  /** H_SYNC_EARLY as last seen: a waiting caller whose own view missed its func's effects bumps it */
+  private syncEarlySeen = 0;
   private readonly inFlight = new Set<number>();
   private readonly n: number;
 
@@ -146,6 +149,14 @@ export class Observations {
     const expected = m[L.req(id, R_EXPECTED)] ?? 0;
     const ran = m[L.req(id, R_RAN)] ?? 0;
     const missing = expected & ~ran;
+    const early = m[H_SYNC_EARLY] ?? 0;
+    if (missing === 0 && early > this.syncEarlySeen) {
+      // every func ran, but the caller's loads (weak memory) did not see their effects
+      this.syncEarlySeen = early;
+      const stale = `cpu${call.cpu} ${call.text} (request ${id}) returned 0 at step ${step} but its own READ_ONCE of the func's effect (R_EFFECT) read a stale value: the unlock/wait did not order the func's stores before the return`;
+      this.violate('INV-SYNC-AFTER-RUN', stale, step);
+      return;
+    }
     if (missing === 0) return;
     const what = `cpu${call.cpu} ${call.text} (request ${id}) returned 0 at step ${step} before its func ran on cpu mask 0x${missing.toString(16)}`;
     this.violate('INV-SYNC-AFTER-RUN', what, step);

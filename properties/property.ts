@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
 import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import type { InvariantId } from '../model/types.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { initialModel, smpCommands, type SmpCommand } from './commands/index.js';
 import { RealSystem } from './real-system.js';
 
@@ -20,6 +21,8 @@ export interface PropertyConfig {
   readonly idle?: 'poll' | 'halt';
   readonly replayPath?: string;
   readonly abstract?: AbstractCoverage;
+  /** memory model of the protocol's accesses (default sc) */
+  readonly memory?: MemoryModel;
 }
 
 export type PropertyArgs = [Iterable<SmpCommand>, number];
@@ -35,6 +38,7 @@ export function realConfig(cfg: PropertyConfig): ConstructorParameters<typeof Re
   return {
     cpus: cfg.cpus, variant: cfg.variant, select: cfg.select ?? [], idle: cfg.idle ?? 'poll',
     ...(cfg.abstract === undefined ? {} : { abstract: cfg.abstract }),
+    ...(cfg.memory === undefined ? {} : { memory: cfg.memory }),
   };
 }
 

@@ -13,6 +13,7 @@ import { ImplAbstraction } from './abstract-impl.js';
 import { Observations, type Violation } from './observations.js';
 import { checkAtQuiescence } from './quiescence-checks.js';
 import { SteppedSystem } from './stepped-system.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 
 export interface RealConfig {
   readonly cpus: number;
@@ -31,7 +32,11 @@ export interface RealConfig {
   readonly abstract?: AbstractCoverage;
   /** the CPUs the abstract state is of (default all; the guided pass's hotplug controller is left out) */
   readonly abstractCpus?: number;
+  /** memory model of the protocol's accesses (default sc) */
+  readonly memory?: MemoryModel;
 }
+
+const WEAK_POLL_SPINS = 8;
 
 export class PropertyViolation extends Error {
   constructor(readonly violation: Violation) {
@@ -53,6 +58,10 @@ export class RealSystem {
       cpus: cfg.cpus, ...(cfg.variant === undefined ? {} : { variant: cfg.variant }), idle: cfg.idle ?? 'poll', requests: 512, traceCap: 16384,
       ...(cfg.allocLimit === undefined ? {} : { allocLimit: cfg.allocLimit }),
       ...(cfg.pollSpins === undefined ? {} : { pollSpins: cfg.pollSpins }),
+      ...(cfg.memory === undefined ? {} : { memory: cfg.memory }),
+      // Under weak memory an idle CPU polls longer (WEAK_POLL_SPINS loads, sc: 2): the window in
+      // which a sender sees TIF_POLLING and skips the IPI is where the idle barriers matter.
+      ...(cfg.memory === undefined || cfg.memory === 'sc' ? {} : { pollSpins: WEAK_POLL_SPINS }),
     });
     this.obs = new Observations(this.sys);
     const cov = cfg.abstract;
@@ -86,11 +95,17 @@ export class RealSystem {
 
   /** Run one step per choice, each picking an enabled actor by index (the schedule as data). */
   stepChoices(choices: readonly number[]): void {
-    for (const c of choices) {
+    // Under tso/lkmm a memory decision takes the next number of the same list (shrinks toward 0,
+    // the SC-like option); under sc none is asked, so the list means what it always meant.
+    let k = 0;
+    this.sys.setChooser((n) => (choices[k++] ?? 0) % n);
+    while (k < choices.length) {
+      const c = choices[k++] ?? 0;
       const en = this.sys.enabled();
       if (en.length === 0) return;
       this.sys.step(en[c % en.length] ?? (en[0] as number));
     }
+    this.sys.setChooser(() => 0);
   }
 
   /** Deliver `cpu`'s pending IPI now if it can be delivered; false if not enabled. */
@@ -109,6 +124,7 @@ export class RealSystem {
   quiesce(seed: number, lateIpis = false): void {
     const r = rng(seed);
     const n = this.sys.n;
+    this.sys.setChooser((k) => Math.floor(r() * k));
     const pick = (en: readonly number[]): number => {
       if (!lateIpis || (en[0] ?? n) >= n) return Math.floor(r() * en.length);
       let cpus = 0;
@@ -116,6 +132,7 @@ export class RealSystem {
       return Math.floor(r() * cpus);
     };
     const reached = this.sys.runToQuiescence(pick, this.cfg.maxSteps ?? 200_000);
+    this.sys.setChooser(() => 0);
     checkAtQuiescence(this.sys, this.obs, reached, (e) => this.hpTouched.get(e) ?? new Set<number>());
     this.epoch++;
   }

@@ -24,6 +24,8 @@ export interface ReplayToken {
   readonly runs: number;
   readonly maxCommands?: number;
   readonly idle?: 'poll' | 'halt';
+  /** memory model (absent: sc) */
+  readonly memory?: 'tso' | 'lkmm';
 }
 
 export class ReplayTokenError extends Error {
@@ -64,5 +66,6 @@ export function decodeReplayToken(s: string): ReplayToken {
   if (typeof o.seed !== 'number' || typeof o.path !== 'string' || typeof o.replayPath !== 'string' || typeof o.runs !== 'number') bad('needs seed, path, replayPath and runs');
   if (o.maxCommands !== undefined && typeof o.maxCommands !== 'number') bad('maxCommands must be a number');
   if (o.idle !== undefined && o.idle !== 'poll' && o.idle !== 'halt') bad("idle must be 'poll' or 'halt'");
+  if (o.memory !== undefined && o.memory !== 'tso' && o.memory !== 'lkmm') bad("memory must be 'tso' or 'lkmm'");
   return raw as ReplayToken;
 }

@@ -34,5 +34,6 @@ export async function replay(token: string, resolve?: VariantResolver): Promise<
     id: t.inv, cpus: t.cpus, variant, seed: t.seed, runs: t.runs, path: t.path, replayPath: t.replayPath,
     ...(t.maxCommands === undefined ? {} : { maxCommands: t.maxCommands }),
     ...(t.idle === undefined ? {} : { idle: t.idle }),
+    ...(t.memory === undefined ? {} : { memory: t.memory }),
   });
 }

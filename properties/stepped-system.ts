@@ -5,7 +5,8 @@
  * (impl/runtime/cpu-stepper.ts), so a recorded schedule means the same thing in both.
  */
 import { postRequest, type SmpRequest } from '../impl/requests.js';
-import { CpuStepper, type StuckCpu } from '../impl/runtime/cpu-stepper.js';
+import { CpuStepper, type StaleRead, type StuckCpu } from '../impl/runtime/cpu-stepper.js';
+import type { MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { createSharedMem, type SharedMem, type SmpConfig } from '../impl/system.js';
 
 /** Called after every step with the actor that ran; observers read shared memory here. */
@@ -21,8 +22,23 @@ export class SteppedSystem {
 
   constructor(cfg: SmpConfig) {
     this.mem = createSharedMem({ ...cfg, pollSpins: cfg.pollSpins ?? 2 });
-    this.core = new CpuStepper(this.mem, cfg.variant);
+    this.core = new CpuStepper(this.mem, cfg.variant, cfg.memory ?? 'sc');
     this.n = this.core.n;
+  }
+
+  /** The memory model of the protocol's accesses. */
+  get memory(): MemoryModel {
+    return this.core.memory;
+  }
+
+  /** Where the weak memory's decisions come from from now on (never asked under sc). */
+  setChooser(choose: (n: number) => number): void {
+    this.core.chooser = choose;
+  }
+
+  /** Loads that read a store older than the newest (lkmm). */
+  get staleReads(): readonly StaleRead[] {
+    return this.core.staleReads;
   }
 
   get stepCount(): number {

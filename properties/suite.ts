@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ImplVariant } from '../impl/variant.js';
+import { isMemoryModel, type MemoryModel } from '../impl/memory-models/runtime-memory.js';
 import { CoverageCounter } from '../model/coverage.js';
 import { PROTOCOL_INVARIANT_IDS } from '../model/invariants.js';
 import type { Counterexample, CoverageReport, InvariantId, InvariantResult, UnreachableItem } from '../model/types.js';
@@ -37,6 +38,8 @@ export interface PropertySuiteOptions {
   readonly maxCommands?: number;
   /** idle loop of the impl CPUs (deterministic runtime): poll first (default) or halt at once */
   readonly idle?: 'poll' | 'halt';
+  /** memory model of the protocol's accesses, deterministic runtime (default sc; threads: sc only) */
+  readonly memory?: MemoryModel;
   /** Ctrl-C: stops the campaign in progress within a run (results so far are kept, `interrupted`) */
   readonly signal?: AbortSignal;
   /** measure abstract state coverage against this reachable space (model/abstract-reachable.ts) */
@@ -56,7 +59,7 @@ export interface PropertySuiteAbstract {
 
 export interface PropertySuiteResult {
   readonly schema: 'smpcheck.properties/1';
-  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly variant: string | null };
+  readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly variant: string | null; readonly memory: MemoryModel };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
   readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
@@ -90,6 +93,8 @@ function validate(o: PropertySuiteOptions): void {
   int(o.cpus, 'cpus', 2, 8);
   int(o.seed, 'seed', -0x80000000, 0x7fffffff);
   if (o.runtime !== undefined && o.runtime !== 'deterministic' && (o.runtime as string) !== 'threads') throw new SuiteOptionError(`runtime must be 'deterministic' or 'threads', got ${o.runtime as string}`);
+  if (o.memory !== undefined && !isMemoryModel(o.memory)) throw new SuiteOptionError(`memory must be sc, tso or lkmm, got ${String(o.memory)}`);
+  if (o.memory !== undefined && o.memory !== 'sc' && o.runtime === 'threads') throw new SuiteOptionError(`memory ${o.memory} needs the deterministic runtime (real threads are JS Atomics: sc only)`);
   for (const id of o.invariants ?? []) if (!PROPERTY_INVARIANT_IDS.includes(id)) throw new SuiteOptionError(`unknown invariant '${id}' (known: ${PROPERTY_INVARIANT_IDS.join(', ')})`);
 }
 
@@ -167,6 +172,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
       id, cpus, seed, runs, variant,
       ...(opts.maxCommands === undefined ? {} : { maxCommands: opts.maxCommands }), ...(opts.idle === undefined ? {} : { idle: opts.idle }),
       ...(absCov === undefined ? {} : { abstract: absCov }),
+      ...(opts.memory === undefined ? {} : { memory: opts.memory }),
     }, signal);
     totalRuns += o.stats.runs;
     commands += o.stats.commands;
@@ -216,7 +222,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const sec = Math.max(invMs / 1000, 1e-6);
   return {
     schema: 'smpcheck.properties/1',
-    config: { runs, seed, cpus, runtime, variant: variant?.id ?? null },
+    config: { runs, seed, cpus, runtime, variant: variant?.id ?? null, memory: opts.memory ?? 'sc' },
     invariants, counterexamples, refinement, interrupted,
     stats: { runs: totalRuns, commands, steps, elapsedMs: invMs, runsPerSecond: Math.round(totalRuns / sec), commandsPerSecond: Math.round(commands / sec) },
     coverage,

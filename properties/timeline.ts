@@ -2,6 +2,7 @@
 import { readTrace, type TraceEvent } from '../impl/trace-export.js';
 import type { TimelineEntry } from '../model/types.js';
 import type { RealSystem } from './real-system.js';
+import { staleReadRows } from './stale-reads.js';
 
 const LANES: Readonly<Record<string, TimelineEntry['lane']>> = {
   csd_queue_cpu: 'queue', ipi_send_cpu: 'ipi', ipi_send_cpumask: 'ipi', sched_wake_idle_without_ipi: 'ipi',
@@ -28,6 +29,7 @@ export function timelineOf(real: RealSystem): TimelineEntry[] {
   for (const e of readTrace(real.sys.mem)) {
     rows.push({ step: Math.round(e.ts * 1e6), cpu: e.cpu, lane: LANES[e.event] ?? 'other', text: text(e) });
   }
+  rows.push(...staleReadRows(real.sys.mem.L, real.sys.staleReads));
   for (const v of real.obs.violations) rows.push({ step: v.step, cpu: 0, lane: 'other', text: `!! ${v.id}` });
   return rows.sort((a, b) => a.step - b.step);
 }

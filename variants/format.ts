@@ -34,6 +34,12 @@ export interface VariantModel extends ModelRules {
   readonly breaks?: readonly InvariantId[];
 }
 
+export interface VariantAudit {
+  readonly caughtBy: readonly Technique[];
+  readonly note?: string;
+  readonly memory?: readonly ('tso' | 'lkmm')[];
+}
+
 export interface VariantSpec {
   /** `[A-Za-z0-9._-]+`; historical bugs start with their B-id (B3-…, B9-…). */
   readonly id: string;
@@ -55,8 +61,12 @@ export interface VariantSpec {
    * store, an RMW as the same RMW with another ordering, a fence as another fence or `none`).
    */
   readonly litmus?: Readonly<Record<string, string>>;
-  /** For the bug catalogue: techniques that must catch it, and why others cannot. */
-  readonly audit?: { readonly caughtBy: readonly Technique[]; readonly note?: string };
+  /**
+   * For the bug catalogue: techniques that must catch it (under sc), and why others cannot;
+   * `memory`: the weak memory models under which the property suite must catch it (a barrier
+   * fault: caught under these, never under sc).
+   */
+  readonly audit?: VariantAudit;
 }
 
 export interface Variant extends ImplVariant {
@@ -69,7 +79,7 @@ export interface Variant extends ImplVariant {
   readonly model: VariantModel | null;
   readonly workloads: readonly Workload[];
   readonly litmus: Readonly<Record<string, string>>;
-  readonly audit: { readonly caughtBy: readonly Technique[]; readonly note?: string } | null;
+  readonly audit: VariantAudit | null;
   /** the path it was loaded from, as given on the command line (user variants) */
   readonly file?: string;
 }

@@ -35,6 +35,11 @@ import v_flush_async_first from './faults/flush-async-first.js';
 import v_no_online_check from './faults/no-online-check.js';
 import v_enxio_keeps_lock from './faults/enxio-keeps-lock.js';
 import v_dead_cpu_frees_in_flight from './faults/dead-cpu-frees-in-flight.js';
+import v_B1_publish_relaxed from './faults/B1-publish-relaxed.js';
+import v_csd_unlock_no_release from './faults/csd-unlock-no-release.js';
+import v_csd_lock_wait_no_acquire from './faults/csd-lock-wait-no-acquire.js';
+import v_csd_lock_no_wmb from './faults/csd-lock-no-wmb.js';
+import v_idle_no_mb_after_atomic from './faults/idle-no-mb-after-atomic.js';
 
 export { VariantError } from '../impl/variant.js';
 export { defineVariant, TECHNIQUES, type DetectorId, type Technique, type Variant, type VariantModel, type VariantSpec } from './format.js';
@@ -67,6 +72,11 @@ export const BUILTIN_VARIANTS: readonly Variant[] = [
   v_no_online_check,
   v_enxio_keeps_lock,
   v_dead_cpu_frees_in_flight,
+  v_B1_publish_relaxed,
+  v_csd_unlock_no_release,
+  v_csd_lock_wait_no_acquire,
+  v_csd_lock_no_wmb,
+  v_idle_no_mb_after_atomic,
 ];
 
 /** A built-in variant by its id (or a former id); null if there is none. */

@@ -6,6 +6,7 @@
  * Exit 1 when a fault survives every technique or the correct code raises an alarm.
  */
 import { Option } from 'commander';
+import { MEMORY_MODELS, type MemoryModel } from '../../impl/memory-models/runtime-memory.js';
 import { CATALOGUE, TECHNIQUES, userEntry, type Technique } from '../../audit/catalogue.js';
 import { cellText, auditSectionHtml, summaryLines, writeAuditFiles } from '../../audit/report.js';
 import { runAudit } from '../../audit/run.js';
@@ -27,7 +28,7 @@ export function auditStage(report: AuditReport, interrupted: boolean): StageVerd
 
 /** `--json`'s `audit`: audit.json's per-fault results and summary. */
 export function auditJson(report: AuditReport): Record<string, unknown> {
-  return { config: report.config, summary: report.summary, faults: report.faults, correct: report.correct };
+  return { config: report.config, summary: report.summary, faults: report.faults, correct: report.correct, correctByMemory: report.correctByMemory };
 }
 
 /** Audit-level checks, reported like invariants so the exit code and the report follow them. */
@@ -70,6 +71,15 @@ function parseTechniques(text: string): Technique[] {
   });
 }
 
+function parseMemoryList(text: string): MemoryModel[] {
+  const ms = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return ms.map((m) => {
+    const known = MEMORY_MODELS.find((x) => x === m);
+    if (known === undefined) throw new UsageError(`--memory ${m}: not a memory model (known: ${MEMORY_MODELS.join(', ')})`);
+    return known;
+  });
+}
+
 export const register = defineRunCommand({
   name: 'audit',
   description: 'inject every catalogued fault and check that some technique catches it; the correct code must pass the same run',
@@ -82,20 +92,22 @@ export const register = defineRunCommand({
     .addOption(new Option('--seeds <n>', 'property-suite seeds per fault it is expected to catch').argParser(positive('--seeds', 1000, true)).default(20))
     .addOption(new Option('--only <ids>', 'only these catalogue ids, comma-separated').argParser(parseOnly))
     .addOption(new Option('--techniques <list>', `only these techniques, comma-separated (${TECHNIQUES.join(', ')})`).argParser(parseTechniques))
+    .addOption(new Option('--memory <list>', `memory models the property suite also runs under, comma-separated (${MEMORY_MODELS.join(', ')}; default sc)`).argParser(parseMemoryList))
     .option('--no-threads', 'skip the worker-threads stress'),
   async run(ctx, extra) {
     const budgetS = typeof extra.budget === 'number' ? extra.budget : 10;
     const seeds = typeof extra.seeds === 'number' ? extra.seeds : 20;
     const techniques = Array.isArray(extra.techniques) ? TECHNIQUES.filter((t) => (extra.techniques as unknown[]).includes(t)) : undefined;
     const selected = ctx.variant;
+    const memory = Array.isArray(extra.memory) ? MEMORY_MODELS.filter((m) => (extra.memory as unknown[]).includes(m)) : undefined;
     const only = Array.isArray(extra.only) ? extra.only.filter((x): x is string => typeof x === 'string') : undefined;
     const report = await runAudit({
       budgetS, seeds, seed: ctx.options.seed, cpus: ctx.options.cpus, threads: extra.threads !== false,
       ...(selected === undefined ? {} : { entries: [userEntry(selected.variant)] }),
-      ...(only === undefined ? {} : { only }), ...(techniques === undefined ? {} : { techniques }), signal: ctx.signal,
+      ...(only === undefined ? {} : { only }), ...(techniques === undefined ? {} : { techniques }), ...(memory === undefined ? {} : { memory }), signal: ctx.signal,
       onFault: (f) => {
         ctx.progress.tick();
-        ctx.log(`audit ${f.id}: ${f.caught ? 'caught' : 'SURVIVED'} | ${f.results.map((r) => `${r.technique}: ${cellText(r)}`).join(' | ')}`);
+        ctx.log(`audit ${f.id}: ${f.caught ? 'caught' : 'SURVIVED'} | ${f.results.map((r) => `${r.technique}: ${cellText(r)}`).join(' | ')} | memory sc/tso/lkmm: ${f.byMemory.sc} / ${f.byMemory.tso} / ${f.byMemory.lkmm}`);
       },
     });
     ctx.progress.tick();

@@ -44,7 +44,9 @@ interface Message {
 interface CpuViews {
   readonly cur: View;
   readonly acq: View;
-  readonly wrel: View;
+  /** copy-on-write: relaxed stores' messages share it until a fence changes it */
+  wrel: View;
+  wrelShared: boolean;
   addrDep: boolean;
 }
 
@@ -59,17 +61,80 @@ function raise(into: View, i: number, ts: number): void {
 export interface LkmmCoreOptions {
   /** 'hinted' (default): only loads marked by addressDependency() are ordered after what the CPU read. */
   readonly dependentLoads?: 'hinted' | 'ordered';
+  /**
+   * The runtime's settings (the litmus executor leaves them unset):
+   * - window: a load reads one of the newest `window` messages of its word at most (older ones
+   *   are forgotten: bounded memory and choices < 256; it only removes behaviours);
+   * - newestFirst: choice 0 is the newest message (a chooser that always says 0 gives SC reads);
+   * - external: a word written behind the core's back (plain Atomics of code outside `Access`)
+   *   gets the written value as a new message every CPU must read from then on.
+   */
+  readonly window?: number;
+  readonly newestFirst?: boolean;
+  readonly external?: boolean;
+  /**
+   * Every `gcEvery` stores, forget what every CPU has already passed: the messages of a word
+   * older than the oldest one any CPU may still read, and every view entry at or below that
+   * point (no behaviour changes: such entries can no longer raise anything). Keeps views small.
+   */
+  readonly gcEvery?: number;
+}
+
+/** What a load read: message `ts` of word `i` while the newest was `newestTs` (stale iff they differ). */
+export interface ReadFrom {
+  readonly cpu: number;
+  readonly i: number;
+  readonly ts: number;
+  readonly v: number;
+  readonly newestTs: number;
+  readonly newestV: number;
 }
 
 export class LkmmCore implements MemoryCore {
   private readonly mo = new Map<number, Message[]>();
+  /** absolute timestamp of mo[i][0] (messages before it were forgotten: `window`) */
+  private readonly base = new Map<number, number>();
   private readonly cpuViews: CpuViews[];
   private readonly strong: View = new Map();
   private readonly orderedLoads: boolean;
+  private readonly window: number;
+  private readonly newestFirst: boolean;
+  private readonly external: boolean;
+  private readonly gcEvery: number;
+  private sinceGc = 0;
+  /** Called after every load with what it read (the runtime annotates stale reads in timelines). */
+  onRead: ((r: ReadFrom) => void) | null = null;
 
   constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser, opts: LkmmCoreOptions = {}) {
-    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), addrDep: false }));
+    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), wrelShared: false, addrDep: false }));
     this.orderedLoads = opts.dependentLoads === 'ordered';
+    this.window = opts.window ?? Infinity;
+    this.newestFirst = opts.newestFirst === true;
+    this.external = opts.external === true;
+    this.gcEvery = opts.gcEvery ?? Infinity;
+  }
+
+  /** See `gcEvery`. */
+  private gc(): void {
+    for (const [i, msgs] of this.mo) {
+      let f = Infinity;
+      for (const c of this.cpuViews) f = Math.min(f, c.cur.get(i) ?? 0);
+      const b = this.baseOf(i);
+      if (f > b && f !== Infinity) {
+        msgs.splice(0, f - b);
+        this.base.set(i, f);
+      }
+    }
+    const drop = (v: View): void => {
+      for (const [i, ts] of v) if (ts <= this.baseOf(i)) v.delete(i);
+    };
+    for (const c of this.cpuViews) {
+      drop(c.cur);
+      drop(c.acq);
+      drop(c.wrel);
+    }
+    drop(this.strong);
+    for (const msgs of this.mo.values()) for (const m of msgs) drop(m.view);
   }
 
   private cpu(cpu: number): CpuViews {
@@ -83,8 +148,35 @@ export class LkmmCore implements MemoryCore {
     if (m === undefined) {
       m = [{ v: this.memory[i] ?? 0, view: new Map() }];
       this.mo.set(i, m);
+      this.base.set(i, 0);
+    } else if (this.external && m[m.length - 1]?.v !== this.memory[i]) {
+      // written behind the core's back: a new message every CPU reads from now on
+      const ts = this.baseOf(i) + m.length;
+      m.push({ v: this.memory[i] ?? 0, view: new Map([[i, ts]]) });
+      for (const c of this.cpuViews) raise(c.cur, i, ts);
     }
     return m;
+  }
+
+  private baseOf(i: number): number {
+    return this.base.get(i) ?? 0;
+  }
+
+  /** Forgets messages no load may read any more (outside the window). */
+  private prune(i: number, msgs: Message[]): void {
+    if (msgs.length <= 2 * this.window) return;
+    const drop = msgs.length - this.window;
+    msgs.splice(0, drop);
+    this.base.set(i, this.baseOf(i) + drop);
+  }
+
+  /** Whether `cpu` may read a value of word `i` other than `v` now (a waiter on `i` can go on). */
+  canReadOther(cpu: number, i: number, v: number): boolean {
+    const msgs = this.messages(i);
+    const b = this.baseOf(i);
+    const lo = Math.max((this.cpu(cpu).cur.get(i) ?? 0) - b, msgs.length - this.window, 0);
+    for (let k = lo; k < msgs.length; k++) if (msgs[k]?.v !== v) return true;
+    return false;
   }
 
   /** The next access of `cpu` has an address dependency on an earlier load of it. */
@@ -94,7 +186,7 @@ export class LkmmCore implements MemoryCore {
 
   /** Reads message `k` of word `i` into the CPU's views; returns its value. */
   private readAt(c: CpuViews, i: number, k: number, acquire: boolean): Message {
-    const m = this.messages(i)[k];
+    const m = this.messages(i)[k - this.baseOf(i)];
     if (m === undefined) throw new RangeError(`no message ${k} of word ${i}`);
     raise(c.cur, i, k);
     join(c.acq, m.view);
@@ -105,13 +197,24 @@ export class LkmmCore implements MemoryCore {
 
   private append(c: CpuViews, i: number, v: number, release: boolean, extra?: View): void {
     const msgs = this.messages(i);
-    const ts = msgs.length;
-    const view: View = new Map(release ? c.cur : c.wrel);
-    if (release) join(view, c.acq);
-    if (extra !== undefined) join(view, extra);
-    view.set(i, ts);
+    const ts = this.baseOf(i) + msgs.length;
+    // (the message's own position needs no entry: a reader raises its views to it anyway)
+    let view: View;
+    if (release || extra !== undefined) {
+      view = new Map(release ? c.cur : c.wrel);
+      if (release) join(view, c.acq);
+      if (extra !== undefined) join(view, extra);
+    } else {
+      view = c.wrel; // shared, never changed in place afterwards (fences copy first)
+      c.wrelShared = true;
+    }
     msgs.push({ v, view });
     this.memory[i] = v;
+    if (msgs.length > 2 * this.window) this.prune(i, msgs);
+    if (++this.sinceGc >= this.gcEvery) {
+      this.sinceGc = 0;
+      this.gc();
+    }
     raise(c.cur, i, ts);
     raise(c.acq, i, ts);
   }
@@ -121,10 +224,15 @@ export class LkmmCore implements MemoryCore {
     const dependent = c.addrDep || this.orderedLoads;
     c.addrDep = false;
     const msgs = this.messages(i);
-    let lower = c.cur.get(i) ?? 0;
+    const b = this.baseOf(i);
+    const newest = b + msgs.length - 1;
+    let lower = Math.max(c.cur.get(i) ?? 0, b, newest + 1 - this.window);
     if (dependent) lower = Math.max(lower, c.acq.get(i) ?? 0);
-    const k = lower + pick(this.choose, msgs.length - lower);
-    return this.readAt(c, i, k, ord === 'acquire').v;
+    const p = pick(this.choose, newest + 1 - lower);
+    const k = this.newestFirst ? newest - p : lower + p;
+    const m = this.readAt(c, i, k, ord === 'acquire');
+    if (this.onRead !== null) this.onRead({ cpu, i, ts: k, v: m.v, newestTs: newest, newestV: msgs[msgs.length - 1]?.v ?? 0 });
+    return m.v;
   }
 
   store(cpu: number, i: number, v: number, ord: StoreOrder): void {
@@ -136,10 +244,11 @@ export class LkmmCore implements MemoryCore {
   rmw(cpu: number, i: number, op: RmwOp, a: number, b: number, ord: RmwOrder): number {
     const c = this.cpu(cpu);
     c.addrDep = false;
-    const k = this.messages(i).length - 1;
+    const msgs = this.messages(i);
+    const k = this.baseOf(i) + msgs.length - 1;
     // The RMW reads the newest message, so whether it stores is known before it runs: a failing
     // cmpxchg is a relaxed read, without the fences of the fully ordered form.
-    const r = rmwResult(op, this.messages(i)[k]?.v ?? 0, a, b);
+    const r = rmwResult(op, msgs[msgs.length - 1]?.v ?? 0, a, b);
     if (ord === 'mb' && r.writes) this.fence(cpu, 'mb');
     const m = this.readAt(c, i, k, ord === 'acquire' && r.writes);
     if (r.writes) {
@@ -156,6 +265,7 @@ export class LkmmCore implements MemoryCore {
         join(c.cur, c.acq);
         return;
       case 'wmb':
+        this.ownWrel(c);
         join(c.wrel, c.cur);
         join(c.wrel, c.acq);
         return;
@@ -165,8 +275,15 @@ export class LkmmCore implements MemoryCore {
         join(c.cur, c.acq);
         join(c.cur, this.strong);
         join(this.strong, c.cur);
+        this.ownWrel(c);
         join(c.wrel, c.cur);
     }
+  }
+
+  private ownWrel(c: CpuViews): void {
+    if (!c.wrelShared) return;
+    c.wrel = new Map(c.wrel);
+    c.wrelShared = false;
   }
 
   /** Messages of word `i` in coherence order (oldest first). */

@@ -12,6 +12,10 @@
  * CPU's oldest buffered store drains next, or stop. That yields every x86-TSO behaviour (a drain
  * can be moved to just before the next event that can observe it) with few choices. `settle()`
  * drains everything, in a chosen order (the final state).
+ *
+ * `memory` holds, for an observer outside the model (the runtime's waits, invariant observers),
+ * the newest store executed to each word; what the CPUs read from memory is kept beside it for
+ * words with stores still buffered (`drainedOf`). After `settle()` both agree.
  */
 import type { FenceKind, MemoryCore, RmwOp } from '../access.js';
 import { pick, rmwResult, type Chooser } from './choice.js';
@@ -23,8 +27,11 @@ interface Buffered {
 
 export class TsoCore implements MemoryCore {
   private readonly buffers: Buffered[][];
+  /** words with buffered stores: the value in memory as the CPUs see it, and how many are buffered */
+  private readonly drainedOf = new Map<number, number>();
+  private readonly bufferedCount = new Map<number, number>();
 
-  /** `memory` holds what has drained; it is written in place. */
+  /** `memory` is written in place (see above). */
   constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser) {
     this.buffers = Array.from({ length: cpus }, () => []);
   }
@@ -37,7 +44,28 @@ export class TsoCore implements MemoryCore {
 
   private drain(cpu: number, n: number): void {
     const b = this.buffer(cpu);
-    for (const e of b.splice(0, n)) this.memory[e.i] = e.v;
+    for (const e of b.splice(0, n)) {
+      const left = (this.bufferedCount.get(e.i) ?? 1) - 1;
+      if (left === 0) {
+        this.bufferedCount.delete(e.i);
+        this.drainedOf.delete(e.i);
+        this.memory[e.i] = e.v;
+      } else {
+        this.bufferedCount.set(e.i, left);
+        this.drainedOf.set(e.i, e.v);
+      }
+    }
+  }
+
+  /** Memory as the CPUs read it (a word with buffered stores: what has drained). */
+  private drained(i: number): number {
+    const d = this.drainedOf.get(i);
+    return d ?? this.memory[i] ?? 0;
+  }
+
+  private setDrained(i: number, v: number): void {
+    if (this.drainedOf.has(i)) this.drainedOf.set(i, v);
+    this.memory[i] = v;
   }
 
   /**
@@ -60,19 +88,22 @@ export class TsoCore implements MemoryCore {
     this.drains();
     const own = this.buffer(cpu);
     for (let k = own.length - 1; k >= 0; k--) if (own[k]?.i === i) return own[k]?.v ?? 0;
-    return this.memory[i] ?? 0;
+    return this.drained(i);
   }
 
   store(cpu: number, i: number, v: number): void {
+    if (!this.drainedOf.has(i)) this.drainedOf.set(i, this.memory[i] ?? 0);
+    this.bufferedCount.set(i, (this.bufferedCount.get(i) ?? 0) + 1);
+    this.memory[i] = v;
     this.buffer(cpu).push({ i, v });
   }
 
   rmw(cpu: number, i: number, op: RmwOp, a: number, b: number): number {
     this.drains();
     this.drain(cpu, this.buffer(cpu).length);
-    const old = this.memory[i] ?? 0;
+    const old = this.drained(i);
     const r = rmwResult(op, old, a, b);
-    if (r.writes) this.memory[i] = r.v;
+    if (r.writes) this.setDrained(i, r.v);
     return old;
   }
 
@@ -80,6 +111,26 @@ export class TsoCore implements MemoryCore {
     if (f !== 'mb') return;
     this.drains(); // other CPUs' stores may reach memory before this CPU's (coherence order)
     this.drain(cpu, this.buffer(cpu).length);
+  }
+
+  /** Whether `cpu` may read a value of word `i` other than `v` now (a waiter on `i` can go on). */
+  canReadOther(cpu: number, i: number, v: number): boolean {
+    const own = this.buffer(cpu);
+    for (let k = own.length - 1; k >= 0; k--) if (own[k]?.i === i) return own[k]?.v !== v;
+    return this.drained(i) !== v;
+  }
+
+  /** Whether any store is still buffered. */
+  hasPending(): boolean {
+    for (const b of this.buffers) if (b.length > 0) return true;
+    return false;
+  }
+
+  /** Drains the oldest store of one CPU, chosen among those with buffered stores. */
+  drainOne(): void {
+    const busy: number[] = [];
+    for (let c = 0; c < this.cpus; c++) if (this.buffer(c).length > 0) busy.push(c);
+    if (busy.length > 0) this.drain(busy[pick(this.choose, busy.length)] ?? 0, 1);
   }
 
   /** Stores still buffered on `cpu` (oldest first). */

@@ -14,6 +14,8 @@ import { kernelTable, type ImplVariant } from '../variant.js';
 import { funcName } from '../functions.js';
 import { STEP, type Ctx, type Proto } from '../memory.js';
 import { makeCtx, type SharedMem } from '../system.js';
+import type { ReadFrom } from '../memory-models/lkmm.js';
+import { runtimeMemory, type MemoryModel, type RuntimeMemory } from '../memory-models/runtime-memory.js';
 import { encodeSchedule, NO_VARIANT } from './schedule.js';
 
 interface CpuState {
@@ -29,6 +31,8 @@ export interface StuckCpu {
   readonly waitsOn: string;
 }
 
+const STALE_CAP = 10_000;
+
 /** The hardware interrupt frame: run the handler, then unmask. */
 function* irqFrame(c: Ctx): Proto {
   yield* ipiHandler(c);
@@ -36,18 +40,40 @@ function* irqFrame(c: Ctx): Proto {
   Atomics.store(c.m, c.L.cpu(c.cpu, C_IRQS_OFF), 0);
 }
 
+/** A load that read a store older than the newest one to its word (lkmm), at `step`. */
+export interface StaleRead extends ReadFrom {
+  readonly step: number;
+}
+
 export class CpuStepper {
   readonly n: number;
   private readonly cpus: CpuState[] = [];
   private steps = 0;
+  /** actors and, right after the actor whose step asked, memory choices: the schedule string */
   private log = new Uint8Array(1 << 12);
+  private logLen = 0;
+  /** The memory model's core (null under sc: `c.a` is Atomics). */
+  private readonly weak: RuntimeMemory | null;
+  /** Where memory decisions come from (the driver's scheduler); 0 = the SC-like default. */
+  chooser: (n: number) => number = () => 0;
+  /** Stale reads so far (lkmm; at most STALE_CAP kept), for the timeline. */
+  readonly staleReads: StaleRead[] = [];
 
   /** The variant id the schedule records (`smp.c` for the protocol itself). */
   readonly variantId: string;
+  readonly memory: MemoryModel;
 
-  constructor(readonly mem: SharedMem, variant?: ImplVariant) {
+  constructor(readonly mem: SharedMem, variant?: ImplVariant, memory: MemoryModel = 'sc') {
     this.n = mem.L.ncpus;
     this.variantId = variant?.id ?? NO_VARIANT;
+    this.memory = memory;
+    this.weak = runtimeMemory(memory, mem.m, this.n, (n) => {
+      const k = this.chooser(n);
+      if (!Number.isInteger(k) || k < 0 || k >= n) throw new RangeError(`memory choice ${k} out of range for ${n} options`);
+      this.record(k);
+      return k;
+    });
+    this.weak?.onRead((r) => { if (r.ts !== r.newestTs && this.staleReads.length < STALE_CAP) this.staleReads.push({ ...r, step: this.steps }); });
     const k = kernelTable(variant?.impl);
     const hooks = {
       now: () => this.steps / 1e6,
@@ -55,7 +81,7 @@ export class CpuStepper {
       report: () => { /* lock-wait debug is a threads-runtime feature: here a stuck wait is a deadlock */ },
     };
     for (let i = 0; i < this.n; i++) {
-      const ctx = makeCtx(mem, i, hooks, k);
+      const ctx = makeCtx(mem, i, hooks, k, this.weak?.access(i));
       this.cpus.push({ ctx, frames: [cpuLoop(ctx)], blocked: false, waitIdx: 0, waitVal: 0 });
     }
   }
@@ -69,18 +95,32 @@ export class CpuStepper {
     out.length = 0;
     // Plain reads: this runtime is single-threaded, so its own polling needs no Atomics.
     const m = this.mem.m;
+    const weak = this.weak;
     for (let i = 0; i < this.n; i++) {
       const cs = this.cpus[i];
       if (cs === undefined) continue;
-      if (cs.blocked && m[cs.waitIdx] !== cs.waitVal) cs.blocked = false;
+      if (cs.blocked && (weak === null ? m[cs.waitIdx] !== cs.waitVal : weak.canReadOther(i, cs.waitIdx, cs.waitVal))) {
+        cs.blocked = false;
+        if (weak !== null && cs.waitIdx === this.mem.L.cpu(i, C_WAKE)) weak.wake(i);
+      }
       if (!cs.blocked && cs.frames.length > 0) out.push(i);
     }
+    this.ipisInto(out);
+    // Nothing can run while stores are still buffered: one reaches memory (a chosen one), again.
+    while (out.length === 0 && weak !== null && weak.hasPending()) {
+      weak.drainOne();
+      return this.enabledInto(out);
+    }
+    return out;
+  }
+
+  private ipisInto(out: number[]): void {
+    const m = this.mem.m;
     const base = this.mem.L.cpu(0, 0);
     for (let i = 0; i < this.n; i++) {
       const b = base + i * CPU_WORDS;
       if (m[b + C_DOORBELL] !== 0 && m[b + C_IRQS_OFF] === 0 && m[b + C_STATE] === HP_ONLINE) out.push(this.n + i);
     }
-    return out;
   }
 
   enabled(): number[] {
@@ -89,19 +129,24 @@ export class CpuStepper {
 
   /** Runs one actor (which must be enabled) and logs it in the schedule. */
   step(actor: number): void {
-    if (this.steps >= this.log.length) {
-      const bigger = new Uint8Array(this.log.length * 2);
-      bigger.set(this.log);
-      this.log = bigger;
-    }
-    this.log[this.steps++] = actor;
+    this.record(actor);
+    this.steps++;
     if (actor < this.n) this.stepCpu(actor);
     else this.deliverIpi(actor - this.n);
   }
 
-  /** The schedule so far (`smp2:<cpus>:<variant>:<steps>`). */
+  private record(b: number): void {
+    if (this.logLen >= this.log.length) {
+      const bigger = new Uint8Array(this.log.length * 2);
+      bigger.set(this.log);
+      this.log = bigger;
+    }
+    this.log[this.logLen++] = b;
+  }
+
+  /** The schedule so far (`smp2:<cpus>:<variant>:<steps>`, `smp3:…:<memory>:…` under tso/lkmm). */
   schedule(): string {
-    return encodeSchedule(this.n, this.variantId, this.log, this.steps);
+    return encodeSchedule(this.n, this.variantId, this.log, this.logLen, this.memory);
   }
 
   /** At quiescence: CPUs that cannot go on although work remains (INV-NO-DEADLOCK). */
@@ -153,6 +198,7 @@ export class CpuStepper {
     Atomics.add(m, L.cpu(cpu, C_IPIS), 1);
     cs.frames.push(irqFrame(cs.ctx));
     cs.blocked = false;
+    this.weak?.wake(cpu);
   }
 
   private describeWait(idx: number): string {

@@ -42,7 +42,8 @@ export class DeterministicSystem {
     this.cfg = cfg;
     this.mem = createSharedMem({ ...cfg, pollSpins: cfg.pollSpins ?? 2 });
     this.scheduler = cfg.scheduler ?? randomScheduler(1);
-    this.core = new CpuStepper(this.mem, cfg.variant);
+    this.core = new CpuStepper(this.mem, cfg.variant, cfg.memory ?? 'sc');
+    this.core.chooser = (n) => this.scheduler.choose?.(n) ?? 0;
   }
 
   /** Enqueue a command for `cpu` (before the run). Returns the request id. */
@@ -76,6 +77,7 @@ export class DeterministicSystem {
     if (d.cpus !== this.mem.L.ncpus || d.variant !== variant) {
       throw new RangeError(`schedule: recorded for ${d.cpus} cpus / variant ${d.variant}, system has ${this.mem.L.ncpus} / ${variant}`);
     }
+    if (d.memory !== this.core.memory) throw new RangeError(`schedule: recorded under memory ${d.memory}, system has memory ${this.core.memory}`);
     this.scheduler = replayScheduler(d.steps);
     return this.runToQuiescence();
   }

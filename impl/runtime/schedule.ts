@@ -8,17 +8,28 @@
  * for the protocol itself. Replaying the steps on a system with the same configuration, the same
  * variant and the same calls gives the identical trace. `smp1:<cpus>:<fault mask hex>:…` (before
  * variants) still decodes: mask 0 is `smp.c`, any other mask names no variant of today.
+ *
+ * Under a weak memory model (`--memory tso|lkmm`) the header names it and the step list carries,
+ * right after each actor, the memory decisions its step asked for (which store a load read, which
+ * buffered store drained), in the order asked; drains when nothing can run come before the next
+ * actor:
+ *
+ *   smp3:<cpus>:<variant id>:<memory>:<base64url steps and choices>
  */
+import { isMemoryModel, type MemoryModel } from '../memory-models/runtime-memory.js';
+
 export interface DecodedSchedule {
   readonly cpus: number;
   readonly variant: string;
+  readonly memory: MemoryModel;
+  /** actors, interleaved with memory choices under tso/lkmm */
   readonly steps: Uint8Array;
 }
 
 /** The variant id of the unmodified protocol. */
 export const NO_VARIANT = 'smp.c';
 
-export function encodeSchedule(cpus: number, variant: string, steps: Uint8Array, len: number): string {
+export function encodeSchedule(cpus: number, variant: string, steps: Uint8Array, len: number, memory: MemoryModel = 'sc'): string {
   const out = new Uint8Array(2 * len);
   let o = 0;
   let i = 0;
@@ -30,14 +41,22 @@ export function encodeSchedule(cpus: number, variant: string, steps: Uint8Array,
     out[o++] = r - 1;
     i += r;
   }
-  return `smp2:${cpus}:${variant}:${Buffer.from(out.buffer, 0, o).toString('base64url')}`;
+  const body = Buffer.from(out.buffer, 0, o).toString('base64url');
+  return memory === 'sc' ? `smp2:${cpus}:${variant}:${body}` : `smp3:${cpus}:${variant}:${memory}:${body}`;
 }
 
 export function decodeSchedule(s: string): DecodedSchedule {
   const parts = s.trim().split(':');
+  let memory: MemoryModel = 'sc';
+  if (parts[0] === 'smp3' && parts.length === 5) {
+    const m = parts.splice(3, 1)[0];
+    if (!isMemoryModel(m) || m === 'sc') throw new SyntaxError(`schedule: memory model '${m ?? ''}' is not tso or lkmm`);
+    memory = m;
+    parts[0] = 'smp2';
+  }
   const [tag, cpusS, variantS, body] = parts;
   if (parts.length !== 4 || (tag !== 'smp2' && tag !== 'smp1') || cpusS === undefined || variantS === undefined || body === undefined) {
-    throw new SyntaxError(`schedule: '${s.slice(0, 40)}' is not of the form smp2:<cpus>:<variant>:<steps>`);
+    throw new SyntaxError(`schedule: '${s.slice(0, 40)}' is not of the form smp2:<cpus>:<variant>:<steps> (or smp3:<cpus>:<variant>:<memory>:<steps>)`);
   }
   const cpus = Number(cpusS);
   let variant = variantS;
@@ -55,9 +74,9 @@ export function decodeSchedule(s: string): DecodedSchedule {
   let k = 0;
   for (let i = 0; i < rle.length; i += 2) {
     const a = rle[i] ?? 0;
-    if (a >= 2 * cpus) throw new SyntaxError(`schedule: actor ${a} out of range for ${cpus} cpus`);
+    if (memory === 'sc' && a >= 2 * cpus) throw new SyntaxError(`schedule: actor ${a} out of range for ${cpus} cpus`);
     steps.fill(a, k, k + (rle[i + 1] ?? 0) + 1);
     k += (rle[i + 1] ?? 0) + 1;
   }
-  return { cpus, variant, steps };
+  return { cpus, variant, memory, steps };
 }

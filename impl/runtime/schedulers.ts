@@ -8,6 +8,11 @@ export interface Scheduler {
   newExecution(actors: number): void;
   /** enabled is sorted ascending and non-empty; `last` is the previous actor or -1. */
   next(enabled: readonly number[], last: number, step: number): number;
+  /**
+   * A memory decision of a weak memory model (`--memory tso|lkmm`): an option in [0, n), n ≥ 2;
+   * 0 is the SC-like default (the newest store, no drain). Never asked under sc. Absent: 0.
+   */
+  choose?(n: number): number;
 }
 
 /** mulberry32: small, fast, good enough for schedules; the seed makes a run reproducible. */
@@ -28,6 +33,7 @@ export function randomScheduler(seed: number): Scheduler {
     name: `random(${seed})`,
     newExecution() { r = rng(seed); },
     next(enabled) { return enabled[Math.floor(r() * enabled.length)] ?? 0; },
+    choose(n) { return Math.floor(r() * n); },
   };
 }
 
@@ -60,24 +66,36 @@ export function pctScheduler(seed: number, depth: number, k = 2000): Scheduler {
       if (ci >= 0) prio[best] = ci; // below every initial priority (those start at depth)
       return best;
     },
+    choose(n) { return Math.floor(r() * n); },
   };
 }
 
 export class ReplayDivergence extends Error {
-  constructor(step: number, want: number, enabled: readonly number[]) {
-    super(`replay diverged at step ${step}: actor ${want} is not enabled (enabled: ${enabled.join(',')})`);
+  constructor(step: number, want: number, enabled: readonly number[], what = 'actor') {
+    super(what === 'actor'
+      ? `replay diverged at step ${step}: actor ${want} is not enabled (enabled: ${enabled.join(',')})`
+      : `replay diverged at step ${step}: memory choice ${want} is not one of ${enabled.length} options`);
     this.name = 'ReplayDivergence';
   }
 }
 
+/** Replays a recorded step list: actors, and (tso/lkmm) the memory choices between them, in order. */
 export function replayScheduler(steps: Uint8Array): Scheduler {
+  let at = 0;
+  let step = 0;
   return {
     name: 'replay',
-    newExecution() { /* stateless */ },
-    next(enabled, _last, step) {
-      const a = steps[step];
-      if (a === undefined || !enabled.includes(a)) throw new ReplayDivergence(step, a ?? -1, enabled);
+    newExecution() { at = 0; step = 0; },
+    next(enabled, _last, s) {
+      step = s;
+      const a = steps[at++];
+      if (a === undefined || !enabled.includes(a)) throw new ReplayDivergence(s, a ?? -1, enabled);
       return a;
+    },
+    choose(n) {
+      const k = steps[at++];
+      if (k === undefined || k >= n) throw new ReplayDivergence(step, k ?? -1, Array.from({ length: n }, (_, i) => i), 'choice');
+      return k;
     },
   };
 }
@@ -96,11 +114,18 @@ export class DfsScheduler implements Scheduler {
   newExecution(): void {
     this.seen.length = 0;
   }
-  next(enabled: readonly number[], last: number, step: number): number {
+  next(enabled: readonly number[], last: number): number {
     const cand = candidates(enabled, last);
-    const idx = Math.min(this.prefix[step] ?? 0, cand.length - 1);
+    const idx = Math.min(this.prefix[this.seen.length] ?? 0, cand.length - 1);
     this.seen.push({ n: cand.length, idx, preemptive: enabled.includes(last) });
     return cand[idx] ?? 0;
+  }
+
+  /** Memory decisions are enumerated like actors (not preemptions: they cost no budget). */
+  choose(n: number): number {
+    const idx = Math.min(this.prefix[this.seen.length] ?? 0, n - 1);
+    this.seen.push({ n, idx, preemptive: false });
+    return idx;
   }
 }
 
@@ -109,6 +134,7 @@ export function priorityScheduler(order: readonly number[]): Scheduler {
   return {
     name: `priority(${order.join(',')})`,
     newExecution() { /* stateless */ },
+    choose() { return 0; },
     next(enabled) {
       for (const a of order) if (enabled.includes(a)) return a;
       return enabled[0] ?? 0;

@@ -73,6 +73,7 @@ export class ThreadsSystem {
   }
 
   static async start(cfg: SmpConfig): Promise<ThreadsSystem> {
+    if (cfg.memory !== undefined && cfg.memory !== 'sc') throw new RangeError(`memory: ${cfg.memory} needs the deterministic runtime (real threads are JS Atomics: sc only)`);
     variantUrl(cfg); // a variant without a module cannot reach the workers: say so before spawning
     const mem = createSharedMem(cfg);
     const entry = siblingUrl(import.meta.url, 'cpu-worker');

@@ -20,7 +20,8 @@ describe('the bug catalogue', () => {
       expect(e.origin, e.id).toMatch(/classic|[0-9a-f]{12}|commit id unverified/);
       expect(e.breaks.length, e.id).toBeGreaterThan(0);
       for (const b of e.breaks) expect(b.startsWith('DET-') || (PROTOCOL_INVARIANT_IDS as readonly string[]).includes(b) || b === 'INV-UNLOCK-POINT' || b === 'INV-NO-UAF', `${e.id}: ${b}`).toBe(true);
-      expect(e.caughtBy.length, e.id).toBeGreaterThan(0);
+      // a barrier fault is caught under a weak memory model only; one nothing catches says why
+      expect(e.caughtBy.length > 0 || e.memory.length > 0 || e.note !== undefined, e.id).toBe(true);
       for (const t of e.caughtBy) expect(TECHNIQUES).toContain(t);
       expect(e.implFunctions.length > 0 || e.modelRules.length > 0, e.id).toBe(true);
       if (e.implFunctions.length === 0) expect(e.caughtBy, e.id).toEqual(['model']);
