@@ -15,6 +15,7 @@ import { funcName } from '../functions.js';
 import { STEP, type Ctx, type Proto } from '../memory.js';
 import { makeCtx, type SharedMem } from '../system.js';
 import { encodeSchedule, NO_VARIANT } from './schedule.js';
+import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
 
 interface CpuState {
   readonly ctx: Ctx;
@@ -135,7 +136,10 @@ export class CpuStepper {
       cs.frames.pop();
       return;
     }
-    if (r.value !== STEP) {
+    if (r.value === STEP) {
+      if (++cs.ctx.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(cpu, currentFunction(cs.ctx), cs.ctx.stepsWithoutWait);
+    } else {
+      cs.ctx.stepsWithoutWait = 0;
       cs.blocked = true;
       cs.waitIdx = cs.ctx.waitIdx;
       cs.waitVal = cs.ctx.waitVal;
