@@ -3,6 +3,7 @@
  * the observations and invariant checks around it. Commands call `post`, `stepChoices`,
  * `deliverIpi` and `quiesce`; `assertHolds` throws the first violation of the selected invariants.
  */
+import { Livelock } from '../impl/watchdog.js';
 import { C_STATE, HP_ONLINE } from '../impl/layout.js';
 import type { SmpRequest } from '../impl/requests.js';
 import { rng } from '../impl/runtime/schedulers.js';
@@ -131,8 +132,17 @@ export class RealSystem {
       while (cpus < en.length && (en[cpus] ?? n) < n) cpus++;
       return Math.floor(r() * cpus);
     };
-    const reached = this.sys.runToQuiescence(pick, this.cfg.maxSteps ?? 200_000);
-    this.sys.setChooser(() => 0);
+    let reached: boolean;
+    try {
+      reached = this.sys.runToQuiescence(pick, this.cfg.maxSteps ?? 200_000);
+    } catch (e) {
+      // a livelocked CPU (impl/watchdog.ts) ends the run at once: reported, not run to the step bound
+      if (!(e instanceof Livelock)) throw e;
+      this.obs.violate('INV-NO-DEADLOCK', e.message);
+      return;
+    } finally {
+      this.sys.setChooser(() => 0);
+    }
     checkAtQuiescence(this.sys, this.obs, reached, (e) => this.hpTouched.get(e) ?? new Set<number>());
     this.epoch++;
   }

@@ -17,6 +17,7 @@ import { makeCtx, type SharedMem } from '../system.js';
 import type { ReadFrom } from '../memory-models/lkmm.js';
 import { runtimeMemory, type MemoryModel, type RuntimeMemory } from '../memory-models/runtime-memory.js';
 import { encodeSchedule, NO_VARIANT } from './schedule.js';
+import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
 
 interface CpuState {
   readonly ctx: Ctx;
@@ -180,7 +181,10 @@ export class CpuStepper {
       cs.frames.pop();
       return;
     }
-    if (r.value !== STEP) {
+    if (r.value === STEP) {
+      if (++cs.ctx.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(cpu, currentFunction(cs.ctx), cs.ctx.stepsWithoutWait);
+    } else {
+      cs.ctx.stepsWithoutWait = 0;
       cs.blocked = true;
       cs.waitIdx = cs.ctx.waitIdx;
       cs.waitVal = cs.ctx.waitVal;

@@ -11,6 +11,7 @@ import { CsdLockPanic } from '../lockwait-debug.js';
 import { attachSharedMem, makeCtx } from '../system.js';
 import { importOverrides, kernelTable, type KernelOverrides } from '../variant.js';
 import { drive, StopRun } from './threads-driver.js';
+import { Livelock } from '../watchdog.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -34,6 +35,7 @@ function run(t0: number, impl: KernelOverrides | undefined): void {
   } catch (e) {
     if (e instanceof StopRun) send({ type: 'stopped', cpu: init.cpu });
     else if (e instanceof CsdLockPanic) send({ type: 'panic', cpu: init.cpu, report: e.report }); // already counted as a debug report
+    else if (e instanceof Livelock) send({ type: 'error', cpu: init.cpu, message: e.message });
     else send({ type: 'error', cpu: init.cpu, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 }

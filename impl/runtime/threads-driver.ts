@@ -8,6 +8,7 @@
 import { C_DOORBELL, C_IPIS, C_IRQS_OFF, C_STATE, C_WAKE, H_STOP, HP_ONLINE } from '../layout.js';
 import { ipiHandler } from '../flush.js';
 import { WAIT, type Ctx, type Proto } from '../memory.js';
+import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
 
 /** Thrown out of a wait when the host stops the run (H_STOP): unwinds a stuck CPU. */
 export class StopRun extends Error {
@@ -60,7 +61,13 @@ export function drive<R>(c: Ctx, g: Proto<R>): R {
   for (;;) {
     const r = g.next();
     if (r.done === true) return r.value;
-    if (r.value === WAIT) waitThreads(c);
-    else if (Atomics.load(m, db) !== 0 && ipiPending(c)) handleIpi(c);
+    if (r.value === WAIT) {
+      c.stepsWithoutWait = 0;
+      waitThreads(c);
+    } else {
+      // the watchdog (a livelock never reaches a WAIT, where the stop flag is looked at)
+      if (++c.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(c.cpu, currentFunction(c), c.stepsWithoutWait);
+      if (Atomics.load(m, db) !== 0 && ipiPending(c)) handleIpi(c);
+    }
   }
 }

@@ -306,7 +306,12 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
           return `request ${id} (${keyOf[id] ?? 'hotplug'} from cpu${issuer}, expected on cpu ${bits(Atomics.load(m, L.req(id, R_EXPECTED))).join(',') || '-'}, ran on ${bits(Atomics.load(m, L.req(id, R_RAN))).join(',') || '-'}, rc ${Atomics.load(m, L.req(id, R_RC))}, ${status(id) === RS_RETURNED ? 'returned' : 'not returned'})`;
         };
         const firstStall = sys.debugReports.find((r) => r.kind === 'detected' || r.kind === 'panic');
-        if (firstStall !== undefined) {
+        if (q.status === 'error' && (q.message ?? '').includes('watchdog:')) {
+          // a livelocked CPU (impl/watchdog.ts): the run was ended, its other counts are a consequence
+          invariant = 'INV-NO-DEADLOCK';
+          message = q.message ?? 'watchdog';
+          win = events.slice(-400);
+        } else if (firstStall !== undefined) {
           invariant = 'INV-NO-DEADLOCK';
           message = `${firstStall.text} (${describe(firstStall.info)})`;
           win = firstStall.info >= 0 && firstStall.info < count ? reqWindow(firstStall.info) : events.slice(-400);
