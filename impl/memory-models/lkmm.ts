@@ -47,6 +47,12 @@ interface CpuViews {
   /** copy-on-write: relaxed stores' messages share it until a fence changes it */
   wrel: View;
   wrelShared: boolean;
+  /** dirty flags, so a fence skips joins that cannot change anything: acq may hold what cur lacks;
+   *  cur may hold what S lacks; cur may hold what wrel lacks; the version of S cur already holds */
+  acqNew: boolean;
+  curNewS: boolean;
+  curNewW: boolean;
+  strongSeen: number;
   addrDep: boolean;
 }
 
@@ -96,6 +102,7 @@ export class LkmmCore implements MemoryCore {
   private readonly base = new Map<number, number>();
   private readonly cpuViews: CpuViews[];
   private readonly strong: View = new Map();
+  private strongVersion = 0;
   private readonly orderedLoads: boolean;
   private readonly window: number;
   private readonly newestFirst: boolean;
@@ -106,7 +113,7 @@ export class LkmmCore implements MemoryCore {
   onRead: ((r: ReadFrom) => void) | null = null;
 
   constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser, opts: LkmmCoreOptions = {}) {
-    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), wrelShared: false, addrDep: false }));
+    this.cpuViews = Array.from({ length: cpus }, () => ({ cur: new Map(), acq: new Map(), wrel: new Map(), wrelShared: false, acqNew: false, curNewS: false, curNewW: false, strongSeen: 0, addrDep: false }));
     this.orderedLoads = opts.dependentLoads === 'ordered';
     this.window = opts.window ?? Infinity;
     this.newestFirst = opts.newestFirst === true;
@@ -153,7 +160,11 @@ export class LkmmCore implements MemoryCore {
       // written behind the core's back: a new message every CPU reads from now on
       const ts = this.baseOf(i) + m.length;
       m.push({ v: this.memory[i] ?? 0, view: new Map([[i, ts]]) });
-      for (const c of this.cpuViews) raise(c.cur, i, ts);
+      for (const c of this.cpuViews) {
+        raise(c.cur, i, ts);
+        c.curNewS = true;
+        c.curNewW = true;
+      }
     }
     return m;
   }
@@ -191,7 +202,10 @@ export class LkmmCore implements MemoryCore {
     raise(c.cur, i, k);
     join(c.acq, m.view);
     raise(c.acq, i, k);
-    if (acquire) join(c.cur, c.acq);
+    c.acqNew = true;
+    c.curNewS = true;
+    c.curNewW = true;
+    if (acquire) this.applyAcq(c);
     return m;
   }
 
@@ -217,6 +231,8 @@ export class LkmmCore implements MemoryCore {
     }
     raise(c.cur, i, ts);
     raise(c.acq, i, ts);
+    c.curNewS = true;
+    c.curNewW = true;
   }
 
   load(cpu: number, i: number, ord: LoadOrder): number {
@@ -262,7 +278,7 @@ export class LkmmCore implements MemoryCore {
     const c = this.cpu(cpu);
     switch (f) {
       case 'rmb':
-        join(c.cur, c.acq);
+        this.applyAcq(c);
         return;
       case 'wmb':
         this.ownWrel(c);
@@ -272,12 +288,33 @@ export class LkmmCore implements MemoryCore {
       case 'mb':
       case 'mb__before_atomic':
       case 'mb__after_atomic':
-        join(c.cur, c.acq);
-        join(c.cur, this.strong);
-        join(this.strong, c.cur);
-        this.ownWrel(c);
-        join(c.wrel, c.cur);
+        this.applyAcq(c);
+        if (c.strongSeen !== this.strongVersion) {
+          join(c.cur, this.strong);
+          c.curNewS = true;
+          c.curNewW = true;
+        }
+        if (c.curNewS) {
+          join(this.strong, c.cur); // now S = cur ∪ S_old and cur ⊇ S_old: cur holds all of S
+          this.strongVersion++;
+          c.curNewS = false;
+        }
+        c.strongSeen = this.strongVersion;
+        if (c.curNewW) {
+          this.ownWrel(c);
+          join(c.wrel, c.cur);
+          c.curNewW = false;
+        }
     }
+  }
+
+  /** cur ∪= acq (acquire, smp_rmb, smp_mb), skipped when acq gained nothing since. */
+  private applyAcq(c: CpuViews): void {
+    if (!c.acqNew) return;
+    join(c.cur, c.acq);
+    c.acqNew = false;
+    c.curNewS = true;
+    c.curNewW = true;
   }
 
   private ownWrel(c: CpuViews): void {
