@@ -18,6 +18,9 @@ export function* pollIdle(c: Ctx, seq: number): Proto<number> {
   c.a.smp_mb__after_atomic(); // current_set_polling_and_test: polling visible before the tests below
   for (let i = 0; i < c.pollSpins; i++) {
     yield STEP;
+    // polling idle waits for work like cpu_idle_poll: progress for the livelock watchdog, however
+    // long --poll-spins makes it (the bench polls ~forever)
+    c.stepsWithoutWait = 0;
     if ((c.a.READ_ONCE(tif) & TIF_NEED_RESCHED) !== 0) break;
     if (Atomics.load(c.m, wake) !== seq) break;
   }

@@ -25,4 +25,12 @@ describe('watchdog: a livelock in protocol code ends the run with a report (CPU,
       await sys.stop();
     }
   });
+
+  it('a CPU polling idle for longer than the watchdog window is waiting for work, not livelocked (the bench polls ~forever)', () => {
+    const sys = new DeterministicSystem({ cpus: 2, idle: 'poll', pollSpins: 4 * WATCHDOG_STEPS, maxSteps: 20 * WATCHDOG_STEPS });
+    sys.call(0, { kind: 'single', target: 1, wait: true });
+    const r = sys.runToQuiescence();
+    expect(r.report ?? '').not.toMatch(/watchdog/);
+    expect(r.status).not.toBe('error');
+  });
 });
