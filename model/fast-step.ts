@@ -53,6 +53,8 @@ export class FastStepper {
   private readonly regions: readonly string[];
   /** region index → leaf key → event type → transitions in priority order */
   private readonly table: Map<string, Map<string, readonly CompiledTransition[]>>[] = [];
+  /** event type → the regions (in document order) with a transition on it in some leaf */
+  private readonly regionsOn = new Map<string, number[]>();
 
   constructor(
     readonly machine: SystemMachine,
@@ -68,6 +70,9 @@ export class FastStepper {
         const perEvent = new Map<string, readonly CompiledTransition[]>();
         for (const [type, defs] of (node as AnyStateNode).transitions as Map<string, readonly DefLike[]>) {
           perEvent.set(type, defs.map((d) => this.compile(d, impl)));
+          const on = this.regionsOn.get(type) ?? [];
+          if (on[on.length - 1] !== this.table.length) on.push(this.table.length);
+          this.regionsOn.set(type, on);
         }
         perLeaf.set(leaf, perEvent);
       }
@@ -106,7 +111,9 @@ export class FastStepper {
   step(s: FastSnapshot, e: SysEvent, taken?: TakenTransition[]): FastSnapshot {
     const args = { context: s.context, event: e };
     let chosen: { r: number; t: CompiledTransition }[] | null = null;
-    for (let r = 0; r < this.regions.length; r++) {
+    const on = this.regionsOn.get(e.type) ?? [];
+    for (let k = 0; k < on.length; k++) {
+      const r = on[k] as number;
       const region = this.regions[r] as string;
       const defs = this.table[r]?.get(s.value[region] ?? '')?.get(e.type);
       if (defs === undefined) continue;
@@ -118,10 +125,20 @@ export class FastStepper {
       }
     }
     if (chosen === null) return s;
+    // one copy of the context per step: later assigns see earlier ones' results, the arrays they
+    // return are new (the rules never mutate), so updating our own copy in place is the same
     let ctx = s.context;
+    let own = false;
     let value: Record<string, string> | null = null;
     for (const { r, t } of chosen) {
-      for (const a of t.actions) ctx = { ...ctx, ...a.fn({ context: ctx, event: e }, a.params) };
+      for (const a of t.actions) {
+        const part = a.fn({ context: ctx, event: e }, a.params);
+        if (own) Object.assign(ctx as unknown as Record<string, unknown>, part);
+        else {
+          ctx = { ...ctx, ...part };
+          own = true;
+        }
+      }
       if (t.target !== null) {
         const region = this.regions[r] as string;
         if (s.value[region] !== t.target) (value ??= { ...s.value })[region] = t.target;

@@ -7,7 +7,7 @@
 import { createEmptyActor, initialTransition, type SnapshotFrom } from 'xstate';
 import type { CsdState } from './csd-chart.js';
 import type { HotplugState } from './hotplug-chart.js';
-import { PHASE_READY, SYS_EVENT_TYPES, type SysContext, type SysEvent, type SystemMachine } from './system.js';
+import { PHASE_READY, SYS_EVENT_TYPES, type SysContext, type SysEvent, type SysEventType, type SystemMachine } from './system.js';
 import type { CompiledWorkload } from './workload.js';
 
 export type SystemSnapshot = SnapshotFrom<SystemMachine>;
@@ -33,10 +33,16 @@ function mockScope(): Scope {
 /** A machine bound to a reused scope: `step` returns the same object when no transition is enabled. */
 export class Stepper {
   private readonly scope = mockScope();
+  /** One event object per (type, cpu), reused by `candidates` (events are never mutated). */
+  private readonly ev: Readonly<Record<SysEventType, readonly SysEvent[]>>;
   constructor(
     readonly machine: SystemMachine,
     readonly cw: CompiledWorkload,
-  ) {}
+  ) {
+    const ev = {} as Record<SysEventType, SysEvent[]>;
+    for (const type of SYS_EVENT_TYPES) ev[type] = Array.from({ length: cw.n }, (_, cpu) => Object.freeze({ type, cpu }));
+    this.ev = ev;
+  }
 
   initial(): SystemSnapshot {
     return initialTransition(this.machine)[0];
@@ -52,23 +58,25 @@ export class Stepper {
     const ctx = s.context;
     const v = s.value as Record<string, string>;
     const out: SysEvent[] = [];
+    const E = this.ev;
+    const cpuName = regionNames(this.cw).cpu;
     for (let c = 0; c < this.cw.n; c++) {
-      const hp = v[`cpu${c}`];
+      const hp = v[cpuName[c] as string];
       const script = this.cw.scripts[c] ?? [];
       if (ctx.online[c] === true && ctx.inFlush[c] !== true) {
         const ph = ctx.phase[c];
-        if (ph === PHASE_READY && (ctx.pc[c] ?? 0) < script.length) out.push({ type: 'CALL', cpu: c });
-        if (ph === 1) out.push({ type: 'QUEUE', cpu: c }, { type: 'SEND', cpu: c });
-        if (ph === 2) out.push({ type: 'RETURN', cpu: c });
-        if (ctx.polling[c] === true) out.push({ type: 'IDLE_WAKE', cpu: c }, { type: 'IDLE_SLEEP', cpu: c });
+        if (ph === PHASE_READY && (ctx.pc[c] ?? 0) < script.length) out.push(E.CALL[c] as SysEvent);
+        if (ph === 1) out.push(E.QUEUE[c] as SysEvent, E.SEND[c] as SysEvent);
+        if (ph === 2) out.push(E.RETURN[c] as SysEvent);
+        if (ctx.polling[c] === true) out.push(E.IDLE_WAKE[c] as SysEvent, E.IDLE_SLEEP[c] as SysEvent);
       }
-      if (ctx.ipi[c] === true) out.push({ type: 'IPI', cpu: c });
-      if (ctx.inFlush[c] === true) out.push({ type: 'FLUSH_RUN', cpu: c }, { type: 'FLUSH_DONE', cpu: c });
-      if (hp === 'online' && (ctx.hpLeft[c] ?? 0) > 0) out.push({ type: 'HP_DYING', cpu: c });
-      else if (hp === 'dying') out.push({ type: 'HP_DEAD', cpu: c });
-      else if (hp === 'dead') out.push({ type: 'HP_OFFLINE', cpu: c });
-      else if (hp === 'offline') out.push({ type: 'HP_PREPARE', cpu: c }, { type: 'HP_PREPARE_ENOMEM', cpu: c });
-      else if (hp === 'prepared') out.push({ type: 'HP_ONLINE', cpu: c });
+      if (ctx.ipi[c] === true) out.push(E.IPI[c] as SysEvent);
+      if (ctx.inFlush[c] === true) out.push(E.FLUSH_RUN[c] as SysEvent, E.FLUSH_DONE[c] as SysEvent);
+      if (hp === 'online' && (ctx.hpLeft[c] ?? 0) > 0) out.push(E.HP_DYING[c] as SysEvent);
+      else if (hp === 'dying') out.push(E.HP_DEAD[c] as SysEvent);
+      else if (hp === 'dead') out.push(E.HP_OFFLINE[c] as SysEvent);
+      else if (hp === 'offline') out.push(E.HP_PREPARE[c] as SysEvent, E.HP_PREPARE_ENOMEM[c] as SysEvent);
+      else if (hp === 'prepared') out.push(E.HP_ONLINE[c] as SysEvent);
     }
     return out;
   }
@@ -105,11 +113,24 @@ export interface SystemView {
   readonly ctx: SysContext;
 }
 
+/** Region names per workload (`cpu0`…, `req0`…), built once: template strings per lookup were a tenth of the explorer's time. */
+const NAMES = new WeakMap<CompiledWorkload, { readonly cpu: readonly string[]; readonly req: readonly string[] }>();
+export function regionNames(cw: CompiledWorkload): { readonly cpu: readonly string[]; readonly req: readonly string[] } {
+  let r = NAMES.get(cw);
+  if (r === undefined) {
+    r = { cpu: Array.from({ length: cw.n }, (_, c) => `cpu${c}`), req: cw.slots.map((x) => `req${x.id}`) };
+    NAMES.set(cw, r);
+  }
+  return r;
+}
+
 export function viewOf(s: ModelState, cw: CompiledWorkload): SystemView {
   const v = s.value as Record<string, string>;
+  const names = regionNames(cw);
   const hotplug: HotplugState[] = [];
-  for (let c = 0; c < cw.n; c++) hotplug.push((v[`cpu${c}`] ?? 'offline') as HotplugState);
-  const csd = cw.slots.map((x) => (v[`req${x.id}`] ?? 'free') as CsdState);
+  for (let c = 0; c < cw.n; c++) hotplug.push((v[names.cpu[c] as string] ?? 'offline') as HotplugState);
+  const csd: CsdState[] = [];
+  for (let i = 0; i < names.req.length; i++) csd.push((v[names.req[i] as string] ?? 'free') as CsdState);
   return { hotplug, csd, ctx: s.context };
 }
 

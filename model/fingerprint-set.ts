@@ -1,0 +1,116 @@
+/**
+ * The explorer's seen-set: 64-bit state fingerprints in one fixed-size open-addressing table
+ * (linear probing), as TLC keeps its fingerprint set. The table lives in an ArrayBuffer or a
+ * SharedArrayBuffer; in the second case several worker threads insert concurrently:
+ * a slot is two Int32 words (hi, lo), claimed by `Atomics.compareExchange(hi: 0 → hi)` and then
+ * completed by storing lo; a reader that finds hi equal to its own waits until lo is written.
+ * So hi and lo are never 0 (a 0 half is mapped to 1, which costs 2^-32 of one half's entropy).
+ *
+ * The table never grows: it holds at most `limit` = 3/4 of its slots, and an insert beyond that
+ * reports `FULL`, so memory is bounded by the bytes given and the explorer stops and says so.
+ * Fingerprints are not states: two states with the same 64-bit fingerprint count once (for n
+ * states the chance of any such collision is about n²/2^65, reported as `collisionProbability`).
+ */
+
+export const INSERTED = 1;
+export const SEEN = 0;
+export const FULL = -1;
+
+/** Header words in the shared buffer before the slots: [0] = entries. */
+const HEADER = 2;
+
+export interface FingerprintSetInit {
+  /** Bytes for the slots (8 per slot, rounded down to a power of two of slots). */
+  readonly bytes: number;
+  readonly shared?: boolean;
+}
+
+export class FingerprintSet {
+  readonly words: Int32Array;
+  readonly slots: number;
+  readonly limit: number;
+  private readonly mask: number;
+  private readonly shared: boolean;
+
+  constructor(init: FingerprintSetInit | { readonly buffer: SharedArrayBuffer | ArrayBuffer }) {
+    if ('buffer' in init) {
+      this.words = new Int32Array(init.buffer);
+      this.shared = typeof SharedArrayBuffer !== 'undefined' && init.buffer instanceof SharedArrayBuffer;
+    } else {
+      let slots = 1024;
+      while (slots * 2 * 8 <= init.bytes && slots < 2 ** 29) slots *= 2;
+      const bytes = (HEADER + slots * 2) * 4;
+      this.shared = init.shared === true;
+      this.words = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    }
+    this.slots = (this.words.length - HEADER) / 2;
+    this.mask = this.slots - 1;
+    this.limit = Math.floor(this.slots * 0.75);
+  }
+
+  get buffer(): SharedArrayBuffer | ArrayBuffer {
+    return this.words.buffer;
+  }
+  get bytes(): number {
+    return this.words.byteLength;
+  }
+  get size(): number {
+    return this.shared ? Atomics.load(this.words, 0) : (this.words[0] as number);
+  }
+  /** Chance that two of `size` distinct states shared a fingerprint (birthday bound n²/2^65). */
+  get collisionProbability(): number {
+    const n = this.size;
+    return Math.min(1, (n * n) / 2 ** 65);
+  }
+
+  /** INSERTED (new; `lastSlot` is its slot), SEEN, or FULL. */
+  lastSlot = -1;
+  add(hi0: number, lo0: number): number {
+    const hi = hi0 === 0 ? 1 : hi0 | 0;
+    const lo = lo0 === 0 ? 1 : lo0 | 0;
+    const w = this.words;
+    let pos = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    if (!this.shared) {
+      for (;;) {
+        const i = HEADER + 2 * pos;
+        const cur = w[i] as number;
+        if (cur === 0) {
+          if ((w[0] as number) >= this.limit) return FULL;
+          w[i] = hi;
+          w[i + 1] = lo;
+          w[0] = (w[0] as number) + 1;
+          this.lastSlot = pos;
+          return INSERTED;
+        }
+        if (cur === hi && w[i + 1] === lo) {
+          this.lastSlot = pos;
+          return SEEN;
+        }
+        pos = (pos + 1) & this.mask;
+      }
+    }
+    for (;;) {
+      const i = HEADER + 2 * pos;
+      let cur = Atomics.load(w, i);
+      if (cur === 0) {
+        if (Atomics.load(w, 0) >= this.limit) return FULL;
+        cur = Atomics.compareExchange(w, i, 0, hi);
+        if (cur === 0) {
+          Atomics.store(w, i + 1, lo);
+          Atomics.add(w, 0, 1);
+          this.lastSlot = pos;
+          return INSERTED;
+        }
+      }
+      if (cur === hi) {
+        let l = Atomics.load(w, i + 1);
+        while (l === 0) l = Atomics.load(w, i + 1);
+        if (l === lo) {
+          this.lastSlot = pos;
+          return SEEN;
+        }
+      }
+      pos = (pos + 1) & this.mask;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { setupModel } from '../../model/explorer.js';
+import { FingerprintSet, FULL, INSERTED, SEEN } from '../../model/fingerprint-set.js';
+import { CONTEXT_FIELDS, type Fingerprint } from '../../model/state-codec.js';
+import { StateQueue } from '../../model/state-queue.js';
+import { initialContext, type SysContext } from '../../model/system.js';
+import { compileWorkload, DEFAULT_WORKLOADS, findWorkload } from '../../model/workload.js';
+import type { ModelState } from '../../model/step.js';
+
+describe('state codec', () => {
+  it('names every SysContext field once, in the context\'s own order', () => {
+    const ctx = initialContext(compileWorkload(findWorkload('hotplug'), 3));
+    expect(CONTEXT_FIELDS.map(([f]) => f)).toEqual(Object.keys(ctx));
+  });
+  it('decode(encode(s)) = s on every state reached (BFS, all default workloads, 3 CPUs), distinct states distinct bytes', () => {
+    for (const w of DEFAULT_WORKLOADS) {
+      const m = setupModel(w, 3, undefined, 'fast');
+      const seen = new Map<string, string>();
+      const queue: ModelState[] = [m.initial];
+      for (let i = 0; i < queue.length && i < 1500; i++) {
+        const s = queue[i] as ModelState;
+        m.codec.encode(s as never);
+        const bytes = Buffer.from(m.codec.bytes()).toString('hex');
+        const back = m.codec.decode(m.codec.bytes());
+        expect(back.value, w.name).toEqual(s.value);
+        expect(back.context, w.name).toEqual(s.context);
+        const json = JSON.stringify([s.value, s.context]);
+        expect(seen.get(bytes) ?? json, `${w.name}: two states, one encoding`).toBe(json);
+        seen.set(bytes, json);
+        for (const e of m.st.candidates(s)) {
+          const n = m.step(s, e);
+          if (n === s) continue;
+          m.codec.encode(n as never);
+          if (!seen.has(Buffer.from(m.codec.bytes()).toString('hex'))) queue.push(n);
+        }
+      }
+      expect(seen.size, w.name).toBeGreaterThan(20);
+    }
+  });
+  it('wide and null integers round-trip; a context array of the wrong length throws', () => {
+    const m = setupModel(findWorkload('hotplug'), 2, undefined, 'fast');
+    const c0 = m.initial.context;
+    const odd: SysContext = { ...c0, offlineWarn: 70000, uaf: -40, ret: c0.ret.map(() => null), sel: c0.sel.map(() => 255) };
+    m.codec.encode({ value: m.initial.value as Record<string, string>, context: odd });
+    expect(m.codec.decode(m.codec.bytes()).context).toEqual(odd);
+    expect(() => { m.codec.encode({ value: m.initial.value as Record<string, string>, context: { ...c0, pc: [0] } }); }).toThrow(/context\.pc has 1 entries/);
+  });
+  it('fingerprints depend on the seed; equal bytes, equal fingerprint', () => {
+    const m = setupModel(findWorkload('hotplug'), 2, undefined, 'fast');
+    m.codec.encode(m.initial as never);
+    const a: Fingerprint = { hi: 0, lo: 0 }, b: Fingerprint = { hi: 0, lo: 0 }, c: Fingerprint = { hi: 0, lo: 0 };
+    m.codec.fingerprint(1, a);
+    m.codec.fingerprint(1, b);
+    m.codec.fingerprint(2, c);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+});
+
+describe('fingerprint set and state queue', () => {
+  it('inserts, finds, and refuses beyond 3/4 of its slots', () => {
+    for (const shared of [false, true]) {
+      const t = new FingerprintSet({ bytes: 8192, shared });
+      expect(t.slots).toBe(1024);
+      for (let i = 0; i < 768; i++) expect(t.add(i * 7919 + 1, i ^ 0x5555)).toBe(INSERTED);
+      for (let i = 0; i < 768; i++) expect(t.add(i * 7919 + 1, i ^ 0x5555)).toBe(SEEN);
+      expect(t.add(123456789, 987654321)).toBe(FULL);
+      expect(t.size).toBe(768);
+      expect(t.add(1, 0x5555)).toBe(SEEN); // a known one is still found when full
+    }
+  });
+  it('the queue gives records back in order across chunks and releases read chunks', () => {
+    const q = new StateQueue();
+    const rec = new Uint8Array(1000);
+    for (let i = 0; i < 3000; i++) {
+      rec[0] = i & 0xff;
+      rec[999] = (i >> 8) & 0xff;
+      q.push(rec, 1000);
+    }
+    expect(q.peakBytes).toBeGreaterThanOrEqual(3 * 2 ** 20);
+    for (let i = 0; i < 3000; i++) {
+      expect(q.shift()).toBe(true);
+      expect([q.len, q.buf[q.off], q.buf[q.off + 999]]).toEqual([1000, i & 0xff, (i >> 8) & 0xff]);
+    }
+    expect(q.shift()).toBe(false);
+  });
+});
