@@ -79,6 +79,8 @@ export interface ExploreResult {
   readonly abstract: ExploredAbstract | null;
   /** Worker threads that expanded states (1 = this thread). */
   readonly workers: number;
+  /** Parallel runs: milliseconds until every worker had loaded the model (part of elapsedMs). */
+  readonly startupMs?: number;
   readonly memory: ExploreMemory;
 }
 
@@ -298,7 +300,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     }
     const j = states++;
     if (slotIndex !== null) slotIndex[table.lastSlot] = j;
-    queue.push(codec.buf, codec.length);
+    queue.push(codec.buf, codec.length, j);
     parent.push(from);
     via.push(event === null ? 0 : eventCode(event));
     const d = from < 0 ? 0 : (depthOf.a[from] ?? 0) + 1;

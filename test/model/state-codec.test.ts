@@ -75,12 +75,12 @@ describe('fingerprint set and state queue', () => {
     for (let i = 0; i < 3000; i++) {
       rec[0] = i & 0xff;
       rec[999] = (i >> 8) & 0xff;
-      q.push(rec, 1000);
+      q.push(rec, 1000, i);
     }
     expect(q.peakBytes).toBeGreaterThanOrEqual(3 * 2 ** 20);
     for (let i = 0; i < 3000; i++) {
       expect(q.shift()).toBe(true);
-      expect([q.len, q.buf[q.off], q.buf[q.off + 999]]).toEqual([1000, i & 0xff, (i >> 8) & 0xff]);
+      expect([q.len, q.ref, q.buf[q.off], q.buf[q.off + 999]]).toEqual([1000, i, i & 0xff, (i >> 8) & 0xff]);
     }
     expect(q.shift()).toBe(false);
   });

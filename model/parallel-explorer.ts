@@ -1,0 +1,208 @@
+/**
+ * The explorer on several worker threads (explore-worker.ts) sharing one fingerprint set in a
+ * SharedArrayBuffer. The search is level-synchronous BFS: every worker expands the states it
+ * inserted at depth d, then waits until all have finished depth d. So each state is expanded at its
+ * BFS depth and every violation is reported with a shortest path (of the same length as the
+ * sequential explorer's; when several paths are equally short, possibly another one). States,
+ * transitions, terminals, depth, invariant verdicts and check counts and coverage equal the
+ * sequential explorer's (test/model/parallel-explorer.test.ts).
+ *
+ * Not in parallel: `abstract` (shortest path per abstract state needs the global BFS order) and
+ * variants with own implementations (`provide`: functions cannot be sent to a worker); those run
+ * with `explore` on this thread, and the result says `workers: 1`.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { mergeCoverage } from './coverage-merge.js';
+import {
+  boundText, counterexampleOf, DEFAULT_MAX_STATES, eventOf, explore, setupModel, tableBytesFor,
+  type ExploreOptions, type ExploreResult,
+} from './explorer.js';
+import type { FoundViolation, LevelDone, WorkerInit } from './explore-worker.js';
+import { FingerprintSet } from './fingerprint-set.js';
+import type { QueueChunks } from './state-queue.js';
+import { INVARIANTS, invariantById } from './invariants.js';
+import type { SysEvent } from './system.js';
+import type { Counterexample, CoverageReport, InvariantResult } from './types.js';
+import { findWorkload, type Workload } from './workload.js';
+
+export interface ParallelExploreOptions extends ExploreOptions {
+  /** Worker threads (default: available cores). */
+  readonly workers?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Spawns a .ts worker through tsx's loader (on Node 20 `--import tsx` does not reach workers). */
+function spawn(entry: URL, workerData: unknown): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** The workload as plain data for a worker: scripts for this CPU count, no `generate` function. */
+function plainWorkload(w: Workload, cpus: number): Workload {
+  const { generate, ...rest } = w;
+  return { ...rest, scripts: generate === undefined ? w.scripts : generate(cpus) };
+}
+
+interface Channel {
+  readonly worker: Worker;
+  next(): Promise<unknown>;
+}
+function channel(worker: Worker): Channel {
+  const inbox: unknown[] = [];
+  const waiting: { ok: (v: unknown) => void; fail: (e: unknown) => void }[] = [];
+  let failed: Error | null = null;
+  worker.on('message', (m) => {
+    const w = waiting.shift();
+    if (w === undefined) inbox.push(m);
+    else w.ok(m);
+  });
+  const fail = (e: unknown): void => {
+    failed = e instanceof Error ? e : new Error(`explorer worker failed: ${JSON.stringify(e)}`);
+    for (const w of waiting.splice(0)) w.fail(e);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => { if (code !== 0) fail(new Error(`explorer worker exited with code ${code}`)); });
+  return {
+    worker,
+    next: () => {
+      if (inbox.length > 0) return Promise.resolve(inbox.shift());
+      if (failed !== null) return Promise.reject(failed);
+      return new Promise((ok, f) => waiting.push({ ok, fail: f }));
+    },
+  };
+}
+
+export async function exploreParallel(opts: ParallelExploreOptions): Promise<ExploreResult> {
+  const workers = Math.max(1, Math.min(8, Math.floor(opts.workers ?? availableParallelism())));
+  const workload = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
+  if (workers === 1 || opts.abstract === true || opts.variant?.rules.provide !== undefined || opts.stepper === 'xstate') {
+    return explore({ ...opts, workload });
+  }
+  const t0 = performance.now();
+  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
+  const m = setupModel(workload, opts.cpus, opts.variant, 'fast');
+  const table = new FingerprintSet({ bytes: opts.tableBytes ?? tableBytesFor(maxStates), shared: true });
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  const base: Omit<WorkerInit, 'me'> = {
+    workers, cpus: opts.cpus, workload: plainWorkload(workload, opts.cpus), variant: opts.variant,
+    table: table.buffer as SharedArrayBuffer, control: control.buffer,
+    hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false,
+  };
+  const url = new URL(`./explore-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  const ch = Array.from({ length: workers }, (_, me) => channel(spawn(url, { ...base, me })));
+  const onAbort = (): void => { Atomics.store(control, 0, 1); };
+  opts.signal?.addEventListener('abort', onAbort);
+  const progress = opts.onProgress === undefined ? null : setInterval(() => {
+    const states = table.size;
+    opts.onProgress?.({ states, transitions: Atomics.load(control, 1), depth, queue: states - Atomics.load(control, 2), elapsedMs: performance.now() - t0 });
+  }, 1000);
+  let depth = 0;
+  let transitions = 0, terminals = 0, deadlocks = 0;
+  let stop: 'table' | 'maxStates' | 'interrupted' | null = null;
+  const best = new Map<string, FoundViolation>();
+  const take = (vs: readonly FoundViolation[]): void => {
+    for (const v of vs) {
+      const old = best.get(v.invariant);
+      if (old === undefined || v.length < old.length) best.set(v.invariant, v);
+    }
+  };
+  let queuePeak = 0;
+  let startupMs: number;
+  try {
+    for (const c of ch) c.worker.postMessage({ cmd: 'start' });
+    let frontier = 0;
+    /** inboxes[j]: what the workers found for worker j in the last level */
+    let inboxes: QueueChunks[][] = ch.map(() => []);
+    const route = (out: readonly QueueChunks[]): void => {
+      out.forEach((q, j) => { if (q.records > 0) inboxes[j]?.push(q); });
+    };
+    for (const c of ch) {
+      const r = (await c.next()) as { added: number; violations: FoundViolation[]; outbox: QueueChunks[] };
+      frontier += r.added;
+      take(r.violations);
+      route(r.outbox);
+    }
+    startupMs = performance.now() - t0;
+    while (frontier > 0) {
+      if (opts.signal?.aborted === true) { stop = 'interrupted'; break; }
+      ch.forEach((c, j) => {
+        const inbox = inboxes[j] ?? [];
+        c.worker.postMessage({ cmd: 'level', inbox }, inbox.flatMap((q) => q.chunks.map((x) => x.buffer as ArrayBuffer)));
+      });
+      inboxes = ch.map(() => []);
+      frontier = 0;
+      let peak = 0;
+      for (const c of ch) {
+        const r = (await c.next()) as LevelDone;
+        if (process.env['SMPCHECK_EXPLORE_DEBUG'] === '1') process.stderr.write(`level ${depth} worker expanded ${r.expanded}\n`);
+        route(r.outbox);
+        frontier += r.added;
+        transitions += r.transitions;
+        terminals += r.terminals;
+        deadlocks += r.deadlocks;
+        peak += r.queuePeakBytes;
+        take(r.violations);
+        if (r.stop !== null && (stop === null || r.stop === 'table')) stop = r.stop;
+      }
+      queuePeak = Math.max(queuePeak, peak);
+      if (stop !== null) break;
+      if (frontier > 0) depth++;
+    }
+    const wantTrace = best.size > 0;
+    for (const c of ch) c.worker.postMessage({ cmd: 'finish', trace: wantTrace });
+    const fin = [] as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null }[];
+    for (const c of ch) fin.push((await c.next()) as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null });
+    const eventsTo = (ref: number): SysEvent[] => {
+      const out: SysEvent[] = [];
+      for (let r = ref; r >= 0;) {
+        const f = fin[r % workers];
+        const k = Math.floor(r / workers);
+        const p = f?.parent?.[k] ?? -1;
+        if (p < 0) break;
+        out.push(eventOf(f?.via?.[k] ?? 0));
+        r = p;
+      }
+      return out.reverse();
+    };
+    const violations: Counterexample[] = [];
+    for (const v of best.values()) {
+      const inv = invariantById(v.invariant);
+      if (inv === undefined) continue;
+      const events = eventsTo(v.ref);
+      if (v.extra >= 0) events.push(eventOf(v.extra));
+      violations.push(counterexampleOf(m, opts.variant, inv, v.message, events));
+    }
+    const states = table.size;
+    const invariants: InvariantResult[] = [];
+    for (const inv of INVARIANTS) {
+      const checks = inv.kind === 'state' ? states : inv.kind === 'step' ? transitions : terminals;
+      invariants.push({ id: inv.id, sentence: inv.sentence, status: best.has(inv.id) ? 'fail' : checks > 0 ? 'pass' : 'not-checked', checks });
+    }
+    // the sequential explorer lists violations in the order it found them: by path length, then invariant order
+    const rank = new Map(INVARIANTS.map((x, k) => [x.id as string, k]));
+    violations.sort((a, b) => ((best.get(a.invariant)?.length ?? 0) - (best.get(b.invariant)?.length ?? 0)) || ((rank.get(a.invariant) ?? 0) - (rank.get(b.invariant) ?? 0)));
+    const elapsedMs = performance.now() - t0;
+    return {
+      config: { cpus: m.cw.n, workload: workload.name, variant: opts.variant?.id ?? null, maxStates },
+      states, transitions, depth, elapsedMs,
+      statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
+      complete: stop === null,
+      bound: stop === null ? null : boundText(stop, states, depth, { maxStates, table }),
+      invariants, violations, deadlocks, terminals,
+      coverage: mergeCoverage(fin.map((f) => f.coverage)),
+      abstract: null,
+      workers, startupMs: Math.round(startupMs),
+      memory: {
+        tableBytes: table.bytes, tableSlots: table.slots, tableEntries: states, queuePeakBytes: queuePeak,
+        traceBytes: states * 5, collisionProbability: table.collisionProbability,
+      },
+    };
+  } finally {
+    if (progress !== null) clearInterval(progress);
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(ch.map((c) => c.worker.terminate()));
+  }
+}
