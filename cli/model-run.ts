@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import {
   CoverageCounter, csdMachine, DEFAULT_WORKLOADS, exploreSteps, findWorkload, hotplugMachine,
-  type ExploreResult, type ModelVariant, type Workload,
+  type ExploreProgress, type ExploreResult, type ModelVariant, type Workload,
 } from '../model/index.js';
+import { exploreParallel } from '../model/parallel-explorer.js';
 import { modelVariant } from '../variants/index.js';
 import type { Variant } from '../variants/format.js';
 import type { SelectedVariant } from './options.js';
@@ -31,6 +32,21 @@ export interface ModelRow {
   readonly bound: string | null;
   readonly deadlocks: number;
   readonly violations: readonly string[];
+  /** Worker threads, the fingerprint table and frontier memory, and the swarm settings of the run. */
+  readonly workers?: number;
+  readonly memory?: ExploreResult['memory'];
+  readonly search?: ModelSearch;
+}
+
+/** How a workload is searched: worker threads, table size, and a swarm shard's seeds and depth bound. */
+export interface ModelSearch {
+  readonly workers?: number;
+  readonly tableBytes?: number;
+  readonly hashSeed?: number;
+  readonly orderSeed?: number;
+  readonly maxDepth?: number;
+  /** `i/n` of a swarm shard, or null. */
+  readonly shard?: string | null;
 }
 
 export interface ModelRunResult {
@@ -68,8 +84,9 @@ export function modelVariantOf(s: SelectedVariant): ModelVariant {
   return mv;
 }
 
-function row(r: ExploreResult): ModelRow {
+function row(r: ExploreResult, search: ModelSearch): ModelRow {
   return {
+    workers: r.workers, memory: r.memory, search: { ...search, workers: r.workers },
     workload: r.config.workload, cpus: r.config.cpus, fault: r.config.variant, states: r.states,
     transitions: r.transitions, depth: r.depth, elapsedMs: Math.round(r.elapsedMs),
     statesPerSecond: Math.round(r.statesPerSecond), complete: r.complete, bound: r.bound, deadlocks: r.deadlocks,
@@ -92,30 +109,50 @@ export async function runModel(opts: {
   readonly maxStates?: number | undefined;
   readonly signal?: AbortSignal;
   readonly onDone?: (r: ModelRow) => void;
+  /** One search per entry for every workload (a swarm runs several); default one plain BFS. */
+  readonly searches?: readonly ModelSearch[];
+  readonly onProgress?: (workload: string, p: ExploreProgress) => void;
 }): Promise<ModelRunResult> {
   const results: ExploreResult[] = [];
+  const rows: ModelRow[] = [];
   const aborted = (): boolean => opts.signal?.aborted === true;
-  for (const w of opts.workloads) {
-    for (const cpus of opts.cpus) {
-      if (aborted()) break;
-      if (w.minCpus !== undefined && cpus < w.minCpus) continue;
-      const g = exploreSteps({
-        cpus, workload: w,
-        ...(opts.fault === undefined ? {} : { variant: opts.fault }),
-        ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
-      });
-      let step = g.next(false);
-      while (!step.done) {
-        await yieldToLoop();
-        step = g.next(aborted());
+  // searches outermost: a swarm's rows come shard by shard, as `merge` lists the shards' rows
+  for (const search of opts.searches ?? [{}]) {
+    for (const w of opts.workloads) {
+      for (const cpus of opts.cpus) {
+        if (aborted()) break;
+        if (w.minCpus !== undefined && cpus < w.minCpus) continue;
+        const eo = {
+          cpus, workload: w,
+          ...(opts.fault === undefined ? {} : { variant: opts.fault }),
+          ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
+          ...(search.tableBytes === undefined ? {} : { tableBytes: search.tableBytes }),
+          ...(search.hashSeed === undefined ? {} : { hashSeed: search.hashSeed }),
+          ...(search.orderSeed === undefined ? {} : { orderSeed: search.orderSeed }),
+          ...(search.maxDepth === undefined ? {} : { maxDepth: search.maxDepth }),
+          ...(opts.onProgress === undefined ? {} : { onProgress: (p: ExploreProgress) => opts.onProgress?.(w.name, p) }),
+        };
+        let r: ExploreResult;
+        if ((search.workers ?? 1) > 1) {
+          r = await exploreParallel({ ...eo, workers: search.workers ?? 1, ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+        } else {
+          const g = exploreSteps(eo);
+          let step = g.next(false);
+          while (!step.done) {
+            await yieldToLoop();
+            step = g.next(aborted());
+          }
+          r = step.value;
+        }
+        results.push(r);
+        const x = row(r, search);
+        rows.push(x);
+        opts.onDone?.(x);
       }
-      const r = step.value;
-      results.push(r);
-      opts.onDone?.(row(r));
     }
   }
   return {
-    rows: results.map(row),
+    rows,
     coverage: mergeCoverage(results.map((r) => r.coverage)),
     invariants: mergeInvariants(results.map((r) => r.invariants)),
     counterexamples: results.flatMap((r) => r.violations),
@@ -172,5 +209,6 @@ export function workloadsJson(rows: readonly ModelRow[]): Record<string, unknown
   return rows.map((r) => ({
     workload: r.workload, cpus: r.cpus, fault: r.fault, states: r.states, transitions: r.transitions, depth: r.depth,
     statesPerSecond: r.statesPerSecond, elapsedMs: r.elapsedMs, complete: r.complete, bound: r.bound, violations: r.violations,
+    workers: r.workers, memory: r.memory, search: r.search,
   }));
 }

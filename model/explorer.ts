@@ -39,6 +39,10 @@ export interface ExploreOptions {
   readonly tableBytes?: number;
   /** Seed of the fingerprint hash (swarm shards use different ones). */
   readonly hashSeed?: number;
+  /** Swarm: a seed that permutes each state's successor order (0 = the fixed CPU/event order). */
+  readonly orderSeed?: number;
+  /** Swarm: states at this depth are not expanded (the run is then incomplete, bound named). */
+  readonly maxDepth?: number;
   readonly coverage?: boolean;
   /** Also collect the abstract states and abstract transitions (abstract-state.ts) with shortest paths. */
   readonly abstract?: boolean;
@@ -191,7 +195,8 @@ export function counterexampleOf(m: ModelSetup, variant: ModelVariant | undefine
   };
 }
 
-export function boundText(kind: 'maxStates' | 'table' | 'interrupted', states: number, depth: number, o: { maxStates: number; table: FingerprintSet }): string {
+export function boundText(kind: 'maxStates' | 'table' | 'interrupted' | 'maxDepth', states: number, depth: number, o: { maxStates: number; table: FingerprintSet; maxDepth?: number }): string {
+  if (kind === 'maxDepth') return `explorer stopped at depth bound --max-depth ${o.maxDepth ?? 0} (maxDepth) after ${states} states; states at that depth were not expanded`;
   if (kind === 'interrupted') return `explorer interrupted (Ctrl-C) after ${states} states; reached depth ${depth}`;
   if (kind === 'table') {
     return `explorer stopped: fingerprint table full (${o.table.limit} of ${o.table.slots} slots, ${Math.round(o.table.bytes / 2 ** 20)} MiB; tableBytes, --table-mb) after ${states} states; reached depth ${depth}; give it more memory`;
@@ -311,7 +316,22 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     return j;
   };
   add(m.initial, viewOf(m.initial, cw), -1, null);
-  let stop: 'maxStates' | 'table' | 'interrupted' | null = null;
+  let stop: 'maxStates' | 'table' | 'interrupted' | 'maxDepth' | null = null;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  let depthCut = false;
+  let order = (opts.orderSeed ?? 0) >>> 0;
+  /** xorshift32 on `order`: the swarm's successor permutation, deterministic per seed. */
+  const shuffle = (a: unknown[]): void => {
+    for (let k = a.length - 1; k > 0; k--) {
+      order ^= order << 13; order >>>= 0;
+      order ^= order >>> 17;
+      order ^= order << 5; order >>>= 0;
+      const r = order % (k + 1);
+      const x = a[k];
+      a[k] = a[r];
+      a[r] = x;
+    }
+  };
   const taken: TakenTransition[] = [];
   const succ: { event: SysEvent; next: ModelState; taken: TakenTransition[] }[] = [];
   expand: for (let i = 0; i < states; i++) {
@@ -324,6 +344,10 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
       break;
     }
     queue.shift();
+    if ((depthOf.a[i] ?? 0) >= maxDepth) {
+      depthCut = true;
+      continue;
+    }
     const s: ModelState = codec.decode(queue.buf, queue.off);
     if (wantCov) cov.visitState(s.value as Record<string, string>);
     succ.length = 0;
@@ -335,6 +359,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
       if (wantCov && xstate) t.push(...machine.getTransitionData(machine.resolveState(s as never), event));
       succ.push({ event, next, taken: t });
     }
+    if (order !== 0) shuffle(succ);
     const before = viewOf(s, cw);
     if (succ.length === 0) {
       terminals++;
@@ -368,6 +393,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
       opts.onProgress({ states, transitions, depth, queue: states - i - 1, elapsedMs: performance.now() - t0 });
     }
   }
+  if (stop === null && depthCut) stop = 'maxDepth';
   const elapsedMs = performance.now() - t0;
   const checks = (inv: Invariant): number => (inv.kind === 'state' ? stateChecks : inv.kind === 'step' ? stepChecks : finalChecks);
   const invariants: InvariantResult[] = INVARIANTS.map((inv) => ({
@@ -380,7 +406,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     states, transitions, depth, elapsedMs,
     statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
     complete: stop === null,
-    bound: stop === null ? null : boundText(stop, states, depth, { maxStates, table }),
+    bound: stop === null ? null : boundText(stop, states, depth, { maxStates, table, ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }) }),
     invariants, violations: [...found.values()], deadlocks, terminals,
     coverage: cov.report(),
     abstract: wantAbs

@@ -7,11 +7,14 @@
  * transitions, terminals, depth, invariant verdicts and check counts and coverage equal the
  * sequential explorer's (test/model/parallel-explorer.test.ts).
  *
- * Not in parallel: `abstract` (shortest path per abstract state needs the global BFS order) and
- * variants with own implementations (`provide`: functions cannot be sent to a worker); those run
- * with `explore` on this thread, and the result says `workers: 1`.
+ * Not in parallel: `abstract` (shortest path per abstract state needs the global BFS order),
+ * variants with own implementations (`provide`: functions cannot be sent to a worker) and the
+ * swarm's `orderSeed`/`maxDepth`; those run with `explore` on this thread (`workers: 1`), as
+ * does everything when the worker module is not beside this one (a single-file bundle).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeCoverage } from './coverage-merge.js';
 import {
@@ -78,9 +81,12 @@ function channel(worker: Worker): Channel {
 export async function exploreParallel(opts: ParallelExploreOptions): Promise<ExploreResult> {
   const workers = Math.max(1, Math.min(8, Math.floor(opts.workers ?? availableParallelism())));
   const workload = typeof opts.workload === 'string' ? findWorkload(opts.workload) : opts.workload;
-  if (workers === 1 || opts.abstract === true || opts.variant?.rules.provide !== undefined || opts.stepper === 'xstate') {
+  if (workers === 1 || opts.abstract === true || opts.variant?.rules.provide !== undefined || opts.stepper === 'xstate' || (opts.orderSeed ?? 0) !== 0 || opts.maxDepth !== undefined) {
     return explore({ ...opts, workload });
   }
+  const url = new URL(`./explore-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  // bundled into one file (the CLI tests' esbuild bundle) there is no worker module to start
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) return explore({ ...opts, workload });
   const t0 = performance.now();
   const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
   const m = setupModel(workload, opts.cpus, opts.variant, 'fast');
@@ -91,7 +97,6 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
     table: table.buffer as SharedArrayBuffer, control: control.buffer,
     hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false,
   };
-  const url = new URL(`./explore-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const ch = Array.from({ length: workers }, (_, me) => channel(spawn(url, { ...base, me })));
   const onAbort = (): void => { Atomics.store(control, 0, 1); };
   opts.signal?.addEventListener('abort', onAbort);
