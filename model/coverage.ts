@@ -43,21 +43,35 @@ export class CoverageCounter {
   private readonly transitions = new Map<string, number>();
   constructor(readonly sources: readonly string[] = ['explorer']) {}
 
+  /** region → leaf → [state id, component root] (or null), and definition → transition id: computed once each. */
+  private readonly stateIds = new Map<string, Map<string, readonly [string, string] | null>>();
+  private readonly transitionIds = new Map<TransitionDefinitionLike, string | null>();
   visitState(value: Record<string, string>): void {
-    for (const [region, leaf] of Object.entries(value)) {
-      const id = componentStateId(`smp.${region}.${leaf}`);
-      if (id === null) continue;
-      this.states.set(id, (this.states.get(id) ?? 0) + 1);
-      const root = id.slice(0, id.indexOf('.'));
-      this.states.set(root, (this.states.get(root) ?? 0) + 1);
+    for (const region in value) {
+      const leaf = value[region] ?? '';
+      let byLeaf = this.stateIds.get(region);
+      if (byLeaf === undefined) this.stateIds.set(region, (byLeaf = new Map<string, readonly [string, string] | null>()));
+      let ids = byLeaf.get(leaf);
+      if (ids === undefined) {
+        const id = componentStateId(`smp.${region}.${leaf}`);
+        ids = id === null ? null : [id, id.slice(0, id.indexOf('.'))];
+        byLeaf.set(leaf, ids);
+      }
+      if (ids === null) continue;
+      this.states.set(ids[0], (this.states.get(ids[0]) ?? 0) + 1);
+      this.states.set(ids[1], (this.states.get(ids[1]) ?? 0) + 1);
     }
   }
   visitTransitions(defs: readonly TransitionDefinitionLike[]): void {
     for (const t of defs) {
-      const src = componentStateId(t.source.id);
-      const tgt = t.target?.[0] === undefined ? src : componentStateId(t.target[0].id);
-      if (src === null || tgt === null) continue;
-      const id = transitionId(src, t.eventType, guardType(t.guard), tgt);
+      let id = this.transitionIds.get(t);
+      if (id === undefined) {
+        const src = componentStateId(t.source.id);
+        const tgt = t.target?.[0] === undefined ? src : componentStateId(t.target[0].id);
+        id = src === null || tgt === null ? null : transitionId(src, t.eventType, guardType(t.guard), tgt);
+        this.transitionIds.set(t, id);
+      }
+      if (id === null) continue;
       this.transitions.set(id, (this.transitions.get(id) ?? 0) + 1);
     }
   }
