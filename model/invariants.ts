@@ -42,6 +42,11 @@ function moved(b: SystemView, a: SystemView, from: string, to: string): number {
 }
 
 /** Every caller finished its script and is back in task context. */
+/** An IPI or a need-resched on `t` appeared in the step b → a (INV-KICK). */
+function kickedAt(b: SystemView, a: SystemView, t: number): boolean {
+  return (a.ctx.ipi[t] === true && b.ctx.ipi[t] !== true) || (a.ctx.needResched[t] === true && b.ctx.needResched[t] !== true);
+}
+
 export function callersDone(v: SystemView, cw: CompiledWorkload): boolean {
   for (let c = 0; c < cw.n; c++) {
     if ((v.ctx.pc[c] ?? 0) < (cw.scripts[c] ?? []).length || v.ctx.phase[c] !== PHASE_READY) return false;
@@ -215,8 +220,8 @@ export const INVARIANTS: readonly Invariant[] = [
     id: 'INV-KICK', kind: 'step',
     sentence: 'a producer kicks (IPI, or need-resched on a polling target) iff its list add found the queue empty; mask-IPI targets ⊆ queues this call made non-empty',
     check(b, e, a, cw) {
-      const kicked = (t: number): boolean =>
-        (a.ctx.ipi[t] === true && b.ctx.ipi[t] !== true) || (a.ctx.needResched[t] === true && b.ctx.needResched[t] !== true);
+      if (e.type !== 'QUEUE' && e.type !== 'SEND') return null;
+      const kicked = (t: number): boolean => kickedAt(b, a, t);
       const pending = (t: number): boolean => b.ctx.ipi[t] === true || b.ctx.needResched[t] === true;
       if (e.type === 'QUEUE') {
         const single = moved(b, a, 'locked', 'queued');

@@ -227,14 +227,15 @@ export class Rules {
   /** The entry the flush on `cpu` runs next: SYNC pass first, then ASYNC/IRQ_WORK, then TTWU. */
   nextFlushEntry(ctx: SysContext, cpu: number): number {
     const b = ctx.batch[cpu] ?? [];
-    const cls = (s: number): number => {
-      const t = this.cw.slots[s]?.type;
-      if (this.sem.flushOrder === 'async-first') return t === 'SYNC' ? 1 : t === 'TTWU' ? 2 : 0;
-      return t === 'SYNC' ? 0 : t === 'TTWU' ? 2 : 1;
-    };
     let best = -1;
-    for (const s of b) if (best < 0 || cls(s) < cls(best)) best = s;
+    for (const s of b) if (best < 0 || this.flushClass(s) < this.flushClass(best)) best = s;
     return best;
+  }
+  /** The flush pass of slot `s`: 0 runs first. */
+  flushClass(s: number): number {
+    const t = this.cw.slots[s]?.type;
+    if (this.sem.flushOrder === 'async-first') return t === 'SYNC' ? 1 : t === 'TTWU' ? 2 : 0;
+    return t === 'SYNC' ? 0 : t === 'TTWU' ? 2 : 1;
   }
   runNext(ctx: SysContext, ev: SysEvent, p: Params): CompiledSlot | undefined {
     const s = this.slot(p);
