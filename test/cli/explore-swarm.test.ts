@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { progressLine } from '../../cli/commands/explore.js';
 import { cliTempDirs, ROOT, runCli } from '../support/cli.js';
 
 const tmp = cliTempDirs('smpcheck-swarm-');
@@ -39,6 +40,13 @@ async function single(): Promise<string> {
   return out;
 }
 
+describe('explore progress line', () => {
+  it('TLC-style: states found (transitions + 1), distinct, queue, depth, states/s', () => {
+    expect(progressLine('stress', 4, { states: 1_500_000, transitions: 4_199_999, depth: 31, queue: 12_345, elapsedMs: 20_000 }))
+      .toBe('explore stress cpus=4: 4,200,000 states found, 1,500,000 distinct, 12,345 left on queue, depth 31, 75,000 states/s (20 s)');
+  });
+});
+
 describe('explore swarm: shards as independent processes, merged = one --swarm run on the same seeds', () => {
   it('the GitHub Actions matrix example: 3 shard jobs, then merge', async () => {
     const [shard, merge] = commands('github-actions.yml');
@@ -55,6 +63,7 @@ describe('explore swarm: shards as independent processes, merged = one --swarm r
     for (const r of await Promise.all(runs)) {
       expect(r.code, r.stderr).not.toBe(2);
       expect(r.stderr).toMatch(/explore hotplug cpus=2 shard \d\/3: \d+ states/);
+      expect(r.stderr).not.toContain('states found'); // the TLC-style line is for a TTY only
     }
     const m = merge.split(/\s+/).map((a) => (/^reports(-\d)?$/.test(a) ? join(base, a) : a));
     const r = await runCli(m);
