@@ -1,7 +1,7 @@
 // Explorer speed. As a script: states/s for 2, 3 and 4 CPUs on the sizing workload (N CPUs x 2
 // requests x 1 hotplug cycle), sequential, then the parallel speed-up. Run outside vitest (which
 // loads xstate's slower dev build):
-//   node --import tsx bench/model.ts            (4 CPUs is bounded by MAX_STATES4, default 600000)
+//   node --import tsx bench/model.ts            (4 CPUs is bounded by MAX_STATES4, default 600000; the speed-up run by EXPLORE_STATES4, default 1500000)
 //   STEPPER=xstate node --import tsx bench/model.ts   (machine.transition with a reused scope)
 // `npm run bench` takes `exploreBench()` from here for bench.json.
 import { explore } from '../model/explorer.js';
@@ -22,7 +22,7 @@ export interface ExploreBench {
   readonly parallelCpuRatio: number;
 }
 
-export async function exploreBench(workers = 2, states = Number(process.env.EXPLORE_STATES4 ?? 600_000)): Promise<ExploreBench> {
+export async function exploreBench(workers = 2, states = Number(process.env.EXPLORE_STATES4 ?? 1_500_000)): Promise<ExploreBench> {
   explore({ cpus: 2, workload: 'stress', coverage: false }); // warm-up
   let u0 = process.cpuUsage();
   const s3 = explore({ cpus: 3, workload: 'stress', coverage: false });
