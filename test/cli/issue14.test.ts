@@ -73,7 +73,7 @@ describe.concurrent('seeds, version, help, completion, --cpus, ignored options',
     const complete = (words: string[]): string => execFileSync('bash', ['-c', `source ${join(dir, 'c.bash')}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _smpcheck_complete; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim();
     expect(complete(['smpcheck', 'ex'])).toBe('explore');
     expect(complete(['smpcheck', 'trace', 'ch'])).toBe('check');
-    expect(complete(['smpcheck', 'explore', '--max'])).toBe('--max-states');
+    expect(complete(['smpcheck', 'explore', '--max-s'])).toBe('--max-states');
     expect(complete(['smpcheck', 'check', '--runtime', ''])).toBe('deterministic threads');
     const z = await runCli(['completion', 'zsh']);
     expect(z.stdout).toMatch(/^#compdef smpcheck/);
@@ -95,7 +95,8 @@ describe.concurrent('seeds, version, help, completion, --cpus, ignored options',
     expect(ok.code, ok.stderr).toBe(0);
   });
   it('options a command would ignore are rejected, one line, exit 2', async () => {
-    for (const args of [['explore', '--seed', '1'], ['explore', '--runtime', 'threads'], ['explore', '--shard', '1/2'], ['verify', '--runtime', 'threads'], ['audit', '--runs', '5'], ['audit', '--shard', '1/2']]) {
+    // explore reads --seed and --shard (swarm shards, cli/swarm.ts), not --runs
+    for (const args of [['explore', '--runs', '5'], ['explore', '--runtime', 'threads'], ['verify', '--runtime', 'threads'], ['audit', '--runs', '5'], ['audit', '--shard', '1/2']]) {
       const r = await runCli([...args, '--out', tmp()]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(oneLine(r)).toBe(`smpcheck: unknown option '${args[1] ?? ''}'`);
