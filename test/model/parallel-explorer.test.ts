@@ -47,6 +47,16 @@ describe('parallel explorer (2 worker threads, shared fingerprint set) = the seq
     expect(r.states).toBeGreaterThanOrEqual(768);
     expect(r.states).toBeLessThanOrEqual(769);
   });
+  it('an abort (Ctrl-C) stops every worker and returns what was found, bound "interrupted"', async () => {
+    const ac = new AbortController();
+    const p = exploreParallel({ cpus: 3, workload: 'stress', workers: 2, coverage: false, signal: ac.signal });
+    ac.abort(); // while the workers start: no level is expanded
+    const r = await p;
+    expect(r.complete).toBe(false);
+    expect(r.bound).toMatch(/interrupted \(Ctrl-C\)/);
+    expect(r.states).toBe(1);
+    expect(r.workers).toBe(2);
+  });
   it('abstract runs and provided-implementation variants fall back to this thread (workers: 1)', async () => {
     const r = await exploreParallel({ cpus: 2, workload: 'hotplug', workers: 2, abstract: true, coverage: false });
     expect(r.workers).toBe(1);
