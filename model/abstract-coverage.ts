@@ -76,14 +76,22 @@ export class AbstractCoverage {
   private readonly firstState = new Map<number, number>();
   private readonly firstTrans = new Map<number, number>();
   private readonly extra = new Set<string>();
+  private readonly byStep = new Map<string, number>();
   private last = -1;
   runs = 0;
 
-  constructor(readonly reach: AbstractReachable) {
+  /**
+   * `credit`: `'consecutive'` (default) credits a transition from consecutive reachable
+   * observations, of any kind with those endpoints (a technique that does not know its step
+   * boundaries); `'steps'` credits transitions only through `step()`, the (from, kind, to) of one
+   * whole model step (a technique that drives the implementation event by event: the guided pass).
+   */
+  constructor(readonly reach: AbstractReachable, readonly credit: 'consecutive' | 'steps' = 'consecutive') {
     this.index = new Map(reach.states.map((s, i) => [s.key, i]));
     reach.transitions.forEach((t, i) => {
       const k = `${t.from}>${t.to}`;
       this.byEnds.set(k, [...(this.byEnds.get(k) ?? []), i]);
+      this.byStep.set(`${t.from}>${t.kind}>${t.to}`, i);
     });
   }
 
@@ -101,13 +109,26 @@ export class AbstractCoverage {
     }
     const run = Math.max(this.runs, 1);
     if (!this.firstState.has(i)) this.firstState.set(i, run);
-    if (this.last >= 0 && this.last !== i) {
+    if (this.credit === 'consecutive' && this.last >= 0 && this.last !== i) {
       for (const t of this.byEnds.get(`${this.last}>${i}`) ?? []) {
         if (kind !== undefined && this.reach.transitions[t]?.kind !== kind) continue;
         if (!this.firstTrans.has(t)) this.firstTrans.set(t, run);
       }
     }
     this.last = i;
+  }
+
+  /**
+   * One whole model step the implementation took: it was in abstract state `from` when it began
+   * the step and in `to` when the step was complete (its sub-steps in between are not model steps,
+   * whatever states they pass). Credits exactly the transition (from, kind, to), if reachable.
+   */
+  step(from: string, kind: string, to: string): boolean {
+    const a = this.index.get(from), b = this.index.get(to);
+    const t = a === undefined || b === undefined ? undefined : this.byStep.get(`${a}>${kind}>${b}`);
+    if (t === undefined) return false;
+    if (!this.firstTrans.has(t)) this.firstTrans.set(t, Math.max(this.runs, 1));
+    return true;
   }
 
   hasState(key: string): boolean {

@@ -170,6 +170,9 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
       ];
     };
     const actors = e.type === 'IPI' ? [real.sys.n + e.cpu, e.cpu] : [e.cpu]; // IPI delivery actors are numbered after the CPUs
+    // the implementation begins this model step in the model's abstract state before it: a step
+    // boundary, so the whole step (however many implementation steps it takes) is one transition
+    const atBoundary = abs.key() === keys[i];
     let ok = false;
     for (let k = 0; k < stepsPerEvent; k++) {
       if (abs.key() === want) {
@@ -187,6 +190,7 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
       real.sys.step(pick);
     }
     if (!ok && abs.key() !== want) return done(i, `step ${i + 1} (cpu${e.cpu}: ${e.type}): the model's next abstract state not reached in ${stepsPerEvent} steps`);
+    if (atBoundary) cov.step(keys[i] ?? '', e.type, want);
   }
   return done(target.path.length, null);
 }
@@ -196,7 +200,9 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
  * not changed; the guided pass's own coverage is returned in `guided` (absorb it for random+guided).
  */
 export function runGuided(reach: AbstractReachable, random: AbstractCoverage, opts: GuidedOptions = {}): GuidedResult & { guided: AbstractCoverage } {
-  const guided = new AbstractCoverage(reach);
+  // transitions only at model step boundaries (followPath: from the model's state before an event
+  // to the model's state after it); states after every implementation step
+  const guided = new AbstractCoverage(reach, 'steps');
   const n = reach.config.cpus;
   const targets: GuidedTarget[] = [];
   const violations: string[] = [];
