@@ -57,10 +57,27 @@ export interface AbstractCoverageReport {
   readonly by: Readonly<Record<Technique, AbstractTechniqueCoverage>>;
   /** Reachable states the property suite (random + guided) did not reach, with the shortest model path. */
   readonly uncovered: readonly { readonly state: string; readonly workload: string; readonly path: readonly string[] }[];
+  /**
+   * Reachable transitions the property suite did not take, each with the shortest model path whose
+   * last event takes it and why the guided pass did not close it (its follower's reason).
+   */
+  readonly uncoveredTransitions: readonly UncoveredTransition[];
   /** Index → abstract key; transitions as [from, kind, to]. */
   readonly states: readonly string[];
   readonly transitions: readonly (readonly [number, string, number])[];
 }
+
+export interface UncoveredTransition {
+  readonly from: string;
+  readonly kind: string;
+  readonly to: string;
+  readonly workload: string;
+  readonly path: readonly string[];
+  readonly reason: string;
+}
+
+/** The reason of an uncovered transition the guided pass did not attempt. */
+export const NOT_ATTEMPTED = 'not attempted (no guided pass)';
 
 export function eventText(e: SysEvent): string {
   return `cpu${e.cpu}: ${e.type}`;
@@ -190,14 +207,21 @@ export function coverageSeries(t: AbstractTechniqueCoverage, points = 40): { run
 export function buildAbstractReport(
   reach: AbstractReachable,
   by: Readonly<Record<Technique, AbstractTechniqueCoverage>>,
+  /** transition index → why the guided pass did not close it */
+  reasons: ReadonlyMap<number, string> = new Map(),
 ): AbstractCoverageReport {
   const props = new Set(by.properties.covered.map(([i]) => i));
+  const propsT = new Set(by.properties.coveredTransitions.map(([i]) => i));
   return {
     schema: 'smpcheck.abstract/1',
     config: { ...reach.config, concreteStates: reach.concreteStates },
     reachable: { states: reach.states.length, transitions: reach.transitions.length },
     by,
     uncovered: reach.states.flatMap((s, i) => (props.has(i) ? [] : [{ state: s.key, workload: s.workload, path: s.path.map(eventText) }])),
+    uncoveredTransitions: reach.transitions.flatMap((t, i) => (propsT.has(i) ? [] : [{
+      from: reach.states[t.from]?.key ?? '', kind: t.kind, to: reach.states[t.to]?.key ?? '', workload: t.workload,
+      path: t.path.map(eventText), reason: reasons.get(i) ?? NOT_ATTEMPTED,
+    }])),
     states: reach.states.map((s) => s.key),
     transitions: reach.transitions.map((t) => [t.from, t.kind, t.to] as const),
   };

@@ -45,6 +45,8 @@ export interface GuidedTarget {
   /** model events executed before the run got lost (= path length when reached) */
   readonly events: number;
   readonly reason: string | null;
+  /** for a transition target: its index in the reachable transitions */
+  readonly transition?: number;
 }
 
 export interface GuidedResult {
@@ -225,7 +227,7 @@ export function runGuided(reach: AbstractReachable, random: AbstractCoverage, op
     const to = tr === undefined ? undefined : reach.states[tr.to];
     if (tr === undefined || to === undefined || guided.hasTransition(t)) continue;
     const r = followPath({ key: to.key, workload: tr.workload, path: tr.path }, n, guided, opts.stepsPerEvent, opts.variant);
-    targets.push({ state: `${reach.states[tr.from]?.key ?? ''} --${tr.kind}--> ${to.key}`, workload: r.workload, reached: r.reached && guided.hasTransition(t), events: r.events, reason: r.reason });
+    targets.push({ state: `${reach.states[tr.from]?.key ?? ''} --${tr.kind}--> ${to.key}`, workload: r.workload, reached: r.reached && guided.hasTransition(t), events: r.events, reason: r.reason, transition: t });
     for (const v of r.violations) if (!violations.includes(v)) violations.push(v);
   }
   const both = new AbstractCoverage(reach);
