@@ -117,6 +117,11 @@ export class AbstractCoverage {
     this.last = -1;
   }
 
+  /** Break the chain of consecutive observations (the next one starts afresh, in the same run). */
+  cut(): void {
+    this.last = -1;
+  }
+
   /** One observed state (its abstract key); `kind` names the model event when the technique knows it. */
   observe(key: string, kind?: string): void {
     const i = this.index.get(key);
