@@ -32,12 +32,17 @@ export function abstractReport(
   reach: AbstractReachable,
   parts: { readonly properties?: PropertySuiteResult | undefined; readonly threads?: PropertySuiteResult | undefined; readonly traces?: TraceAbstractCoverage | null },
 ): AbstractCoverageReport {
+  // why the guided pass did not close a transition: its follower's reason
+  const reasons = new Map<number, string>();
+  for (const u of parts.properties?.abstract?.guided?.unreached ?? []) {
+    if (u.transition !== undefined) reasons.set(u.transition, u.reason ?? 'guided: the target state was reached, but not by this event from this source state');
+  }
   return buildAbstractReport(reach, {
     explorer: explorerCoverage(reach),
     properties: parts.properties?.abstract?.coverage ?? notRun('the property suite on the deterministic runtime did not run here'),
     threads: parts.threads?.abstract?.coverage ?? notRun('the property suite on the threads runtime did not run here'),
     traces: tracesCoverage(parts.traces ?? null),
-  });
+  }, reasons);
 }
 
 /** One log line per technique: `abstract <technique>: states a/b (x%), transitions c/d (y%)`. */

@@ -57,10 +57,27 @@ export interface AbstractCoverageReport {
   readonly by: Readonly<Record<Technique, AbstractTechniqueCoverage>>;
   /** Reachable states the property suite (random + guided) did not reach, with the shortest model path. */
   readonly uncovered: readonly { readonly state: string; readonly workload: string; readonly path: readonly string[] }[];
+  /**
+   * Reachable transitions the property suite did not take, each with the shortest model path whose
+   * last event takes it and why the guided pass did not close it (its follower's reason).
+   */
+  readonly uncoveredTransitions: readonly UncoveredTransition[];
   /** Index → abstract key; transitions as [from, kind, to]. */
   readonly states: readonly string[];
   readonly transitions: readonly (readonly [number, string, number])[];
 }
+
+export interface UncoveredTransition {
+  readonly from: string;
+  readonly kind: string;
+  readonly to: string;
+  readonly workload: string;
+  readonly path: readonly string[];
+  readonly reason: string;
+}
+
+/** The reason of an uncovered transition the guided pass did not attempt. */
+export const NOT_ATTEMPTED = 'not attempted (no guided pass)';
 
 export function eventText(e: SysEvent): string {
   return `cpu${e.cpu}: ${e.type}`;
@@ -76,19 +93,32 @@ export class AbstractCoverage {
   private readonly firstState = new Map<number, number>();
   private readonly firstTrans = new Map<number, number>();
   private readonly extra = new Set<string>();
+  private readonly byStep = new Map<string, number>();
   private last = -1;
   runs = 0;
 
-  constructor(readonly reach: AbstractReachable) {
+  /**
+   * `credit`: `'consecutive'` (default) credits a transition from consecutive reachable
+   * observations, of any kind with those endpoints (a technique that does not know its step
+   * boundaries); `'steps'` credits transitions only through `step()`, the (from, kind, to) of one
+   * whole model step (a technique that drives the implementation event by event: the guided pass).
+   */
+  constructor(readonly reach: AbstractReachable, readonly credit: 'consecutive' | 'steps' = 'consecutive') {
     this.index = new Map(reach.states.map((s, i) => [s.key, i]));
     reach.transitions.forEach((t, i) => {
       const k = `${t.from}>${t.to}`;
       this.byEnds.set(k, [...(this.byEnds.get(k) ?? []), i]);
+      this.byStep.set(`${t.from}>${t.kind}>${t.to}`, i);
     });
   }
 
   beginRun(): void {
     this.runs++;
+    this.last = -1;
+  }
+
+  /** Break the chain of consecutive observations (the next one starts afresh, in the same run). */
+  cut(): void {
     this.last = -1;
   }
 
@@ -101,13 +131,26 @@ export class AbstractCoverage {
     }
     const run = Math.max(this.runs, 1);
     if (!this.firstState.has(i)) this.firstState.set(i, run);
-    if (this.last >= 0 && this.last !== i) {
+    if (this.credit === 'consecutive' && this.last >= 0 && this.last !== i) {
       for (const t of this.byEnds.get(`${this.last}>${i}`) ?? []) {
         if (kind !== undefined && this.reach.transitions[t]?.kind !== kind) continue;
         if (!this.firstTrans.has(t)) this.firstTrans.set(t, run);
       }
     }
     this.last = i;
+  }
+
+  /**
+   * One whole model step the implementation took: it was in abstract state `from` when it began
+   * the step and in `to` when the step was complete (its sub-steps in between are not model steps,
+   * whatever states they pass). Credits exactly the transition (from, kind, to), if reachable.
+   */
+  step(from: string, kind: string, to: string): boolean {
+    const a = this.index.get(from), b = this.index.get(to);
+    const t = a === undefined || b === undefined ? undefined : this.byStep.get(`${a}>${kind}>${b}`);
+    if (t === undefined) return false;
+    if (!this.firstTrans.has(t)) this.firstTrans.set(t, Math.max(this.runs, 1));
+    return true;
   }
 
   hasState(key: string): boolean {
@@ -169,14 +212,21 @@ export function coverageSeries(t: AbstractTechniqueCoverage, points = 40): { run
 export function buildAbstractReport(
   reach: AbstractReachable,
   by: Readonly<Record<Technique, AbstractTechniqueCoverage>>,
+  /** transition index → why the guided pass did not close it */
+  reasons: ReadonlyMap<number, string> = new Map(),
 ): AbstractCoverageReport {
   const props = new Set(by.properties.covered.map(([i]) => i));
+  const propsT = new Set(by.properties.coveredTransitions.map(([i]) => i));
   return {
     schema: 'smpcheck.abstract/1',
     config: { ...reach.config, concreteStates: reach.concreteStates },
     reachable: { states: reach.states.length, transitions: reach.transitions.length },
     by,
     uncovered: reach.states.flatMap((s, i) => (props.has(i) ? [] : [{ state: s.key, workload: s.workload, path: s.path.map(eventText) }])),
+    uncoveredTransitions: reach.transitions.flatMap((t, i) => (propsT.has(i) ? [] : [{
+      from: reach.states[t.from]?.key ?? '', kind: t.kind, to: reach.states[t.to]?.key ?? '', workload: t.workload,
+      path: t.path.map(eventText), reason: reasons.get(i) ?? NOT_ATTEMPTED,
+    }])),
     states: reach.states.map((s) => s.key),
     transitions: reach.transitions.map((t) => [t.from, t.kind, t.to] as const),
   };

@@ -100,11 +100,19 @@ export function mergeAbstract(parts: readonly AbstractCoverageReport[]): Abstrac
   const covered = new Set(by.properties.covered.map(([i]) => i));
   // the uncovered list is rebuilt from the first shard's paths (every shard lists the same reachable states)
   const paths = new Map(same.flatMap((p) => p.uncovered.map((u) => [u.state, u] as const)));
+  const coveredT = new Set(by.properties.coveredTransitions.map(([i]) => i));
+  const tkey = (from: string, kind: string, to: string): string => `${from}\t${kind}\t${to}`;
+  const tpaths = new Map(same.flatMap((p) => p.uncoveredTransitions.map((u) => [tkey(u.from, u.kind, u.to), u] as const)));
   return {
     ...first, by,
     uncovered: first.states.flatMap((k, i) => {
       if (covered.has(i)) return [];
       const u = paths.get(k);
+      return u === undefined ? [] : [u];
+    }),
+    uncoveredTransitions: first.transitions.flatMap(([a, kind, b], i) => {
+      if (coveredT.has(i)) return [];
+      const u = tpaths.get(tkey(first.states[a] ?? '', kind, first.states[b] ?? ''));
       return u === undefined ? [] : [u];
     }),
   };

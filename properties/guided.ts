@@ -45,6 +45,8 @@ export interface GuidedTarget {
   /** model events executed before the run got lost (= path length when reached) */
   readonly events: number;
   readonly reason: string | null;
+  /** for a transition target: its index in the reachable transitions */
+  readonly transition?: number;
 }
 
 export interface GuidedResult {
@@ -111,11 +113,48 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
   const cw = compileWorkload(w, n);
   const keys = modelKeysAlong(cw, target.path);
   const hotplug = (w.hotplug ?? []).length > 0;
-  const real = new RealSystem({
-    cpus: hotplug ? n + 1 : n, abstractCpus: n, variant, idle: w.idlePolling === true ? 'poll' : 'halt', abstract: cov, maxSteps: 20_000, pollSpins: 50,
-    ...(w.enomem === true ? { allocLimit: 2 * n - 1 } : {}),
-  });
-  const abs = new ImplAbstraction(real.sys.mem.m, real.sys.mem.L, n);
+  // Every action on the implementation is logged, so that the run can be rebuilt without its last
+  // step (a CALL the model takes without changing the abstraction is run up to, not into, the
+  // implementation's next visible step: see below). The runtime is deterministic: replaying the
+  // log gives the same memory.
+  type Action = { readonly post: readonly [number, SmpRequest, string] } | { readonly step: number } | { readonly allocUnlimited: true };
+  const actions: Action[] = [];
+  const make = (): { real: RealSystem; abs: ImplAbstraction } => {
+    const r = new RealSystem({
+      cpus: hotplug ? n + 1 : n, abstractCpus: n, variant, idle: w.idlePolling === true ? 'poll' : 'halt', maxSteps: 20_000, pollSpins: 50,
+      ...(w.enomem === true ? { allocLimit: 2 * n - 1 } : {}),
+    });
+    return { real: r, abs: new ImplAbstraction(r.sys.mem.m, r.sys.mem.L, n) };
+  };
+  const apply = (x: { real: RealSystem; abs: ImplAbstraction }, a: Action): void => {
+    if ('post' in a) x.real.post(...a.post);
+    else if ('step' in a) {
+      x.real.sys.step(a.step);
+      x.abs.current(); // the abstraction's history is kept after every step
+    } else Atomics.store(x.real.sys.mem.m, H_ALLOC_LIMIT, -1);
+  };
+  let { real, abs } = make();
+  const watch = (): void => {
+    real.sys.observe(() => { cov.observe(abs.key()); });
+  };
+  cov.beginRun();
+  cov.observe(abs.key());
+  watch();
+  const act = (a: Action): void => {
+    actions.push(a);
+    apply({ real, abs }, a);
+  };
+  const lostViolations: string[] = [];
+  /** Rebuild the run without its last action (a step), leaving the coverage as it was. */
+  const undoLast = (): void => {
+    actions.pop();
+    for (const v of real.obs.violations) lostViolations.push(`${v.id}: ${v.message}`);
+    const x = make();
+    for (const a of actions) apply(x, a);
+    ({ real, abs } = x);
+    cov.cut(); // the undone step's state was observed; nothing that follows came from it
+    watch();
+  };
   const scripts = scriptsOf(w, n);
   scripts.forEach((s, cpu) => {
     const csds = new Map<string, number>();
@@ -124,13 +163,13 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
       if (!csds.has(k)) csds.set(k, csds.size);
       return csds.get(k) ?? 0;
     };
-    for (const r of s) real.post(cpu, implRequest(r, n, userCsd), r.kind);
+    for (const r of s) act({ post: [cpu, implRequest(r, n, userCsd), r.kind] });
   });
   const ctrl = n;
   const done = (events: number, reason: string | null) => ({
     last: abs.key(),
     state: target.key, workload: target.workload, reached: reason === null && abs.key() === target.key, events, reason,
-    violations: real.obs.violations.map((v) => `${v.id}: ${v.message}`),
+    violations: [...new Set([...lostViolations, ...real.obs.violations.map((v) => `${v.id}: ${v.message}`)])],
   });
   // prologue: idle CPUs enter their idle loop (polling, for idlePolling workloads) as in the model's initial state
   const idleCpus = allCpus(n).filter((c) => (scripts[c] ?? []).length === 0);
@@ -138,22 +177,36 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
     const en = real.sys.enabled();
     const a = idleCpus.find((c) => en.includes(c) && !(abs.current().cpus[c]?.idle === 'polling'));
     if (a === undefined) break;
-    real.sys.step(a);
+    act({ step: a });
   }
   let enomemSeen = false;
   for (let i = 0; i < target.path.length; i++) {
     const e = target.path[i] as SysEvent;
     const want = keys[i + 1] ?? '';
-    if (e.type === 'HP_DYING') real.post(ctrl, { kind: 'cpu_down', cpu: e.cpu }, 'cpu_down');
+    if (e.type === 'HP_DYING') act({ post: [ctrl, { kind: 'cpu_down', cpu: e.cpu }, 'cpu_down'] });
     if (e.type === 'HP_PREPARE_ENOMEM') {
       enomemSeen = true;
-      real.post(ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
+      act({ post: [ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up'] });
     }
     if (e.type === 'HP_PREPARE') {
-      if (enomemSeen) Atomics.store(real.sys.mem.m, H_ALLOC_LIMIT, -1);
-      real.post(ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up');
+      if (enomemSeen) act({ allocUnlimited: true });
+      act({ post: [ctrl, { kind: 'cpu_up', cpu: e.cpu }, 'cpu_up'] });
     }
-    if (want === keys[i]) continue; // the model's step did not change the abstraction
+    if (want === keys[i]) {
+      // The model's step did not change the abstraction. A CALL still did something the rest of
+      // the path depends on (a many-call's snapshot of cpu_online_mask): the caller runs while its
+      // abstraction stays the model's, and the step that would change it is undone.
+      if (e.type === 'CALL') {
+        for (let k = 0; k < stepsPerEvent && real.sys.enabled().includes(e.cpu); k++) {
+          act({ step: e.cpu });
+          if (abs.key() !== want) {
+            undoLast();
+            break;
+          }
+        }
+      }
+      continue;
+    }
     // hotplug: the controller and the hotplugged CPU; the others only to take part in stop_machine
     const m = real.sys.mem.m, L = real.sys.mem.L;
     const inStopMachine = (): boolean => (m[H_SM_CPU] ?? 0) !== 0 || allCpus(n).some((c) => m[L.cpu(c, C_SM_PARKED)] !== 0);
@@ -170,6 +223,9 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
       ];
     };
     const actors = e.type === 'IPI' ? [real.sys.n + e.cpu, e.cpu] : [e.cpu]; // IPI delivery actors are numbered after the CPUs
+    // the implementation begins this model step in the model's abstract state before it: a step
+    // boundary, so the whole step (however many implementation steps it takes) is one transition
+    const atBoundary = abs.key() === keys[i];
     let ok = false;
     for (let k = 0; k < stepsPerEvent; k++) {
       if (abs.key() === want) {
@@ -184,9 +240,10 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
         if (en.includes(a)) pick = a;
       }
       if (pick < 0) return done(i, `step ${i + 1} (cpu${e.cpu}: ${e.type}): no actor for it is enabled`);
-      real.sys.step(pick);
+      act({ step: pick });
     }
     if (!ok && abs.key() !== want) return done(i, `step ${i + 1} (cpu${e.cpu}: ${e.type}): the model's next abstract state not reached in ${stepsPerEvent} steps`);
+    if (atBoundary) cov.step(keys[i] ?? '', e.type, want);
   }
   return done(target.path.length, null);
 }
@@ -196,7 +253,9 @@ export function followPath(target: Pick<ReachableState, 'key' | 'workload' | 'pa
  * not changed; the guided pass's own coverage is returned in `guided` (absorb it for random+guided).
  */
 export function runGuided(reach: AbstractReachable, random: AbstractCoverage, opts: GuidedOptions = {}): GuidedResult & { guided: AbstractCoverage } {
-  const guided = new AbstractCoverage(reach);
+  // transitions only at model step boundaries (followPath: from the model's state before an event
+  // to the model's state after it); states after every implementation step
+  const guided = new AbstractCoverage(reach, 'steps');
   const n = reach.config.cpus;
   const targets: GuidedTarget[] = [];
   const violations: string[] = [];
@@ -219,7 +278,7 @@ export function runGuided(reach: AbstractReachable, random: AbstractCoverage, op
     const to = tr === undefined ? undefined : reach.states[tr.to];
     if (tr === undefined || to === undefined || guided.hasTransition(t)) continue;
     const r = followPath({ key: to.key, workload: tr.workload, path: tr.path }, n, guided, opts.stepsPerEvent, opts.variant);
-    targets.push({ state: `${reach.states[tr.from]?.key ?? ''} --${tr.kind}--> ${to.key}`, workload: r.workload, reached: r.reached && guided.hasTransition(t), events: r.events, reason: r.reason });
+    targets.push({ state: `${reach.states[tr.from]?.key ?? ''} --${tr.kind}--> ${to.key}`, workload: r.workload, reached: r.reached && guided.hasTransition(t), events: r.events, reason: r.reason, transition: t });
     for (const v of r.violations) if (!violations.includes(v)) violations.push(v);
   }
   const both = new AbstractCoverage(reach);

@@ -199,7 +199,7 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   let abstract: PropertySuiteAbstract | null = null;
   if (absCov !== undefined && opts.abstract !== undefined) {
     const note = runtime === 'threads'
-      ? 'threads runtime, SAMPLED: shared memory read by the host every 1 ms and at quiescent points (a subset of the states passed; a read may mix two moments)'
+      ? 'threads runtime, SAMPLED: shared memory read by the host in a tight loop after each posted command until it returns (at most 5 ms), every 1 ms while awaiting quiescence and at quiescent points; a sample counts when two consecutive reads agree (a subset of the states passed; a read may still mix two moments)'
       : 'deterministic runtime: shared memory after every step of every property run and refinement run';
     if (opts.guided === true && runtime === 'deterministic' && !signal.aborted) {
       const g0 = performance.now();

@@ -66,5 +66,6 @@ ${pairHtml('csd-by-target', 'CSD state', csdByTarget(r))}
 ${pairHtml('queue-by-idle', 'queue', queueByIdle(r))}
 <h3>Uncovered by the property suite (${r.uncovered.length})</h3>
 ${r.uncovered.length === 0 ? '<p class="ok verdict">Every reachable abstract state was covered.</p>' : unc + more}
+<p class="muted" id="abstract-uncovered-transitions" data-count="${r.uncoveredTransitions.length}">${r.uncoveredTransitions.length} reachable abstract transitions not taken by the property suite: coverage.md groups them by event and reason, coverage.json lists each with its shortest model path.</p>
 </section>`;
 }

@@ -42,6 +42,21 @@ export function abstractMarkdown(r: AbstractCoverageReport, maxListed = 20): str
     for (const u of r.uncovered.slice(0, maxListed)) lines.push(`| ${markdownCode(u.state)} | ${escapeMarkdownCell(u.workload)} | ${escapeMarkdownCell(u.path.join('; '))} |`);
     if (r.uncovered.length > maxListed) lines.push(`| … | | and ${r.uncovered.length - maxListed} more (see coverage.json) |`);
   }
+  const ut = r.uncoveredTransitions;
+  if (ut.length > 0) {
+    // grouped by event kind and the follower's reason without its step number
+    const why = (u: (typeof ut)[number]): string => u.reason.replace(/^step \d+ \(cpu\d+: ([A-Z_]+)\): /, 'at $1: ');
+    const groups = new Map<string, number>();
+    for (const u of ut) groups.set(`${u.kind}\t${why(u)}`, (groups.get(`${u.kind}\t${why(u)}`) ?? 0) + 1);
+    lines.push('', `Abstract transitions not taken by the property suite (${ut.length}), by event and why the guided pass did not close them:`, '', '| event | why | transitions |', '|---|---|---:|');
+    for (const [k, v] of [...groups].sort((a, b) => b[1] - a[1])) {
+      const [kind = '', reason = ''] = k.split('\t');
+      lines.push(`| ${markdownCode(kind)} | ${escapeMarkdownCell(reason)} | ${v} |`);
+    }
+    lines.push('', '| from | event | to | workload | path | why |', '|---|---|---|---|---|---|');
+    for (const u of ut.slice(0, maxListed)) lines.push(`| ${markdownCode(u.from)} | ${markdownCode(u.kind)} | ${markdownCode(u.to)} | ${escapeMarkdownCell(u.workload)} | ${escapeMarkdownCell(u.path.join('; '))} | ${escapeMarkdownCell(u.reason)} |`);
+    if (ut.length > maxListed) lines.push(`| … | | | | and ${ut.length - maxListed} more (see coverage.json) | |`);
+  }
   return lines;
 }
 

@@ -80,6 +80,12 @@ function checkAbstract(c: Checker, v: Json): void {
     c.str(uo.state, `$.abstract.uncovered[${i}].state`);
     c.arr(uo.path, `$.abstract.uncovered[${i}].path`);
   });
+  c.arr(a.uncoveredTransitions, '$.abstract.uncoveredTransitions').forEach((u, i) => {
+    const p = `$.abstract.uncoveredTransitions[${i}]`;
+    const uo = c.obj(u, p);
+    for (const f of ['from', 'kind', 'to', 'workload', 'reason'] as const) c.str(uo[f], `${p}.${f}`);
+    c.arr(uo.path, `${p}.path`);
+  });
 }
 
 export function checkCoverageReport(v: Json, file: string): CoverageReport {

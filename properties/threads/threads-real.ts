@@ -6,13 +6,16 @@
  */
 import type { AbstractCoverage } from '../../model/abstract-coverage.js';
 import { ImplAbstraction } from '../abstract-impl.js';
-import { C_STATE, HP_ONLINE } from '../../impl/layout.js';
+import { C_STATE, HP_ONLINE, R_STATUS, RS_RETURNED } from '../../impl/layout.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { ThreadsSystem } from '../../impl/runtime/threads.js';
 import type { InvariantId } from '../../model/types.js';
 import type { PostedCall, Violation } from '../observations.js';
 import { checkMemoryAtQuiescence, checkReuse, type ViolationSink } from '../quiescence-checks.js';
 import { PropertyViolation } from '../real-system.js';
+
+/** At most this long the host samples shared memory in a tight loop after each posted command. */
+export const BURST_MS = 5;
 
 export class ThreadsReal implements ViolationSink {
   readonly calls: PostedCall[] = [];
@@ -30,28 +33,45 @@ export class ThreadsReal implements ViolationSink {
   ) {}
 
   /**
-   * Abstract state coverage on real threads is SAMPLED: the host reads shared memory every
-   * millisecond while the workers run (and at every quiescent point), so it sees a subset of the
-   * states the run passed through, and a read may mix two moments (no snapshot across words).
+   * Abstract state coverage on real threads is SAMPLED: the host reads shared memory in a tight
+   * loop after every command it posts until the command returned or BURST_MS passed (the
+   * workers run meanwhile on their own threads), every millisecond while it awaits quiescence, and at every quiescent point. So it
+   * sees a subset of the states the run passed through. A read is not a snapshot across words;
+   * a sample counts only when two consecutive reads give the same key (a read that mixed two
+   * moments rarely repeats), which makes torn states rare, not impossible.
    */
   sampleInto(cov: AbstractCoverage): void {
     const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L);
     cov.beginRun();
+    let prev = '';
     const sample = (): void => {
-      cov.observe(abs.key());
+      const k = abs.key();
+      if (k === prev) cov.observe(k);
+      prev = k;
+    };
+    const { m, L } = this.sys.mem;
+    const burst = (id: number): void => {
+      const end = performance.now() + BURST_MS;
+      while (performance.now() < end && Atomics.load(m, L.req(id, R_STATUS)) !== RS_RETURNED) sample();
+      sample();
+      sample();
     };
     sample();
-    this.sampler = setInterval(sample, 1);
-    this.onQuiescent = sample;
+    sample();
+    this.sampler = setInterval(() => { sample(); sample(); }, 1);
+    this.onQuiescent = () => { sample(); sample(); };
+    this.onPost = burst;
   }
 
   private onQuiescent: (() => void) | null = null;
+  private onPost: ((id: number) => void) | null = null;
 
   stopSampling(): void {
     if (this.sampler !== null) clearInterval(this.sampler);
     this.sampler = null;
     this.onQuiescent?.();
     this.onQuiescent = null;
+    this.onPost = null;
   }
 
   violate(id: InvariantId, message: string): void {
@@ -75,6 +95,7 @@ export class ThreadsReal implements ViolationSink {
       this.hpTouched.set(this.epoch, s);
     }
     this.hostLog.push(`cpu${cpu}: ${text} (request ${id})`);
+    this.onPost?.(id);
     return id;
   }
 

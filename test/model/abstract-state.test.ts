@@ -65,4 +65,27 @@ describe('abstract state space (model/abstract-state.ts, abstract-reachable.ts)'
     expect(r.coveredTransitions.map(([i]) => i)).toContain(0);
     expect(coverageSeries(r).at(-1)).toEqual({ runs: 3, states: 2, transitions: r.transitions });
   });
+  it('AbstractCoverage in step mode: consecutive observations credit no transition; step() credits exactly (from, kind, to)', () => {
+    // two reachable transitions with the same endpoints and different kinds, if the space has any
+    const same = reach2.transitions.findIndex((t, i) => reach2.transitions.some((u, j) => j !== i && u.from === t.from && u.to === t.to));
+    const i = same >= 0 ? same : 0;
+    const t = reach2.transitions[i];
+    if (t === undefined) throw new Error('no transition');
+    const a = reach2.states[t.from]?.key ?? '', b = reach2.states[t.to]?.key ?? '';
+    const cov = new AbstractCoverage(reach2, 'steps');
+    cov.beginRun();
+    cov.observe(a);
+    cov.observe(b);
+    expect(cov.coveredStates).toBe(2);
+    expect(cov.coveredTransitions).toBe(0);
+    expect(cov.step(b, t.kind, a)).toBe(reach2.transitions.some((u) => u.from === t.to && u.to === t.from && u.kind === t.kind));
+    const before = cov.coveredTransitions;
+    expect(cov.step(a, 'NO_SUCH_EVENT', b)).toBe(false);
+    expect(cov.step(a, t.kind, 'not # reachable')).toBe(false);
+    expect(cov.coveredTransitions).toBe(before);
+    expect(cov.step(a, t.kind, b)).toBe(true);
+    expect(cov.hasTransition(i)).toBe(true);
+    const others = reach2.transitions.map((u, j) => [u, j] as const).filter(([u, j]) => j !== i && u.from === t.from && u.to === t.to);
+    for (const [, j] of others) expect(cov.hasTransition(j)).toBe(false);
+  });
 });

@@ -80,6 +80,16 @@ describe('abstract coverage: shards merge', () => {
     const onlyB = b.by.properties.covered.find(([i]) => !a.by.properties.covered.some(([j]) => j === i));
     if (onlyB !== undefined) expect(m.by.properties.covered.find(([i]) => i === onlyB[0])?.[1]).toBe(a.by.properties.runs + onlyB[1]);
     expect(m.by.explorer).toEqual(a.by.explorer);
+    // every transition neither shard took stays listed, with its path (last event of its kind)
+    const unionT = new Set([...a.by.properties.coveredTransitions, ...b.by.properties.coveredTransitions].map(([i]) => i));
+    expect(m.uncoveredTransitions.length).toBe(reach.transitions.length - unionT.size);
+    expect(a.uncoveredTransitions.length).toBe(reach.transitions.length - a.by.properties.transitions);
+    for (const u of a.uncoveredTransitions) {
+      expect(u.path.at(-1)).toMatch(new RegExp(`: ${u.kind}$`));
+      expect(u.reason).toBe('not attempted (no guided pass)');
+    }
+    const { abstractMarkdown } = await import('../../report/coverage-md.js');
+    expect(abstractMarkdown(m).join('\n')).toContain(`Abstract transitions not taken by the property suite (${m.uncoveredTransitions.length})`);
   });
 });
 
