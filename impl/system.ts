@@ -39,6 +39,8 @@ export interface SmpConfig {
   readonly traceCap?: number;
   /** deterministic runtime: the memory model of the protocol's accesses (default sc; threads: sc only) */
   readonly memory?: MemoryModel;
+  /** threads runtime: run the plain form of the protocol (default; runtime/plain-build.ts) or the generators */
+  readonly protocolForm?: 'plain' | 'generators';
 }
 
 export interface SharedMem {
@@ -114,12 +116,15 @@ function scAccess(m: Shared): Access {
   return a;
 }
 
-/** The context of `cpu`; `k` is the system's function table (variant.ts kernelTable). */
-export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelFunctions, a?: Access): Ctx {
+/**
+ * The context of `cpu`; `k` is the system's function table (variant.ts kernelTable), `named` the
+ * watchdog's naming of it (the plain protocol form brings its own, runtime/plain-build.ts).
+ */
+export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelFunctions, a?: Access, named = namedKernelTable): Ctx {
   const m = mem.m;
   const flags = Atomics.load(m, H_FLAGS);
   return {
-    m, f64: mem.f64, L: mem.L, cpu, k: namedKernelTable(k),
+    m, f64: mem.f64, L: mem.L, cpu, k: named(k),
     a: a ?? scAccess(m), // SC unless the deterministic runtime gives a weak memory's accessors
     traceOn: (flags & FLAG_TRACE) !== 0,
     debug: (flags & FLAG_CSDLOCK_DEBUG) !== 0,

@@ -23,22 +23,30 @@ export function currentFunction(c: Ctx): string {
   return c.fnStack[c.fnStack.length - 1] ?? 'the command loop';
 }
 
-type AnyGen = (c: Ctx, ...args: never[]) => Proto<unknown>;
+type AnyGen = (c: Ctx, a?: unknown, b?: unknown, d?: unknown, e?: unknown, f?: unknown) => Proto<unknown>;
 
-/** The table with every generator function wrapped to record its name on the CPU's fnStack. */
+/** Entries of the table that are plain functions, not protocol generators (kernel.ts types them so). */
+const NOT_GENERATORS: ReadonlySet<KernelFunctionName> = new Set(['llist_reverse_order', 'trigger_backtrace']);
+
+/**
+ * The table with every generator function wrapped to record its name on the CPU's fnStack. Fixed
+ * arity (every entry takes at most five arguments after the Ctx; a missing one is undefined, so
+ * defaults still apply): no rest array per call. The wrapper is protocol-form code, so the plain
+ * form (runtime/plain-transform.ts) makes it a plain function too.
+ */
 export function namedKernelTable(k: KernelFunctions): KernelFunctions {
   const out: Record<string, unknown> = {};
   const table = k as unknown as Readonly<Record<KernelFunctionName, unknown>>;
   for (const name of Object.keys(k) as KernelFunctionName[]) {
     const f = table[name];
-    if (typeof f !== 'function' || f.constructor.name !== 'GeneratorFunction') {
+    if (typeof f !== 'function' || NOT_GENERATORS.has(name)) {
       out[name] = f;
       continue;
     }
     const g = f as AnyGen;
-    out[name] = function* named(c: Ctx, ...args: never[]): Proto<unknown> {
+    out[name] = function* named(c: Ctx, a?: unknown, b?: unknown, d?: unknown, e?: unknown, f5?: unknown): Proto<unknown> {
       c.fnStack.push(name);
-      const r = yield* g(c, ...args);
+      const r = yield* g(c, a, b, d, e, f5);
       c.fnStack.pop();
       return r;
     };
