@@ -84,7 +84,8 @@ function closure(roots: readonly string[]): Map<string, Node> {
 }
 
 let tsPromise: Promise<typeof TS> | null = null;
-function loadTs(): Promise<typeof TS> {
+/** The TypeScript compiler API (a devDependency), loaded once. */
+export function loadTypeScript(): Promise<typeof TS> {
   if (tsPromise === null) tsPromise = import('typescript').then((m): typeof TS => (m as unknown as { default?: typeof TS }).default ?? m);
   return tsPromise;
 }
@@ -102,7 +103,7 @@ function outPath(dir: string, file: string): string {
 }
 
 async function compile(nodes: Map<string, Node>, dir: string, writeTo: string, traceOff: boolean): Promise<void> {
-  const ts = await loadTs();
+  const ts = await loadTypeScript();
   for (const n of nodes.values()) {
     const code = plainModule(ts, n.source, {
       fileName: n.file, traceOff, pointsUrl: POINTS,
@@ -169,7 +170,7 @@ export async function plainVariant(tree: PlainTree, variantUrl: string): Promise
     const tmp = `${vdir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
       const all = new Map([...protocol, ...own]);
-      const ts = await loadTs();
+      const ts = await loadTypeScript();
       for (const n of own.values()) {
         const code = plainModule(ts, n.source, {
           fileName: n.file, traceOff: tree.traceOff, pointsUrl: POINTS,
