@@ -130,7 +130,7 @@ describe('plain protocol form', () => {
     for (const v of BUILTIN_VARIANTS) {
       const impl: ImplVariant = { id: v.id, url: v.url, impl: v.impl };
       const { sched, log } = record(impl, 7, 2500);
-      expect(log.length, v.id).toBeGreaterThan(100 * ENTRY);
+      expect(log.length, v.id).toBeGreaterThan(40 * ENTRY); // some faults deadlock early
       const got = await replay(await runOf(impl), impl, sched, log.length);
       expect(firstDifference(log, got), v.id).toBe('none');
     }
