@@ -7,7 +7,7 @@
  * `threadsPoints` are the same two points for the plain form of the protocol (plain-transform.ts),
  * which the workers run unless a variant has no plain form.
  */
-import { C_DOORBELL, C_IPIS, C_IRQS_OFF, C_STATE, C_WAKE, H_STOP, HP_ONLINE } from '../layout.js';
+import { C_DOORBELL, C_IPIS, C_IRQS_OFF, C_SLEEPING, C_STATE, C_WAKE, H_STOP, HP_ONLINE } from '../layout.js';
 import { ipiHandler } from '../flush.js';
 import { WAIT, type Ctx, type Proto } from '../memory.js';
 import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
@@ -62,7 +62,10 @@ function waitThreads(c: Ctx, run: RunIpi): void {
   if (Atomics.load(m, idx) !== val) return;
   if (ipiPending(c)) { handleIpi(c, run); return; }
   if (Atomics.load(m, H_STOP) !== 0) throw new StopRun();
+  const sleeping = c.L.cpu(c.cpu, C_SLEEPING);
+  Atomics.store(m, sleeping, 1); // before the wait's own seq check: kick (memory.ts) notifies only sleepers
   Atomics.wait(m, wake, seq, c.waitTimeoutMs);
+  Atomics.store(m, sleeping, 0);
 }
 
 export function drive<R>(c: Ctx, g: Proto<R>): R {
