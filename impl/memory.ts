@@ -59,8 +59,6 @@ export interface Ctx {
   waitTimeoutMs: number;
   /** Set while this CPU runs its own dying flush (smpcfd_dying_cpu): runs there are allowed offline. */
   inDyingFlush: boolean;
-  /** Kernel functions this CPU is inside, innermost last (watchdog.ts, for livelock reports). */
-  readonly fnStack: string[];
   /** Own STEPs since this CPU's last WAIT (watchdog.ts). */
   stepsWithoutWait: number;
   /** Trace timestamp in seconds (threads: real time; deterministic: step count as µs). */

@@ -18,7 +18,7 @@ import { makeCtx, type SharedMem } from '../system.js';
 import type { ReadFrom } from '../memory-models/lkmm.js';
 import { runtimeMemory, type MemoryModel, type RuntimeMemory } from '../memory-models/runtime-memory.js';
 import { encodeSchedule, NO_VARIANT } from './schedule.js';
-import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
+import { watchdogStep } from '../watchdog.js';
 
 interface CpuState {
   readonly ctx: Ctx;
@@ -185,7 +185,7 @@ export class CpuStepper {
       return;
     }
     if (r.value === STEP) {
-      if (++cs.ctx.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(cpu, currentFunction(cs.ctx), cs.ctx.stepsWithoutWait);
+      watchdogStep(cs.ctx); // livelock: thrown at the CPU's next access, naming the kernel function
     } else {
       cs.ctx.stepsWithoutWait = 0;
       cs.blocked = true;

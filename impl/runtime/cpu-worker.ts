@@ -15,23 +15,22 @@ import type { Ctx } from '../memory.js';
 import { importOverrides, kernelTable, type KernelOverrides } from '../variant.js';
 import { installPoints } from './plain-points.js';
 import { drive, StopRun, threadsPoints } from './threads-driver.js';
-import { Livelock, namedKernelTable } from '../watchdog.js';
+import { Livelock } from '../watchdog.js';
 import type { FromWorker, PlainRun, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** What the worker uses of the plain form's modules (their functions return plain values). */
 interface PlainForm {
   readonly cpuLoop: (c: Ctx) => void;
   readonly kernelTable: typeof kernelTable;
-  readonly namedKernelTable: typeof namedKernelTable;
   readonly impl: KernelOverrides | undefined;
 }
 
 async function loadPlain(p: PlainRun): Promise<PlainForm> {
-  const [loop, variant, watchdog] = await Promise.all([import(p.cpuLoop), import(p.variant), import(p.watchdog)]) as [
-    { cpuLoop: (c: Ctx) => void }, { kernelTable: typeof kernelTable; importOverrides: typeof importOverrides }, { namedKernelTable: typeof namedKernelTable },
+  const [loop, variant] = await Promise.all([import(p.cpuLoop), import(p.variant)]) as [
+    { cpuLoop: (c: Ctx) => void }, { kernelTable: typeof kernelTable; importOverrides: typeof importOverrides },
   ];
   const impl = p.variantUrl === null ? undefined : await variant.importOverrides(p.variantUrl);
-  return { cpuLoop: loop.cpuLoop, kernelTable: variant.kernelTable, namedKernelTable: watchdog.namedKernelTable, impl };
+  return { cpuLoop: loop.cpuLoop, kernelTable: variant.kernelTable, impl };
 }
 
 const init = workerData as WorkerInit;
@@ -54,7 +53,7 @@ function run(t0: number, impl: KernelOverrides | undefined, plain: PlainForm | n
       const ctx = makeCtx(mem, init.cpu, hooks, kernelTable(impl));
       drive(ctx, cpuLoop(ctx));
     } else {
-      const ctx = makeCtx(mem, init.cpu, hooks, plain.kernelTable(plain.impl), undefined, plain.namedKernelTable);
+      const ctx = makeCtx(mem, init.cpu, hooks, plain.kernelTable(plain.impl));
       installPoints(threadsPoints);
       plain.cpuLoop(ctx);
     }

@@ -23,7 +23,7 @@ import { PlainTransformError, plainModule } from './plain-transform.js';
 /** Modules without `function*` that still belong to the plain form: they hold or re-export protocol generators. */
 export const TABLE_MODULES: readonly string[] = ['impl/kernel.ts', 'impl/variant.ts', 'variants/api.ts'];
 /** The roots the threads worker imports from the plain form. */
-export const PLAIN_ROOTS: readonly string[] = ['impl/cpu-loop.ts', 'impl/variant.ts', 'impl/watchdog.ts', 'variants/api.ts'];
+export const PLAIN_ROOTS: readonly string[] = ['impl/cpu-loop.ts', 'impl/variant.ts', 'variants/api.ts'];
 
 const PROJECT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const SELF = fileURLToPath(import.meta.url);

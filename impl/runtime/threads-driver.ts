@@ -10,7 +10,7 @@
 import { C_DOORBELL, C_IPIS, C_IRQS_OFF, C_SLEEPING, C_STATE, C_WAKE, H_STOP, HP_ONLINE } from '../layout.js';
 import { ipiHandler } from '../flush.js';
 import { WAIT, type Ctx, type Proto } from '../memory.js';
-import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
+import { livelockHere, WATCHDOG_STEPS, watchdogStep } from '../watchdog.js';
 import type { Points } from './plain-points.js';
 
 /** Thrown out of a wait when the host stops the run (H_STOP): unwinds a stuck CPU. */
@@ -79,7 +79,7 @@ export function drive<R>(c: Ctx, g: Proto<R>): R {
       waitThreads(c, driveIpi);
     } else {
       // the watchdog (a livelock never reaches a WAIT, where the stop flag is looked at)
-      if (++c.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(c.cpu, currentFunction(c), c.stepsWithoutWait);
+      watchdogStep(c);
       if (Atomics.load(m, db) !== 0 && ipiPending(c)) handleIpi(c, driveIpi);
     }
   }
@@ -91,7 +91,7 @@ export function drive<R>(c: Ctx, g: Proto<R>): R {
  */
 export const threadsPoints: Points = {
   step: (c) => {
-    if (++c.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(c.cpu, currentFunction(c), c.stepsWithoutWait);
+    if (++c.stepsWithoutWait >= WATCHDOG_STEPS) throw livelockHere(c); // the protocol's frames are on the stack here
     if (Atomics.load(c.m, c.L.cpu(c.cpu, C_DOORBELL)) !== 0 && ipiPending(c)) handleIpi(c, callIpi);
   },
   wait: (c) => {

@@ -61,7 +61,7 @@ async function plainRun(cfg: SmpConfig): Promise<{ run: PlainRun | null; note: s
     const url = variantUrl(cfg);
     const v = url === null ? null : await plainVariant(tree, url);
     return {
-      run: { cpuLoop: tree.url('impl/cpu-loop.ts'), variant: tree.url('impl/variant.ts'), watchdog: tree.url('impl/watchdog.ts'), variantUrl: v },
+      run: { cpuLoop: tree.url('impl/cpu-loop.ts'), variant: tree.url('impl/variant.ts'), variantUrl: v },
       note: `plain form (${tree.traceOff ? 'tracepoints compiled out' : 'tracepoints on'})`,
     };
   } catch (e) {

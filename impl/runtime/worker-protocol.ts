@@ -10,10 +10,9 @@ export interface WorkerInit {
 
 /** The plain protocol form of a run (runtime/plain-build.ts): its tree and the variant's plain module. */
 export interface PlainRun {
-  /** URLs of the plain cpu-loop, variant and watchdog modules */
+  /** URLs of the plain cpu-loop and variant modules */
   readonly cpuLoop: string;
   readonly variant: string;
-  readonly watchdog: string;
   /** the variant's plain module (null: smp.c itself) */
   readonly variantUrl: string | null;
 }

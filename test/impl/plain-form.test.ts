@@ -97,7 +97,7 @@ function firstDifference(a: readonly number[], b: readonly number[]): string {
 
 let tree: PlainTree;
 const runOf = async (variant?: ImplVariant): Promise<PlainRun> => ({
-  cpuLoop: tree.url('impl/cpu-loop.ts'), variant: tree.url('impl/variant.ts'), watchdog: tree.url('impl/watchdog.ts'),
+  cpuLoop: tree.url('impl/cpu-loop.ts'), variant: tree.url('impl/variant.ts'),
   variantUrl: variant?.url == null ? null : await plainVariant(tree, variant.url),
 });
 

@@ -7,7 +7,6 @@ import { installPoints } from '../../impl/runtime/plain-points.js';
 import type { PlainRun } from '../../impl/runtime/worker-protocol.js';
 import { attachSharedMem, makeCtx } from '../../impl/system.js';
 import type { KernelOverrides, kernelTable } from '../../impl/variant.js';
-import type { namedKernelTable } from '../../impl/watchdog.js';
 import { ENTRY, LOG_LEN, lockstepPoints, recordingAccess, StopReplay } from './plain-replay.js';
 
 export interface ReplayMsg {
@@ -25,10 +24,9 @@ const port = parentPort;
 if (port === null) throw new Error('plain-replay-worker: must run as a worker');
 
 async function replay(msg: ReplayMsg): Promise<string> {
-  const [loop, variant, watchdog] = await Promise.all([import(msg.plain.cpuLoop), import(msg.plain.variant), import(msg.plain.watchdog)]) as [
+  const [loop, variant] = await Promise.all([import(msg.plain.cpuLoop), import(msg.plain.variant)]) as [
     { cpuLoop: (c: Ctx) => void },
     { kernelTable: typeof kernelTable; importOverrides: (url: string) => Promise<KernelOverrides> },
-    { namedKernelTable: typeof namedKernelTable },
   ];
   const impl = msg.plain.variantUrl === null ? undefined : await variant.importOverrides(msg.plain.variantUrl);
   const mem = attachSharedMem(msg.sab, new Layout(msg.layout));
@@ -39,7 +37,7 @@ async function replay(msg: ReplayMsg): Promise<string> {
     if (k + ENTRY <= log.length) log.set(e, k);
   });
   const hooks = { now: () => 0, nowMs: () => 0, report: () => { /* no lock-wait debug in a replay */ } };
-  const ctx = makeCtx(mem, cpu, hooks, variant.kernelTable(impl), a, watchdog.namedKernelTable);
+  const ctx = makeCtx(mem, cpu, hooks, variant.kernelTable(impl), a);
   const ls = lockstepPoints(ctl, new Int32Array(msg.sched), msg.len, cpu, mem.L.ncpus);
   installPoints(ls.points);
   try {
