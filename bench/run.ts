@@ -17,7 +17,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { benchJson, benchSummary, median, writeBenchReports } from './report.js';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_TRACES_DIR } from '../cli/real-traces.js';
@@ -35,20 +36,17 @@ import { spawnWorker, siblingUrl } from '../impl/spawn.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const LOAD_START = loadavg()[0] ?? 0;
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[(s.length - 1) >> 1] ?? NaN;
-};
 
+/** Median over the worker's timed batches (after its warm-up) of ns per round trip. */
 async function pair(kind: 'spin' | 'wait', iters: number): Promise<number> {
   const sab = new SharedArrayBuffer(64);
   const mk = (role: 'A' | 'B') => spawnWorker(siblingUrl(import.meta.url, 'baseline-worker'), { workerData: { kind, role, iters, sab } });
   const a = mk('A');
   const b = mk('B');
   const exits = Promise.all([once(a, 'exit'), once(b, 'exit')]); // gotcha 3
-  const [[ra]] = (await Promise.all([once(a, 'message'), once(b, 'message')])) as [[{ ns: number }], unknown];
+  const [[ra]] = (await Promise.all([once(a, 'message'), once(b, 'message')])) as [[{ nsPerRoundTrip: number[] }], unknown];
   await exits;
-  return ra.ns / iters;
+  return median(ra.nsPerRoundTrip);
 }
 
 async function rpc(iters: number): Promise<number> {
@@ -67,8 +65,11 @@ async function rpc(iters: number): Promise<number> {
   return median(lat);
 }
 
-async function ours(idle: 'poll' | 'halt', iters: number, runs: number): Promise<number[]> {
-  const sys = await ThreadsSystem.start({ cpus: 2, idle, pollSpins: idle === 'poll' ? 1e9 : 0, spinLoads: idle === 'poll' ? 1e9 : 0, trace: false });
+let protocolForm = '';
+
+async function ours(idle: 'poll' | 'halt', iters: number, runs: number, form: 'plain' | 'generators' = 'plain'): Promise<number[]> {
+  const sys = await ThreadsSystem.start({ cpus: 2, idle, pollSpins: idle === 'poll' ? 1e9 : 0, spinLoads: idle === 'poll' ? 1e9 : 0, trace: false, protocolForm: form });
+  if (form === 'plain') protocolForm = sys.formNote;
   const out: number[] = [];
   try {
     await sys.call(0, { kind: 'bench_single', target: 1, repeat: Math.min(iters, 1000) }); // warm-up
@@ -166,6 +167,7 @@ for (let k = 0; k < RUNS; k++) {
   detLkmm.push(detStepsPerSec('lkmm'));
 }
 const poll = await ours('poll', 20_000, RUNS);
+const pollGenerators = await ours('poll', 20_000, RUNS, 'generators');
 const halt = await ours('halt', 1_000, RUNS);
 const asyncNs = await loop(2, { kind: 'bench_async', target: 1, repeat: 20_000 }, RUNS, true);
 const manyNs = await loop(4, { kind: 'bench_many', mask: [0, 1, 2, 3], repeat: 2_000 }, RUNS, false);
@@ -193,82 +195,16 @@ for (let k = 0; k < RUNS; k++) {
   propCommands.push(r.stats.commandsPerSecond);
 }
 
-const m = {
-  propertyRunsPerSec: median(propRuns), propertyCommandsPerSec: median(propCommands),
-  spinRttNs: median(spin), waitNotifyRttNs: median(wait), postMessageRttNs: median(rpcs),
-  syncSinglePollingNs: median(poll), syncSingleHaltedNs: median(halt), detStepsPerSec: median(det), detTsoStepsPerSec: median(detTso), detLkmmStepsPerSec: median(detLkmm),
-  asyncSingleNs: median(asyncNs), manyAll4Ns: median(manyNs), exploreStatesPerSec: median(exploreSps), traceEventsPerSec: median(traceEps), traceDatEventsPerSec: median(datEps),
-};
-const ratios = {
-  pollingVsSpin: m.syncSinglePollingNs / m.spinRttNs,
-  haltedVsWaitNotify: m.syncSingleHaltedNs / m.waitNotifyRttNs,
-  postMessageVsPolling: m.postMessageRttNs / m.syncSinglePollingNs,
-  detMStepsPerSec: m.detStepsPerSec / 1e6,
-  detLkmmMStepsPerSec: m.detLkmmStepsPerSec / 1e6,
-  traceMEventsPerSec: m.traceEventsPerSec / 1e6,
-  traceDatMEventsPerSec: m.traceDatEventsPerSec / 1e6,
-  exploreStatesPerSecPerCore: exploreB.statesPerSecPerCore,
-  exploreParallelSpeedup: exploreB.parallelSpeedup,
-};
-const targets = { pollingVsSpin: '≤ 3', haltedVsWaitNotify: '≤ 1.2', postMessageVsPolling: '≥ 20',  detMStepsPerSec: '≥ 2', detLkmmMStepsPerSec: '≥ 1', traceMEventsPerSec: '≥ 2', traceDatMEventsPerSec: '≥ 3', exploreStatesPerSecPerCore: '≥ 100000', exploreParallelSpeedup: '≥ 1.7' };
-const pass = {
-  pollingVsSpin: ratios.pollingVsSpin <= 3, haltedVsWaitNotify: ratios.haltedVsWaitNotify <= 1.2,
-  postMessageVsPolling: ratios.postMessageVsPolling >= 20, detMStepsPerSec: ratios.detMStepsPerSec >= 2,
-  detLkmmMStepsPerSec: ratios.detLkmmMStepsPerSec >= 1,
-  traceMEventsPerSec: ratios.traceMEventsPerSec >= 2,
-  traceDatMEventsPerSec: ratios.traceDatMEventsPerSec >= 3,
-  exploreStatesPerSecPerCore: ratios.exploreStatesPerSecPerCore >= 100_000,
-  exploreParallelSpeedup: ratios.exploreParallelSpeedup >= 1.7,
-};
-/** Figures without a target, each beside the baseline it is read against. */
-const context = {
-  asyncVsSpin: m.asyncSingleNs / m.spinRttNs,
-  manyAll4VsWaitNotify: m.manyAll4Ns / m.waitNotifyRttNs,
-  /** native .dat check ÷ `trace-cmd report` on the same file, both per CPU-second (null: no trace-cmd) */
-  datVsTraceCmdReport: traceCmdEps === null ? null : m.traceDatEventsPerSec / traceCmdEps,
-  traceCmdReportEventsPerCpuSec: traceCmdEps,
-  /** explorer: stress 3 CPUs per wall second; speed-up run (4 CPUs, first N states), its workers and CPU ratio */
+const json = benchJson({
+  spin, wait, rpcs, det, detTso, detLkmm, poll, halt, pollGenerators, async: asyncNs, many: manyNs, explore: exploreSps,
+  trace: traceEps, traceDat: datEps, propertyRuns: propRuns, propertyCommands: propCommands,
+  explorePerCore: [exploreB.statesPerSecPerCore], exploreParallel: [exploreB.parallelSpeedup],
+}, {
+  node: process.version, cores: availableParallelism(), loadavgStart: LOAD_START, loadavg1: loadavg()[0] ?? 0, runs: RUNS,
+  date: new Date().toISOString(), protocolForm, exploreStates: Number(process.env.EXPLORE_STATES ?? 60_000),
+}, traceCmdEps, {
   exploreStatesPerSecWall: exploreB.statesPerSecWall, exploreSpeedupStates: exploreB.states, exploreWorkers: exploreB.workers,
   exploreParallelCpuRatio: exploreB.parallelCpuRatio,
-};
-const env = { node: process.version, cores: availableParallelism(), loadavg1: loadavg()[0], loadavgStart: LOAD_START, runs: RUNS, date: new Date().toISOString() };
-const json = {
-  schema: 'smpcheck.bench/2', env, medians: m,
-  samples: { spin, wait, rpcs, det, detTso, detLkmm, poll, halt, async: asyncNs, many: manyNs, explore: exploreSps, trace: traceEps, traceDat: datEps, propertyRuns: propRuns, propertyCommands: propCommands },
-  ratios, targets, pass, context,
-};
-
-mkdirSync('reports', { recursive: true });
-writeFileSync('reports/bench.json.tmp', JSON.stringify(json, null, 2) + '\n');
-renameSync('reports/bench.json.tmp', 'reports/bench.json');
-const f = (x: number): string => x.toFixed(2);
-const md = [
-  '# smpcheck bench', '',
-  `Node ${env.node}, ${env.cores} cores, load average ${f(LOAD_START)} at start / ${f(env.loadavg1 ?? 0)} at end (shared machine: figures are noisy), medians of ${RUNS} runs, ${env.date}.`, '',
-  '## Cross-CPU calls (threads runtime) beside their baselines', '',
-  '| measure | median | baseline (same run) |', '|---|---|---|',
-  `| sync single → polling CPU | ${f(m.syncSinglePollingNs)} ns | raw spin RTT ${f(m.spinRttNs)} ns |`,
-  `| sync single → halted CPU | ${f(m.syncSingleHaltedNs / 1000)} µs | raw wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs |`,
-  `| sync single → polling CPU | ${f(m.syncSinglePollingNs)} ns | postMessage RPC RTT ${f(m.postMessageRttNs / 1000)} µs |`,
-  `| async single (wait=0), 2 polling CPUs | ${f(m.asyncSingleNs)} ns/call = ${f(1e3 / m.asyncSingleNs)} M calls/s | raw spin RTT ${f(m.spinRttNs)} ns (×${f(context.asyncVsSpin)}) |`,
-  `| many (wait) to all 4 CPUs | ${f(m.manyAll4Ns / 1000)} µs/call | raw wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs (×${f(context.manyAll4VsWaitNotify)}) |`, '',
-  '## Checkers', '',
-  '| measure | median |', '|---|---|',
-  `| deterministic runtime scheduling steps/s, --memory sc / tso / lkmm | ${f(m.detStepsPerSec / 1e6)} M / ${f(m.detTsoStepsPerSec / 1e6)} M / ${f(m.detLkmmStepsPerSec / 1e6)} M |`,
-  `| explorer states/s (stress workload, 3 CPUs, first ${process.env.EXPLORE_STATES ?? 60_000} states) | ${m.exploreStatesPerSec.toFixed(0)} |`,
-  `| trace check events per CPU-second (linux-6.18-2cpu-tlb-membarrier.txt, decompressed, parse + check) | ${f(m.traceEventsPerSec / 1e6)} M |`,
-  `| trace check events per CPU-second (linux-6.18-2cpu-hotplug-trace-cmd.dat, native read + check, incl. opening) | ${f(m.traceDatEventsPerSec / 1e6)} M${traceCmdEps === null ? ' (trace-cmd not installed: no side-by-side figure)' : `; trace-cmd report on the same file ${f(traceCmdEps / 1e6)} M (×${f(context.datVsTraceCmdReport ?? 0)})`} |`,
-  `| property runs/s, commands/s (20 runs × each invariant property, deterministic, 3 CPUs) | ${m.propertyRunsPerSec.toFixed(0)} runs/s, ${m.propertyCommandsPerSec.toFixed(0)} commands/s |`, '',
-  '## Targets', '',
-  '| ratio | value | target | met |', '|---|---|---|---|',
-  ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${f(v)} | ${targets[k as keyof typeof targets]} | ${pass[k as keyof typeof pass] ? 'met' : 'missed'} |`), '',
-];
-writeFileSync('reports/bench.md.tmp', md.join('\n'));
-renameSync('reports/bench.md.tmp', 'reports/bench.md');
-console.log(`load average ${f(LOAD_START)} at start, ${f(env.loadavg1 ?? 0)} at end; medians of ${RUNS}`);
-for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(22)} ${f(v).padStart(8)}  (target ${targets[k as keyof typeof targets]}) ${pass[k as keyof typeof pass] ? 'met' : 'missed'}`);
-console.log(`asyncSingleNs          ${f(m.asyncSingleNs).padStart(8)}  (spin RTT ${f(m.spinRttNs)} ns)`);
-console.log(`manyAll4Us             ${f(m.manyAll4Ns / 1000).padStart(8)}  (wait/notify RTT ${f(m.waitNotifyRttNs / 1000)} µs)`);
-console.log(`detStepsPerSec sc/tso/lkmm ${f(m.detStepsPerSec / 1e6)} / ${f(m.detTsoStepsPerSec / 1e6)} / ${f(m.detLkmmStepsPerSec / 1e6)} M`);
-console.log(`exploreStatesPerSec    ${m.exploreStatesPerSec.toFixed(0).padStart(8)}`);
-console.log(`propertyRunsPerSec     ${m.propertyRunsPerSec.toFixed(0).padStart(8)}  (${m.propertyCommandsPerSec.toFixed(0)} commands/s)`);
+});
+writeBenchReports(json);
+for (const line of benchSummary(json)) console.log(line);

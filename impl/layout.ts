@@ -101,6 +101,7 @@ export const SHARED_CSD_SLOT = USER_CSDS - 1;
 export const RESUBMIT_CSD_SLOT = USER_CSDS - 2;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
+export const C_SLEEPING = 22; // threads runtime: 1 while this CPU sleeps on its wake word (kick notifies only then)
 export const CPU_WORDS = 24;
 
 export const TIF_POLLING = 1;

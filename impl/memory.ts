@@ -16,7 +16,7 @@
 import type { Access } from './access.js';
 import type { KernelFunctions } from './kernel.js';
 import type { Layout, Shared } from './layout.js';
-import { C_WAKE } from './layout.js';
+import { C_SLEEPING, C_WAKE } from './layout.js';
 
 export const STEP = 0;
 export const WAIT = 1;
@@ -59,8 +59,6 @@ export interface Ctx {
   waitTimeoutMs: number;
   /** Set while this CPU runs its own dying flush (smpcfd_dying_cpu): runs there are allowed offline. */
   inDyingFlush: boolean;
-  /** Kernel functions this CPU is inside, innermost last (watchdog.ts, for livelock reports). */
-  readonly fnStack: string[];
   /** Own STEPs since this CPU's last WAIT (watchdog.ts). */
   stepsWithoutWait: number;
   /** Trace timestamp in seconds (threads: real time; deterministic: step count as µs). */
@@ -77,7 +75,10 @@ export function kick(c: Ctx, cpu: number): void {
   c.a.smp_mb();
   const w = c.L.cpu(cpu, C_WAKE);
   Atomics.add(c.m, w, 1); // seq bump before notify: a sleeper that read the old seq will not sleep
-  Atomics.notify(c.m, w);
+  // Notify only a CPU that sleeps (threads runtime; a notify costs a futex-table lock): it sets
+  // C_SLEEPING before Atomics.wait re-checks the seq, we bump the seq before reading C_SLEEPING,
+  // so (all SC) either we see the flag or it sees the new seq.
+  if (Atomics.load(c.m, c.L.cpu(cpu, C_SLEEPING)) !== 0) Atomics.notify(c.m, w);
 }
 
 export function waitOn(c: Ctx, idx: number, val: number): typeof WAIT {

@@ -2,7 +2,6 @@
  * Creating and resetting the shared memory of one system, and the per-CPU protocol context.
  * Both runtimes use these; a reset between runs lets one worker pool serve many runs.
  */
-import { namedKernelTable } from './watchdog.js';
 import {
   C_CFD, C_CSD_DATA, C_CUR_CSD, C_QUEUE, C_STACK_CSD, C_STATE, C_USER_CSD, F_DST, F_NEXT, F_SRC, FLAG_CSDLOCK_DEBUG,
   FLAG_IDLE_POLL, FLAG_TRACE, H_ALLOC_LIMIT, H_CSD_TIMEOUT_MS, H_FLAGS, H_MAGIC, H_NCPUS, H_PANIC_MS,
@@ -39,6 +38,8 @@ export interface SmpConfig {
   readonly traceCap?: number;
   /** deterministic runtime: the memory model of the protocol's accesses (default sc; threads: sc only) */
   readonly memory?: MemoryModel;
+  /** threads runtime: run the plain form of the protocol (default; runtime/plain-build.ts) or the generators */
+  readonly protocolForm?: 'plain' | 'generators';
 }
 
 export interface SharedMem {
@@ -119,7 +120,7 @@ export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelF
   const m = mem.m;
   const flags = Atomics.load(m, H_FLAGS);
   return {
-    m, f64: mem.f64, L: mem.L, cpu, k: namedKernelTable(k),
+    m, f64: mem.f64, L: mem.L, cpu, k,
     a: a ?? scAccess(m), // SC unless the deterministic runtime gives a weak memory's accessors
     traceOn: (flags & FLAG_TRACE) !== 0,
     debug: (flags & FLAG_CSDLOCK_DEBUG) !== 0,
@@ -127,7 +128,7 @@ export function makeCtx(mem: SharedMem, cpu: number, hooks: CtxHooks, k: KernelF
     panicOnIpistallMs: Atomics.load(m, H_PANIC_MS),
     pollSpins: Atomics.load(m, H_POLL_SPINS),
     spinLoads: Atomics.load(m, H_SPIN_LOADS),
-    waitIdx: 0, waitVal: 0, waitTimeoutMs: Infinity, inDyingFlush: false, fnStack: [], stepsWithoutWait: 0,
+    waitIdx: 0, waitVal: 0, waitTimeoutMs: Infinity, inDyingFlush: false, stepsWithoutWait: 0,
     now: hooks.now, nowMs: hooks.nowMs, report: hooks.report,
   };
 }

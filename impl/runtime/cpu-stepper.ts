@@ -8,6 +8,7 @@ import {
   C_DOORBELL, CPU_WORDS, C_IDLE, C_IPIS, C_IRQS_OFF, C_MB_HEAD, C_MB_TAIL, C_STATE, C_WAKE, CSD_FLAG_LOCK, F_DST, F_FLAGS,
   F_FUNC, F_SRC, H_GATE, H_HP_LOCK, H_SM_ARRIVED, H_SM_PHASE, HP_ONLINE, HP_NAMES,
 } from '../layout.js';
+import { atomicsAccess, type Access } from '../access.js';
 import { cpuLoop } from '../cpu-loop.js';
 import { ipiHandler } from '../flush.js';
 import { kernelTable, type ImplVariant } from '../variant.js';
@@ -17,7 +18,7 @@ import { makeCtx, type SharedMem } from '../system.js';
 import type { ReadFrom } from '../memory-models/lkmm.js';
 import { runtimeMemory, type MemoryModel, type RuntimeMemory } from '../memory-models/runtime-memory.js';
 import { encodeSchedule, NO_VARIANT } from './schedule.js';
-import { currentFunction, Livelock, WATCHDOG_STEPS } from '../watchdog.js';
+import { watchdogStep } from '../watchdog.js';
 
 interface CpuState {
   readonly ctx: Ctx;
@@ -64,7 +65,8 @@ export class CpuStepper {
   readonly variantId: string;
   readonly memory: MemoryModel;
 
-  constructor(readonly mem: SharedMem, variant?: ImplVariant, memory: MemoryModel = 'sc') {
+  /** `wrapAccess`: wraps each CPU's accessors (tests record the accesses through it). */
+  constructor(readonly mem: SharedMem, variant?: ImplVariant, memory: MemoryModel = 'sc', wrapAccess?: (cpu: number, a: Access) => Access) {
     this.n = mem.L.ncpus;
     this.variantId = variant?.id ?? NO_VARIANT;
     this.memory = memory;
@@ -82,7 +84,8 @@ export class CpuStepper {
       report: () => { /* lock-wait debug is a threads-runtime feature: here a stuck wait is a deadlock */ },
     };
     for (let i = 0; i < this.n; i++) {
-      const ctx = makeCtx(mem, i, hooks, k, this.weak?.access(i));
+      const a = this.weak?.access(i);
+      const ctx = makeCtx(mem, i, hooks, k, wrapAccess === undefined ? a : wrapAccess(i, a ?? atomicsAccess(mem.m)));
       this.cpus.push({ ctx, frames: [cpuLoop(ctx)], blocked: false, waitIdx: 0, waitVal: 0 });
     }
   }
@@ -182,7 +185,7 @@ export class CpuStepper {
       return;
     }
     if (r.value === STEP) {
-      if (++cs.ctx.stepsWithoutWait >= WATCHDOG_STEPS) throw new Livelock(cpu, currentFunction(cs.ctx), cs.ctx.stepsWithoutWait);
+      watchdogStep(cs.ctx); // livelock: thrown at the CPU's next access, naming the kernel function
     } else {
       cs.ctx.stepsWithoutWait = 0;
       cs.blocked = true;

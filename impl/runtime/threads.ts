@@ -18,7 +18,8 @@ import {
 import { spawnWorker, siblingUrl } from '../spawn.js';
 import { createSharedMem, resetSharedMem, type SharedMem, type SmpConfig } from '../system.js';
 import { readTrace, type TraceEvent } from '../trace-export.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { plainTree, plainVariant } from './plain-build.js';
+import type { FromWorker, PlainRun, ToWorker, WorkerInit } from './worker-protocol.js';
 
 export interface QuiesceResult {
   readonly status: 'quiescent' | 'timeout' | 'panic' | 'error';
@@ -48,6 +49,26 @@ function withoutVariant(cfg: SmpConfig): SmpConfig {
   return rest as unknown as SmpConfig;
 }
 
+/**
+ * The plain form for a run of `cfg` (runtime/plain-build.ts), or why not: `protocolForm:
+ * 'generators'` asks for the generator form; a variant the transform refuses, or no TypeScript
+ * compiler, falls back to it (the note says which).
+ */
+async function plainRun(cfg: SmpConfig): Promise<{ run: PlainRun | null; note: string }> {
+  if (cfg.protocolForm === 'generators') return { run: null, note: 'generator form (asked for)' };
+  try {
+    const tree = await plainTree(cfg.trace === false);
+    const url = variantUrl(cfg);
+    const v = url === null ? null : await plainVariant(tree, url);
+    return {
+      run: { cpuLoop: tree.url('impl/cpu-loop.ts'), variant: tree.url('impl/variant.ts'), variantUrl: v },
+      note: `plain form (${tree.traceOff ? 'tracepoints compiled out' : 'tracepoints on'})`,
+    };
+  } catch (e) {
+    return { run: null, note: `generator form: no plain form (${e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e)})` };
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class ThreadsSystem {
@@ -58,6 +79,9 @@ export class ThreadsSystem {
   private failure: string | null = null;
   private panicked = false;
   private pending = new Set<number>();
+  /** How the workers run the protocol in the current run, and why (plain form or generator fallback). */
+  formNote = '';
+  form: 'plain' | 'generators' = 'generators';
 
   private constructor(
     readonly mem: SharedMem,
@@ -92,8 +116,8 @@ export class ThreadsSystem {
       workers.push(w);
     }
     const sys = new ThreadsSystem(mem, cfg, workers);
-    await Promise.all(ready);
-    sys.launch();
+    const [plain] = await Promise.all([plainRun(cfg), ...ready]);
+    sys.launch(plain);
     return sys;
   }
 
@@ -121,11 +145,13 @@ export class ThreadsSystem {
     if (this.stopped.size === this.workers.length) for (const f of this.stoppedWaiters.splice(0)) f();
   }
 
-  private launch(): void {
+  private launch(plain: { run: PlainRun | null; note: string }): void {
     this.stopped.clear();
     this.failure = null;
     this.panicked = false;
-    const msg: ToWorker = { type: 'run', t0: performance.timeOrigin + performance.now(), variantUrl: variantUrl(this.cfg) };
+    this.form = plain.run === null ? 'generators' : 'plain';
+    this.formNote = plain.note;
+    const msg: ToWorker = { type: 'run', t0: performance.timeOrigin + performance.now(), variantUrl: variantUrl(this.cfg), plain: plain.run };
     for (const w of this.workers) w.postMessage(msg);
   }
 
@@ -226,10 +252,11 @@ export class ThreadsSystem {
     this.cfg = { ...this.cfg, ...cfg, cpus: this.mem.L.ncpus };
     if (!('variant' in cfg)) this.cfg = withoutVariant(this.cfg); // a restart without a variant runs smp.c
     variantUrl(this.cfg);
+    const plain = await plainRun(this.cfg);
     resetSharedMem(this.mem, this.cfg, 200);
     this.pending.clear();
     this.debugReports.length = 0;
-    this.launch();
+    this.launch(plain);
   }
 
   async stop(): Promise<void> {

@@ -8,8 +8,20 @@ export interface WorkerInit {
   readonly cpu: number;
 }
 
-/** `variantUrl`: the variant module each worker imports before it runs (null: smp.c itself). */
-export type ToWorker = { readonly type: 'run'; readonly t0: number; readonly variantUrl: string | null } | { readonly type: 'exit' };
+/** The plain protocol form of a run (runtime/plain-build.ts): its tree and the variant's plain module. */
+export interface PlainRun {
+  /** URLs of the plain cpu-loop and variant modules */
+  readonly cpuLoop: string;
+  readonly variant: string;
+  /** the variant's plain module (null: smp.c itself) */
+  readonly variantUrl: string | null;
+}
+
+/**
+ * `variantUrl`: the variant module each worker imports before it runs (null: smp.c itself);
+ * `plain`: run the plain form instead of the generators (null: the generator form).
+ */
+export type ToWorker = { readonly type: 'run'; readonly t0: number; readonly variantUrl: string | null; readonly plain: PlainRun | null } | { readonly type: 'exit' };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly cpu: number }

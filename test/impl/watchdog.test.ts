@@ -17,6 +17,20 @@ describe('watchdog: a livelock in protocol code ends the run with a report (CPU,
   it('threads runtime: the livelocked worker ends the run (status error, the same report) instead of hanging', async () => {
     const sys = await ThreadsSystem.start({ cpus: 2, variant: livelock });
     try {
+      expect(sys.form).toBe('plain');
+      sys.post(0, { kind: 'single', target: 1, wait: false });
+      const q = await sys.quiesce(20_000);
+      expect(q.status).toBe('error');
+      expect(q.message).toMatch(/cpu0: watchdog: cpu0 livelocked in llist_add: \d+ steps without progress/);
+    } finally {
+      await sys.stop();
+    }
+  });
+
+  it('threads runtime, generator form: the same report (the function is named at the next access, as on the deterministic runtime)', async () => {
+    const sys = await ThreadsSystem.start({ cpus: 2, variant: livelock, protocolForm: 'generators' });
+    try {
+      expect(sys.form).toBe('generators');
       sys.post(0, { kind: 'single', target: 1, wait: false });
       const q = await sys.quiesce(20_000);
       expect(q.status).toBe('error');
