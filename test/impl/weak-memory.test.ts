@@ -15,6 +15,7 @@ import { findBuiltin } from '../../variants/index.js';
 import { LkmmCore } from '../../impl/memory-models/lkmm.js';
 import { rng } from '../../impl/runtime/schedulers.js';
 import type { FenceKind, RmwOrder } from '../../impl/access.js';
+import { LkmmReferenceCore } from '../fixtures/lkmm-reference.js';
 
 const CALLS: readonly (readonly [number, SmpRequest])[] = [
   [0, { kind: 'single', target: 1, wait: true }], [1, { kind: 'single', target: 2, wait: true }], [2, { kind: 'many', mask: [0, 1], wait: true }],
@@ -93,6 +94,51 @@ describe('LkmmCore gcEvery', () => {
     expect(run(1)).toEqual(plain);
     expect(run(16)).toEqual(plain);
   });
+});
+
+describe('LkmmCore (logs and delta joins) against the map-based reference core', () => {
+  type Opts = ConstructorParameters<typeof LkmmCore>[3];
+  /** options asked, values read, final memory: on random accesses of 4 CPUs to 12 words, some written behind the core's back */
+  const run = (make: (m: Int32Array, choose: (n: number) => number) => { load: LkmmCore['load']; store: LkmmCore['store']; rmw: LkmmCore['rmw']; fence: LkmmCore['fence']; addressDependency: (cpu: number) => void }, seed: number, ops: number, external: boolean): string[] => {
+    const r = rng(seed);
+    const out: string[] = [];
+    const mem = new Int32Array(12);
+    const core = make(mem, (n) => { out.push(`n${n}`); return Math.floor(r() * n); });
+    const o = rng(seed + 1);
+    const fences: FenceKind[] = ['mb', 'wmb', 'rmb', 'mb__after_atomic'];
+    const rmws: RmwOrder[] = ['mb', 'relaxed', 'acquire', 'release'];
+    for (let k = 0; k < ops; k++) {
+      const cpu = Math.floor(o() * 4);
+      const i = Math.floor(o() * 12);
+      const x = o();
+      if (x < 0.05) core.addressDependency(cpu);
+      if (x < 0.35) out.push(`l${core.load(cpu, i, o() < 0.3 ? 'acquire' : 'once')}`);
+      else if (x < 0.6) core.store(cpu, i, k, o() < 0.3 ? 'release' : 'once');
+      else if (x < 0.8) out.push(`r${core.rmw(cpu, i, o() < 0.5 ? 'add' : 'cmpxchg', 1, k, rmws[Math.floor(o() * 4)] ?? 'mb')}`);
+      else if (x < 0.97 || !external) core.fence(cpu, fences[Math.floor(o() * 4)] ?? 'mb');
+      else mem[i] = -k; // plain Atomics of code outside the core
+    }
+    out.push(`m${mem.join(',')}`);
+    return out;
+  };
+  const settings: [string, Opts, boolean][] = [
+    ['litmus (no window, no gc)', {}, false],
+    ['runtime (window 8, newest first, external, gc every 256)', { window: 8, newestFirst: true, external: true, gcEvery: 256 }, true],
+    ['runtime, gc every 4', { window: 8, newestFirst: true, external: true, gcEvery: 4 }, true],
+    ['ordered dependent loads', { dependentLoads: 'ordered', window: 8, gcEvery: 64 }, false],
+  ];
+  for (const [name, opts, external] of settings) {
+    it(`${name}: the same options and values, seeds 1..4`, () => {
+      for (let seed = 1; seed <= 4; seed++) {
+        let fast: LkmmCore | undefined;
+        const a = run((m, ch) => (fast = new LkmmCore(m, 4, ch, opts)), seed, 20_000, external);
+        const b = run((m, ch) => new LkmmReferenceCore(m, 4, ch, opts), seed, 20_000, external);
+        expect(a.filter((x) => x.startsWith('n')).length).toBeGreaterThan(1000); // real choices were asked
+        expect(a).toEqual(b);
+        if (opts?.gcEvery !== undefined) expect(fast?.compactions ?? 0).toBeGreaterThan(0); // the renumbering ran
+      }
+    });
+  }
 });
 
 const BARRIER = CATALOGUE.filter((e) => e.memory.length > 0);
