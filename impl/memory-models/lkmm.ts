@@ -86,10 +86,13 @@ class View {
   }
 }
 
+/** A store. Forgotten messages are reused (`pool`): nothing may keep one past the next store. */
 interface Message {
-  readonly v: number;
+  v: number;
   /** the view it carries: view id, log length, view id, log length, … (at most one pair per view) */
-  readonly refs: number[];
+  readonly refs: Int32Array;
+  /** entries used in `refs` (2 per view) */
+  n: number;
 }
 
 interface CpuViews {
@@ -99,15 +102,28 @@ interface CpuViews {
   addrDep: boolean;
 }
 
-/** refs ∪ {(id, len)}: one pair per view, the longer prefix wins. */
-function addRef(refs: number[], id: number, len: number): void {
-  for (let k = 0; k < refs.length; k += 2) {
+/** Removes the oldest `n` messages (in place), handing them to `pool` for reuse: no garbage. */
+function drop(msgs: Message[], n: number, pool: Message[]): void {
+  for (let k = 0; k < n; k++) {
+    const m = msgs[k];
+    if (m !== undefined) pool.push(m);
+  }
+  msgs.copyWithin(0, n);
+  for (let k = 0; k < n; k++) msgs.pop();
+}
+
+/** m's view ∪= (id as it was at log length len): one pair per view, the longer prefix wins. */
+function addRef(m: Message, id: number, len: number): void {
+  const refs = m.refs;
+  for (let k = 0; k < m.n; k += 2) {
     if (refs[k] === id) {
       if ((refs[k + 1] ?? 0) < len) refs[k + 1] = len;
       return;
     }
   }
-  refs.push(id, len);
+  refs[m.n] = id;
+  refs[m.n + 1] = len;
+  m.n += 2;
 }
 
 export interface LkmmCoreOptions {
@@ -130,6 +146,8 @@ export interface LkmmCoreOptions {
    * (no behaviour changes: such entries can no longer raise anything). Keeps memory bounded.
    */
   readonly gcEvery?: number;
+  /** At a gc, the logs are compacted once they hold this many entries more than twice the live ones at the last compaction (default 16384; tests set it small). */
+  readonly logSlack?: number;
 }
 
 /** What a load read: message `ts` of word `i` while the newest was `newestTs` (stale iff they differ). */
@@ -143,12 +161,14 @@ export interface ReadFrom {
 }
 
 export class LkmmCore implements MemoryCore {
-  /** word → slot */
-  private readonly slotOf = new Map<number, number>();
+  /** word → slot + 1 (0: not touched yet) */
+  private readonly slotOf: Int32Array;
   /** slot → word */
   private words: number[] = [];
   /** per slot: messages in coherence order (the oldest kept first) */
   private mo: Message[][] = [];
+  /** forgotten messages, reused by the next stores */
+  private readonly pool: Message[] = [];
   /** per slot: absolute position of mo[s][0] (messages before it were forgotten) */
   private base = new Int32Array(64);
   private readonly cpuViews: CpuViews[];
@@ -160,14 +180,20 @@ export class LkmmCore implements MemoryCore {
   private readonly newestFirst: boolean;
   private readonly external: boolean;
   private readonly gcEvery: number;
+  private readonly logSlack: number;
   private sinceGc = 0;
   /** total log entries after the last compaction */
   private liveLog = 0;
   private compacted = 0;
-  /** Called after every load that read a message older than the newest (the runtime annotates them in timelines). */
-  onRead: ((r: ReadFrom) => void) | null = null;
+  private scratch = new Int32Array(0);
+  /**
+   * Called after every load that read a message older than the newest (the runtime annotates them
+   * in timelines): what a `ReadFrom` holds, as arguments (no allocation per load).
+   */
+  onRead: ((cpu: number, i: number, ts: number, v: number, newestTs: number, newestV: number) => void) | null = null;
 
   constructor(readonly memory: Int32Array, readonly cpus: number, private readonly choose: Chooser, opts: LkmmCoreOptions = {}) {
+    this.slotOf = new Int32Array(memory.length);
     const nv = 3 * cpus + 1;
     const mk = (id: number): View => new View(id, 64, nv);
     this.cpuViews = Array.from({ length: cpus }, (_, c) => ({ cur: mk(3 * c), acq: mk(3 * c + 1), wrel: mk(3 * c + 2), addrDep: false }));
@@ -178,6 +204,7 @@ export class LkmmCore implements MemoryCore {
     this.newestFirst = opts.newestFirst === true;
     this.external = opts.external === true;
     this.gcEvery = opts.gcEvery ?? Infinity;
+    this.logSlack = opts.logSlack ?? 16384;
   }
 
   /** How many times the logs were compacted (see `gcEvery`; tests check it happens). */
@@ -194,27 +221,33 @@ export class LkmmCore implements MemoryCore {
       for (const c of this.cpuViews) f = Math.min(f, c.cur.val[s] ?? 0);
       const b = this.base[s] ?? 0;
       if (f > b) {
-        msgs.splice(0, f - b);
+        drop(msgs, f - b, this.pool);
         this.base[s] = f;
       }
     }
     let total = 0;
     for (const v of this.views) total += v.len;
-    if (total > 2 * this.liveLog + 4096) this.compact();
+    if (total > 2 * this.liveLog + this.logSlack) this.compact();
   }
 
   /** Drops the log entries at or below their word's base and renumbers every reference to a log. */
   private compact(): void {
     this.compacted++;
     const base = this.base;
-    const pre: Int32Array[] = [];
+    // pre[at[id] + p]: the new position of view id's old log position p (one scratch array, reused)
+    let need = 0;
+    for (const v of this.views) need += v.len + 1;
+    if (this.scratch.length < need) this.scratch = new Int32Array(2 * need);
+    const pre = this.scratch;
+    const at: number[] = [];
     let live = 0;
+    let a = 0;
     for (const v of this.views) {
-      const p = new Int32Array(v.len + 1);
+      at.push(a);
       const log = v.log;
       let o = 0;
       for (let k = 0; k < v.len; k++) {
-        p[k] = o;
+        pre[a + k] = o;
         const s = log[2 * k] ?? 0;
         const ts = log[2 * k + 1] ?? 0;
         if (ts > (base[s] ?? 0)) {
@@ -223,20 +256,28 @@ export class LkmmCore implements MemoryCore {
           o++;
         }
       }
-      p[v.len] = o;
+      pre[a + v.len] = o;
+      a += v.len + 1;
       v.len = o;
       live += o;
-      pre.push(p);
     }
     this.liveLog = live;
-    const renumber = (id: number, pos: number): number => pre[id]?.[pos] ?? 0;
-    for (const v of this.views) for (let id = 0; id < pre.length; id++) v.joined[id] = renumber(id, v.joined[id] ?? 0);
+    const renumber = (id: number, pos: number): number => pre[(at[id] ?? 0) + pos] ?? 0;
+    for (const v of this.views) for (let id = 0; id < at.length; id++) v.joined[id] = renumber(id, v.joined[id] ?? 0);
     for (const msgs of this.mo) {
       for (const m of msgs) {
         const r = m.refs;
-        for (let k = 0; k < r.length; k += 2) r[k + 1] = renumber(r[k] ?? 0, r[k + 1] ?? 0);
+        for (let k = 0; k < m.n; k += 2) r[k + 1] = renumber(r[k] ?? 0, r[k + 1] ?? 0);
       }
     }
+  }
+
+  /** A message of value `v` carrying no view (a reused one if any). */
+  private message(v: number): Message {
+    const m = this.pool.pop() ?? { v: 0, refs: new Int32Array(2 * this.views.length), n: 0 };
+    m.v = v;
+    m.n = 0;
+    return m;
   }
 
   private msgs(s: number): Message[] {
@@ -259,12 +300,13 @@ export class LkmmCore implements MemoryCore {
 
   /** The slot of word `i` (a new one, with the initial value as its first message, on first touch). */
   private slot(i: number): number {
-    let s = this.slotOf.get(i);
-    if (s === undefined) {
+    let s = (this.slotOf[i] ?? 0) - 1;
+    if (s < 0) {
+      if (i < 0 || i >= this.memory.length || !Number.isInteger(i)) throw new RangeError(`word ${i} out of range (${this.memory.length} words)`);
       s = this.words.length;
-      this.slotOf.set(i, s);
+      this.slotOf[i] = s + 1;
       this.words.push(i);
-      this.mo.push([{ v: this.memory[i] ?? 0, refs: [] }]);
+      this.mo.push([this.message(this.memory[i] ?? 0)]);
       if (s === this.base.length) this.grow();
       return s;
     }
@@ -274,7 +316,7 @@ export class LkmmCore implements MemoryCore {
       if (m[m.length - 1]?.v !== v) {
         // written behind the core's back: a new message every CPU reads from now on
         const ts = (this.base[s] ?? 0) + m.length;
-        m.push({ v, refs: [] }); // (its own position: a reader raises its views to it anyway)
+        m.push(this.message(v)); // (its own position: a reader raises its views to it anyway)
         for (const c of this.cpuViews) c.cur.raise(s, ts);
       }
     }
@@ -296,9 +338,9 @@ export class LkmmCore implements MemoryCore {
   /** Forgets messages no load may read any more (outside the window). */
   private prune(s: number, msgs: Message[]): void {
     if (msgs.length <= 2 * this.window) return;
-    const drop = msgs.length - this.window;
-    msgs.splice(0, drop);
-    this.base[s] = (this.base[s] ?? 0) + drop;
+    const n = msgs.length - this.window;
+    drop(msgs, n, this.pool);
+    this.base[s] = (this.base[s] ?? 0) + n;
   }
 
   /** Whether `cpu` may read a value of word `i` other than `v` now (a waiter on `i` can go on). */
@@ -323,19 +365,31 @@ export class LkmmCore implements MemoryCore {
     c.cur.raise(s, k);
     const acq = c.acq;
     const r = m.refs;
-    for (let j = 0; j < r.length; j += 2) acq.absorb(this.view(r[j] ?? 0), r[j + 1] ?? 0);
+    for (let j = 0; j < m.n; j += 2) acq.absorb(this.view(r[j] ?? 0), r[j + 1] ?? 0);
     acq.raise(s, k);
     if (acquire) c.cur.absorbAll(acq);
     return m;
   }
 
-  private append(c: CpuViews, s: number, v: number, release: boolean, extra?: readonly number[]): void {
+  private append(c: CpuViews, s: number, v: number, release: boolean, extra?: Message): void {
     const msgs = this.msgs(s);
     const ts = (this.base[s] ?? 0) + msgs.length;
     // (the message's own position needs no entry: a reader raises its views to it anyway)
-    const refs: number[] = release ? [c.cur.id, c.cur.len, c.acq.id, c.acq.len] : [c.wrel.id, c.wrel.len];
-    if (extra !== undefined) for (let k = 0; k < extra.length; k += 2) addRef(refs, extra[k] ?? 0, extra[k + 1] ?? 0);
-    msgs.push({ v, refs });
+    const msg = this.message(v);
+    const refs = msg.refs;
+    if (release) {
+      refs[0] = c.cur.id;
+      refs[1] = c.cur.len;
+      refs[2] = c.acq.id;
+      refs[3] = c.acq.len;
+      msg.n = 4;
+    } else {
+      refs[0] = c.wrel.id;
+      refs[1] = c.wrel.len;
+      msg.n = 2;
+    }
+    if (extra !== undefined) for (let k = 0; k < extra.n; k += 2) addRef(msg, extra.refs[k] ?? 0, extra.refs[k + 1] ?? 0);
+    msgs.push(msg);
     this.memory[this.words[s] ?? 0] = v;
     if (msgs.length > 2 * this.window) this.prune(s, msgs);
     if (++this.sinceGc >= this.gcEvery) {
@@ -359,7 +413,7 @@ export class LkmmCore implements MemoryCore {
     const p = pick(this.choose, newest + 1 - lower);
     const k = this.newestFirst ? newest - p : lower + p;
     const m = this.readAt(c, s, k, ord === 'acquire');
-    if (k !== newest && this.onRead !== null) this.onRead({ cpu, i, ts: k, v: m.v, newestTs: newest, newestV: msgs[msgs.length - 1]?.v ?? 0 });
+    if (k !== newest && this.onRead !== null) this.onRead(cpu, i, k, m.v, newest, msgs[msgs.length - 1]?.v ?? 0);
     return m.v;
   }
 
@@ -380,11 +434,12 @@ export class LkmmCore implements MemoryCore {
     const r = rmwResult(op, msgs[msgs.length - 1]?.v ?? 0, a, b);
     if (ord === 'mb' && r.writes) this.fence(cpu, 'mb');
     const m = this.readAt(c, s, k, ord === 'acquire' && r.writes);
+    const old = m.v; // (m may be forgotten and reused by the store below)
     if (r.writes) {
-      this.append(c, s, r.v, ord === 'release', m.refs);
+      this.append(c, s, r.v, ord === 'release', m);
       if (ord === 'mb') this.fence(cpu, 'mb');
     }
-    return m.v;
+    return old;
   }
 
   fence(cpu: number, f: FenceKind): void {
