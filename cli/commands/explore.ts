@@ -14,6 +14,10 @@ import { currentProgressEnv, progressMode } from '../progress.js';
 import { UsageError } from '../errors.js';
 import { swarmSearch, swarmSearches } from '../swarm.js';
 import type { ExploreProgress, ModelVariant, Workload } from '../../model/index.js';
+import { CoverageCounter } from '../../model/index.js';
+import { parseRuns } from '../options.js';
+import { memoryOption, parseMemoryOption } from '../memory-option.js';
+import { exploreImplementation, implExploreVerdicts, type ImplExploreOptions, type ImplExploreRow } from '../impl-explore.js';
 
 function bounded(flag: string, min: number, max: number): (text: string) => number {
   return (text) => {
@@ -21,6 +25,11 @@ function bounded(flag: string, min: number, max: number): (text: string) => numb
     if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${text}: must be an integer from ${min} to ${max}`);
     return n;
   };
+}
+function parsePreemptions(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 8) throw new UsageError(`--max-preemptions ${text}: must be an integer from 0 to 8`);
+  return n;
 }
 const parseWorkers = (text: string): number => (text === 'auto' ? Math.min(8, availableParallelism()) : bounded('--workers', 1, 8)(text));
 
@@ -43,16 +52,49 @@ export const register = defineRunCommand({
     .addOption(new Option('--workers <n>', 'worker threads sharing the search (1-8 or "auto"); 1 = this thread').argParser(parseWorkers).default(1))
     .addOption(new Option('--table-mb <n>', 'MiB for the fingerprint table (default: enough for --max-states); full = incomplete').argParser(bounded('--table-mb', 1, 16384)))
     .addOption(new Option('--max-depth <d>', 'swarm: depth bound (shard k of n uses ceil(d*(k+1)/n)); the run is then incomplete').argParser(bounded('--max-depth', 1, 100000)))
-    .addOption(new Option('--swarm <n>', 'run n swarm searches (own hash seed, successor order, depth bound each) in this process').argParser(bounded('--swarm', 1, 1000))),
+    .addOption(new Option('--swarm <n>', 'run n swarm searches (own hash seed, successor order, depth bound each) in this process').argParser(bounded('--swarm', 1, 1000)))
+    .addOption(new Option('--impl', 'explore the implementation instead of the model: bounded DFS of schedules (and memory choices) on the deterministic runtime (cli/impl-explore.ts)'))
+    .addOption(memoryOption())
+    .addOption(new Option('--max-preemptions <n>', 'with --impl: preemption bound of the DFS (0-8)').default(1).argParser(parsePreemptions))
+    .addOption(new Option('--max-runs <n>', 'with --impl: stop a workload after this many runs (the run is then incomplete)').default(20_000).argParser(parseRuns)),
   progressTotal: () => 0,
   prepare: async (raw, selected) => {
     if (raw.swarm !== undefined && raw.shard !== undefined) throw new UsageError('--swarm and --shard: give one (--shard i/n runs one search of a swarm of n)');
+    const memory = parseMemoryOption(raw);
+    const impl = raw.impl === true;
+    if (!impl && memory !== 'sc') throw new UsageError(`--memory ${memory}: the model is explored under sc only; add --impl to explore the implementation under ${memory}`);
     return {
       workloads: await parseWorkloads(typeof raw.workload === 'string' ? raw.workload : 'all', selected?.variant),
-      modelVariant: selected === undefined ? undefined : modelVariantOf(selected),
+      modelVariant: selected === undefined || impl ? undefined : modelVariantOf(selected),
+      impl, memory,
     };
   },
   async run(ctx, extra) {
+    if (extra.impl === true) {
+      const o: ImplExploreOptions = {
+        cpus: ctx.options.cpus, memory: extra.memory === 'tso' || extra.memory === 'lkmm' ? extra.memory : 'sc',
+        maxPreemptions: typeof extra.maxPreemptions === 'number' ? extra.maxPreemptions : 1, maxRuns: typeof extra.maxRuns === 'number' ? extra.maxRuns : 20_000,
+        signal: ctx.signal, ...(ctx.variant === undefined ? {} : { variant: ctx.variant.variant }),
+      };
+      const rows: ImplExploreRow[] = [];
+      for (const w of extra.workloads as readonly Workload[]) {
+        if (ctx.signal.aborted) break;
+        const r = await exploreImplementation(w, o);
+        rows.push(r);
+        ctx.log(`explore --impl ${r.workload} cpus=${r.cpus} memory=${r.memory}: ${r.notChecked !== undefined ? `not checked: ${r.notChecked}` : `${r.runs} runs${r.complete ? ', complete' : r.interrupted ? ', INTERRUPTED' : r.failure === undefined ? `, INCOMPLETE (--max-runs ${o.maxRuns})` : ''}${r.failure === undefined ? '' : `, violated ${r.failure.invariant}`}`}`);
+      }
+      const v = implExploreVerdicts(rows, o, ctx.variant?.arg);
+      const failed = v.invariants.filter((i) => i.status === 'fail').map((i) => i.id);
+      const cut = rows.filter((r) => r.notChecked === undefined && !r.complete && r.failure === undefined);
+      const what = `${rows.length} workloads on the implementation, ${rows.reduce((a, r) => a + r.runs, 0)} runs, --memory ${o.memory}, ≤ ${o.maxPreemptions} preemptions`;
+      const status = failed.length > 0 ? 'fail' : ctx.signal.aborted ? 'interrupted' : cut.length > 0 || rows.every((r) => r.notChecked !== undefined) ? 'incomplete' : 'pass';
+      return {
+        charts: [], coverage: new CoverageCounter(['explore:impl']).report([]), invariants: v.invariants, counterexamples: v.counterexamples,
+        completedRuns: rows.reduce((a, r) => a + r.runs, 0),
+        stages: [{ stage: 'explore:impl', status, detail: failed.length > 0 ? `${what}; violated ${failed.join(', ')}` : cut.length > 0 ? `${what}; incomplete: ${cut.map((r) => r.workload).join(', ')} (--max-runs ${o.maxRuns})` : what, invariants: v.invariants }],
+        json: { implWorkloads: rows.map((r) => ({ workload: r.workload, cpus: r.cpus, memory: r.memory, runs: r.runs, complete: r.complete, interrupted: r.interrupted, elapsedMs: r.elapsedMs, ...(r.notChecked === undefined ? {} : { notChecked: r.notChecked }), ...(r.failure === undefined ? {} : { failure: r.failure }) })) },
+      };
+    }
     const workloads = extra.workloads as readonly Workload[];
     const fault = extra.modelVariant as ModelVariant | undefined;
     const maxStates = typeof extra.maxStates === 'number' ? extra.maxStates : undefined;

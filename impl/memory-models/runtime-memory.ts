@@ -19,7 +19,7 @@
  */
 import { coreAccess, type Access } from '../access.js';
 import type { Chooser } from './choice.js';
-import { LkmmCore, type ReadFrom } from './lkmm.js';
+import { LkmmCore } from './lkmm.js';
 import { TsoCore } from './tso.js';
 
 export type MemoryModel = 'sc' | 'tso' | 'lkmm';
@@ -44,8 +44,8 @@ export interface RuntimeMemory {
   drainOne(): void;
   /** `cpu` wakes (an IPI arrives, a halted CPU is woken): a full barrier, pairing with kick's. */
   wake(cpu: number): void;
-  /** Loads that read a store older than the newest one (lkmm), for the timeline. */
-  onRead(f: (r: ReadFrom) => void): void;
+  /** Loads that read a store older than the newest one (lkmm), for the timeline (`f` may build a `ReadFrom`). */
+  onRead(f: (cpu: number, i: number, ts: number, v: number, newestTs: number, newestV: number) => void): void;
 }
 
 export function runtimeMemory(model: MemoryModel, memory: Int32Array, cpus: number, choose: Chooser): RuntimeMemory | null {
@@ -63,7 +63,7 @@ export function runtimeMemory(model: MemoryModel, memory: Int32Array, cpus: numb
       };
     }
     case 'lkmm': {
-      const core = new LkmmCore(memory, cpus, choose, { window: LKMM_WINDOW, newestFirst: true, external: true, gcEvery: 256 });
+      const core = new LkmmCore(memory, cpus, choose, { window: LKMM_WINDOW, newestFirst: true, external: true, gcEvery: 1024 });
       return {
         model, access: (cpu) => coreAccess(core, cpu),
         canReadOther: (cpu, i, v) => core.canReadOther(cpu, i, v),

@@ -76,7 +76,9 @@ export class CpuStepper {
       this.record(k);
       return k;
     });
-    this.weak?.onRead((r) => { if (r.ts !== r.newestTs && this.staleReads.length < STALE_CAP) this.staleReads.push({ ...r, step: this.steps }); });
+    this.weak?.onRead((cpu, i, ts, v, newestTs, newestV) => {
+      if (this.staleReads.length < STALE_CAP) this.staleReads.push({ cpu, i, ts, v, newestTs, newestV, step: this.steps });
+    });
     const k = kernelTable(variant?.impl);
     const hooks = {
       now: () => this.steps / 1e6,

@@ -1,7 +1,9 @@
 /**
  * Bounded exhaustive search for tiny configurations: preemption-bounded DFS over schedules
  * (stateless: every schedule is a fresh run from the same calls). A preemption is choosing another
- * actor while the one that ran last is still enabled.
+ * actor while the one that ran last is still enabled. Under `--memory tso|lkmm` the memory
+ * decisions (which store a load reads, which buffered store drains) are enumerated too, at no
+ * preemption cost (DfsScheduler.choose).
  */
 import { DfsScheduler } from './schedulers.js';
 import type { DeterministicResult, DeterministicSystem } from './deterministic.js';
@@ -18,9 +20,12 @@ export interface ExploreResult {
   readonly runs: number;
   readonly complete: boolean;
   readonly failure?: { readonly message: string; readonly schedule: string };
+  /** the async search was stopped (its signal) before it was complete */
+  readonly interrupted?: boolean;
 }
 
-export function exploreExhaustive(make: (s: DfsScheduler) => DeterministicSystem, opts: ExploreOptions): ExploreResult {
+/** The search, one run per iteration: yields after each run that neither failed nor ended it. */
+function* search(make: (s: DfsScheduler) => DeterministicSystem, opts: ExploreOptions): Generator<number, ExploreResult, void> {
   let prefix: number[] = [];
   let runs = 0;
   for (;;) {
@@ -54,5 +59,28 @@ export function exploreExhaustive(make: (s: DfsScheduler) => DeterministicSystem
     if (next === null) return { runs, complete: true };
     if (runs >= opts.maxRuns) return { runs, complete: false };
     prefix = next;
+    yield runs;
+  }
+}
+
+export function exploreExhaustive(make: (s: DfsScheduler) => DeterministicSystem, opts: ExploreOptions): ExploreResult {
+  const it = search(make, opts);
+  for (;;) {
+    const r = it.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** The same search, giving the event loop a turn every `slice` runs so `signal` (Ctrl-C) can stop it. */
+export async function exploreExhaustiveAsync(make: (s: DfsScheduler) => DeterministicSystem, opts: ExploreOptions & { readonly signal?: AbortSignal; readonly slice?: number }): Promise<ExploreResult> {
+  const it = search(make, opts);
+  const slice = opts.slice ?? 64;
+  for (;;) {
+    const r = it.next();
+    if (r.done === true) return r.value;
+    if (r.value % slice === 0) {
+      await new Promise<void>((res) => { setImmediate(res); });
+      if (opts.signal?.aborted === true) return { runs: r.value, complete: false, interrupted: true };
+    }
   }
 }
