@@ -36,6 +36,8 @@ interface RunResult {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly peakRssMb: number;
+  /** Live JS heap after a full GC at the end: the checker's retained state (flat in trace length if RSS growth is only GC headroom). */
+  readonly heapAfterGcMb: number;
   readonly violations: Record<string, number>;
 }
 
@@ -45,6 +47,7 @@ async function one(file: string): Promise<void> {
   const v = await checkTraceFile(file);
   const wallMs = performance.now() - t0;
   const cu = process.cpuUsage(c0);
+  (globalThis as { gc?: () => void }).gc?.();
   const r: RunResult = {
     file,
     events: v.events,
@@ -52,6 +55,7 @@ async function one(file: string): Promise<void> {
     wallMs: Math.round(wallMs),
     cpuMs: Math.round((cu.user + cu.system) / 1000),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapAfterGcMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
     violations: { ...v.violationCounts },
   };
   process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -111,7 +115,7 @@ async function decompress(src: string, dst: string): Promise<void> {
 
 function child(file: string): RunResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--one', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--one', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed on ${file}: ${r.stderr.split('\n')[0] ?? ''}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as RunResult;
 }
@@ -119,7 +123,7 @@ function child(file: string): RunResult {
 function row(label: string, r: RunResult): string {
   const wall = Math.round((r.events / r.wallMs) * 1000);
   const cpu = Math.round((r.events / r.cpuMs) * 1000);
-  return `${label.padEnd(28)} events ${String(r.events).padStart(10)}  wall ${String(r.wallMs).padStart(7)} ms  ${String(wall).padStart(9)} ev/s  cpu ${String(cpu).padStart(9)} ev/cpu-s  peak RSS ${String(r.peakRssMb).padStart(4)} MB  ${r.ok ? 'accepted' : `violations ${JSON.stringify(r.violations)}`}`;
+  return `${label.padEnd(28)} events ${String(r.events).padStart(10)}  wall ${String(r.wallMs).padStart(7)} ms  ${String(wall).padStart(9)} ev/s  cpu ${String(cpu).padStart(9)} ev/cpu-s  peak RSS ${String(r.peakRssMb).padStart(4)} MB  heap after GC ${String(r.heapAfterGcMb).padStart(5)} MB  ${r.ok ? 'accepted' : `violations ${JSON.stringify(r.violations)}`}`;
 }
 
 async function main(argv: readonly string[]): Promise<void> {

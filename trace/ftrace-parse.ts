@@ -170,6 +170,20 @@ export function splitFields(text: string, start = 0, end = text.length, name = '
   return finishFields(name, count, extra);
 }
 
+/** The latin1 bytes of a constant: compared byte to byte (a string's charCodeAt costs more per byte). */
+function bytesOf(s: string): Uint8Array {
+  const u = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 0xff;
+  return u;
+}
+
+/** Bytes `b[start..]` begin with the bytes `s`. */
+function sameU8(b: Uint8Array, start: number, s: Uint8Array): boolean {
+  const n = s.length;
+  for (let k = 0; k < n; k++) if (b[start + k] !== s[k]) return false;
+  return true;
+}
+
 /** Byte `b[start..]` equals the string `s` (ASCII). */
 function sameBytes(b: Uint8Array, start: number, s: string): boolean {
   for (let k = 0; k < s.length; k++) if (b[start + k] !== s.charCodeAt(k)) return false;
@@ -201,6 +215,8 @@ class ByteInterner {
   private static readonly SLOTS = 1 << 12;
   private readonly hashes = new Int32Array(ByteInterner.SLOTS);
   private readonly strings: (string | undefined)[] = new Array<string | undefined>(ByteInterner.SLOTS).fill(undefined);
+  /** A copy of each slot's bytes, to verify a hit without reading the string. */
+  private readonly bytes: Uint8Array[] = new Array<Uint8Array>(ByteInterner.SLOTS).fill(new Uint8Array(0));
 
   get(b: Buffer, start: number, end: number): string {
     let h = 0x811c9dc5;
@@ -212,10 +228,14 @@ class ByteInterner {
   hashed(h: number, b: Buffer, start: number, end: number): string {
     const slot = (h ^ (h >>> 12) ^ (h >>> 24)) & (ByteInterner.SLOTS - 1);
     const hit = this.strings[slot];
-    if (hit !== undefined && this.hashes[slot] === h && hit.length === end - start && sameBytes(b, start, hit)) return hit;
+    if (hit !== undefined && this.hashes[slot] === h) {
+      const k = this.bytes[slot] as Uint8Array;
+      if (k.length === end - start && sameU8(b, start, k)) return hit;
+    }
     const v = b.toString('latin1', start, end);
     this.hashes[slot] = h;
     this.strings[slot] = v;
+    this.bytes[slot] = Uint8Array.prototype.slice.call(b, start, end);
     return v;
   }
 }
@@ -246,17 +266,24 @@ function word(b: Buffer, s: number, end: number): number {
 }
 
 /** `b[i..]` is ` key=` (with the leading space): index after it, else -1. */
-function key(b: Buffer, i: number, end: number, k: string): number {
-  if (i + k.length + 1 > end || b[i] !== 32 || !sameBytes(b, i + 1, k)) return -1;
+function key(b: Buffer, i: number, end: number, k: Uint8Array): number {
+  if (i + k.length + 1 > end || b[i] !== 32 || !sameU8(b, i + 1, k)) return -1;
   return i + 1 + k.length;
 }
+
+const B_FUNC = bytesOf('func=');
+const B_CSD = bytesOf('csd=');
+const B_CPU = bytesOf('cpu=');
+const B_CALLSITE = bytesOf('callsite=');
+const B_CALLBACK = bytesOf('callback=');
+const B_VECTOR = bytesOf('vector=');
 
 function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> | null {
   while (start < end && b[start] === 32) start++; // trace-cmd report pads after the event name
   switch (name) {
     case 'csd_function_entry':
     case 'csd_function_exit': {
-      if (!sameBytes(b, start, 'func=')) return null;
+      if (!sameU8(b, start, B_FUNC)) return null;
       const fs = start + 5;
       let h = 0x811c9dc5;
       let j = fs;
@@ -267,39 +294,39 @@ function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): R
       }
       if (j === fs || b[j] !== 44) return null;
       const func = interned.hashed(h, b, fs, j);
-      const cs = key(b, j + 1, end, 'csd=');
+      const cs = key(b, j + 1, end, B_CSD);
       if (cs < 0 || word(b, cs, end) !== end) return null;
       return { func, csd: interned.hashed(scanHash, b, cs, end) };
     }
     case 'csd_queue_cpu': {
-      if (!sameBytes(b, start, 'cpu=')) return null;
+      if (!sameU8(b, start, B_CPU)) return null;
       let i = start + 4;
       let j = word(b, i, end);
       if (j < 0) return null;
       const cpu = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, 'callsite=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, end, B_CALLSITE)) < 0 || (j = word(b, i, end)) < 0) return null;
       const callsite = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, 'func=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, end, B_FUNC)) < 0 || (j = word(b, i, end)) < 0) return null;
       const func = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, 'csd=')) < 0 || word(b, i, end) !== end) return null;
+      if ((i = key(b, j, end, B_CSD)) < 0 || word(b, i, end) !== end) return null;
       return { cpu, callsite, func, csd: interned.hashed(scanHash, b, i, end) };
     }
     case 'ipi_send_cpu': {
-      if (!sameBytes(b, start, 'cpu=')) return null;
+      if (!sameU8(b, start, B_CPU)) return null;
       let i = start + 4;
       let j = word(b, i, end);
       if (j < 0) return null;
       const cpu = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, 'callsite=')) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, end, B_CALLSITE)) < 0 || (j = word(b, i, end)) < 0) return null;
       const callsite = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, 'callback=')) < 0 || word(b, i, end) !== end) return null;
+      if ((i = key(b, j, end, B_CALLBACK)) < 0 || word(b, i, end) !== end) return null;
       return { cpu, callsite, callback: interned.hashed(scanHash, b, i, end) };
     }
     case 'call_function_single_entry':
     case 'call_function_single_exit':
     case 'call_function_entry':
     case 'call_function_exit': {
-      if (!sameBytes(b, start, 'vector=') || word(b, start + 7, end) !== end) return null;
+      if (!sameU8(b, start, B_VECTOR) || word(b, start + 7, end) !== end) return null;
       return { vector: interned.hashed(scanHash, b, start + 7, end) };
     }
     default:
@@ -437,10 +464,17 @@ function knownName(text: string, start: number, end: number): string | undefined
   return undefined;
 }
 
+/** Known event names by length, with their bytes. */
+const KNOWN_BYTES: (readonly (readonly [Uint8Array, string])[] | undefined)[] = [];
+for (const n of KNOWN_EVENTS) ((KNOWN_BYTES[n.length] ??= []) as (readonly [Uint8Array, string])[]).push([bytesOf(n), n]);
+
 function knownNameBytes(b: Uint8Array, start: number, end: number): string | undefined {
-  const list = KNOWN_BY_LENGTH.get(end - start);
+  const list = KNOWN_BYTES[end - start];
   if (list === undefined) return undefined;
-  for (const n of list) if (sameBytes(b, start, n)) return n;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as readonly [Uint8Array, string];
+    if (sameU8(b, start, e[0])) return e[1];
+  }
   return undefined;
 }
 
@@ -651,10 +685,11 @@ export class FtraceParser {
   }
 
   private internBytes(slot: number, b: Buffer, start: number, end: number): string {
-    const last = this.recent[slot] ?? '';
-    if (last.length === end - start && sameBytes(b, start, last)) return last;
+    const last = this.recentBytes[slot] as Uint8Array;
+    if (last.length === end - start && sameU8(b, start, last)) return this.recent[slot] ?? '';
     const v = interned.get(b, start, end);
     this.recent[slot] = v;
+    this.recentBytes[slot] = Uint8Array.prototype.slice.call(b, start, end);
     return v;
   }
 
@@ -805,6 +840,7 @@ export class FtraceParser {
   }
 
   private readonly recent: string[] = ['', ''];
+  private readonly recentBytes: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
 
   /**
    * Re-uses the previous string of a slot when the text repeats it (task names and flags repeat

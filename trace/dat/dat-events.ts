@@ -299,7 +299,8 @@ export class DatEventReader {
       if (ev !== null) out.push(ev);
       live[best] = s.next();
     }
-    return out.length > 0 || live.some((l) => l) ? out : null;
+    // Empty only at the end of the data or at `maxLines` (the loop fills `out` otherwise).
+    return out.length > 0 ? out : null;
   }
 
   private decode(s: CpuStream): FtraceEvent | null {
