@@ -6,7 +6,7 @@ import { findBuiltin } from '../../variants/index.js';
 import { cliTempDirs, runCli } from '../support/cli.js';
 
 const tmp = cliTempDirs('smpcheck-impl-explore-');
-const ONE_WAIT: Workload = { name: 'one-wait', scripts: [[{ kind: 'single', target: 1, wait: true }]] };
+const ONE_WAIT: Workload = { name: 'one-wait', description: 'cpu0 calls cpu1 and waits', scripts: [[{ kind: 'single', target: 1, wait: true }]] };
 
 describe('explore --impl: the bounded DFS of the implementation under --memory', () => {
   it('csd-unlock-no-release: the DFS under lkmm finds INV-SYNC-AFTER-RUN, under sc it completes clean; the schedule replays', async () => {

@@ -73,7 +73,7 @@ describe.concurrent('seeds, version, help, completion, --cpus, ignored options',
     const complete = (words: string[]): string => execFileSync('bash', ['-c', `source ${join(dir, 'c.bash')}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _smpcheck_complete; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim();
     expect(complete(['smpcheck', 'ex'])).toBe('explore');
     expect(complete(['smpcheck', 'trace', 'ch'])).toBe('check');
-    expect(complete(['smpcheck', 'explore', '--max'])).toBe('--max-states');
+    expect(complete(['smpcheck', 'explore', '--max-s'])).toBe('--max-states');
     expect(complete(['smpcheck', 'check', '--runtime', ''])).toBe('deterministic threads');
     const z = await runCli(['completion', 'zsh']);
     expect(z.stdout).toMatch(/^#compdef smpcheck/);
