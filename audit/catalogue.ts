@@ -29,7 +29,7 @@ export interface CatalogueEntry {
   readonly modelRules: readonly string[];
   /** Techniques that must catch it (the audit test holds the catalogue to this). */
   readonly caughtBy: readonly Technique[];
-  /** Weak memory models under which the property suite must catch it (barrier faults; never sc). */
+  /** Weak memory models under which the property suite must catch it (barrier faults: never sc; B2, a logic race, also by props under sc). */
   readonly memory: readonly ('tso' | 'lkmm')[];
   readonly note?: string;
   readonly variant: Variant;

@@ -64,7 +64,8 @@ export interface VariantSpec {
   /**
    * For the bug catalogue: techniques that must catch it (under sc), and why others cannot;
    * `memory`: the weak memory models under which the property suite must catch it (a barrier
-   * fault: caught under these, never under sc).
+   * fault: caught under these, never under sc; a logic race named here too, as B2, also lists
+   * `props` in `caughtBy`).
    */
   readonly audit?: VariantAudit;
 }
