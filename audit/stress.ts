@@ -2,7 +2,8 @@
  * Stress techniques on the implementation: random call scripts (audit/workload.ts) run to
  * quiescence on the deterministic runtime under a random or a PCT scheduler, or on real worker
  * threads (scftorture-style: no control over the interleaving). Judged at quiescence from the
- * shared counters (impl/counterexample.ts violatedInvariant), each run with a new seed until the
+ * shared counters (impl/counterexample.ts violatedInvariant) and from where each call ran against
+ * where the call as made must and may run (properties/expected-runs.ts), each run with a new seed until the
  * first failure or the budget is spent. Deterministic failures are shrunk by dropping calls.
  */
 import { violatedInvariant } from '../impl/counterexample.js';
@@ -12,6 +13,8 @@ import { pctScheduler, randomScheduler, type Scheduler } from '../impl/runtime/s
 import { ThreadsSystem } from '../impl/runtime/threads.js';
 import type { TechniqueResult } from './result.js';
 import { randomCalls, type Call } from './workload.js';
+import { checkRuns } from '../properties/expected-runs.js';
+import type { SharedMem } from '../impl/system.js';
 
 export interface StressOptions {
   readonly variant?: ImplVariant | undefined;
@@ -26,10 +29,22 @@ export interface StressOptions {
 
 type Verdict = { id: string; message: string } | null;
 
+/**
+ * Where each posted call must and may run, from the call as made (properties/expected-runs.ts),
+ * not from the implementation's accounting: every call is posted at the start with every CPU
+ * online, and only the last CPU is hotplugged (audit/workload.ts).
+ */
+function runsVerdict(mem: SharedMem, calls: readonly Call[], ids: readonly number[], cpus: number): Verdict {
+  const made = calls.map(([cpu, req], k) => ({ id: ids[k] ?? -1, cpu, req, text: req.kind, onlineAtPost: (1 << cpus) - 1 }))
+    .filter((c) => c.id >= 0 && c.req.kind !== 'cpu_down' && c.req.kind !== 'cpu_up');
+  const hot = calls.some(([, req]) => req.kind === 'cpu_down' || req.kind === 'cpu_up') ? 1 << (cpus - 1) : 0;
+  return checkRuns(mem, made, () => hot)[0] ?? null;
+}
+
 function detRun(calls: readonly Call[], o: StressOptions, sched: Scheduler): Verdict {
-  const { result } = runDeterministic({ cpus: o.cpus, ...(o.variant === undefined ? {} : { variant: o.variant }), scheduler: sched, maxSteps: 200_000, trace: false }, calls);
+  const { sys, result, ids } = runDeterministic({ cpus: o.cpus, ...(o.variant === undefined ? {} : { variant: o.variant }), scheduler: sched, maxSteps: 200_000, trace: false }, calls);
   if (result.status === 'error') return { id: 'INV-NO-DEADLOCK', message: result.report ?? 'error' };
-  return violatedInvariant(result.status, result.accounting);
+  return violatedInvariant(result.status, result.accounting) ?? (result.status === 'quiescent' ? runsVerdict(sys.mem, calls, ids, o.cpus) : null);
 }
 
 /** Drop calls one at a time while the same invariant still fails (same scheduler seed). */
@@ -75,10 +90,11 @@ export async function threadsStress(pool: ThreadsSystem, o: StressOptions): Prom
   for (let s = o.seed; performance.now() - t0 < o.budgetMs && runs < (o.maxRuns ?? Infinity) && o.signal?.aborted !== true; s++) {
     runs++;
     await pool.restart({ ...(o.variant === undefined ? {} : { variant: o.variant }), idle: 'poll', trace: false });
-    for (const [cpu, req] of randomCalls(s, o.cpus)) pool.post(cpu, req);
+    const calls = randomCalls(s, o.cpus);
+    const ids = calls.map(([cpu, req]) => pool.post(cpu, req));
     const q = await pool.quiesce(Math.max(1000, Math.min(3000, o.budgetMs)));
     const v: Verdict = q.status === 'quiescent'
-      ? violatedInvariant('quiescent', q.accounting)
+      ? violatedInvariant('quiescent', q.accounting) ?? runsVerdict(pool.mem, calls, ids, o.cpus)
       : { id: 'INV-NO-DEADLOCK', message: `${q.status}: ${q.message ?? ''}` };
     if (v === null) continue;
     return {

@@ -6,10 +6,12 @@
  */
 import {
   H_SYNC_EARLY,
-  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
-  R_EXPECTED, R_RAN, R_RC, R_STATUS, RS_RETURNED, CSD_FLAG_LOCK, H_TRACE_HEAD, T_B, T_CPU, T_TYPE,
+  C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_INFO, F_NEXT, HP_DEAD, HP_NAMES, HP_OFFLINE, HP_ONLINE, HP_PREPARED, NULL,
+  R_RAN, R_RC, R_STATUS, RS_RETURNED, CSD_FLAG_LOCK, H_TRACE_HEAD, T_B, T_CPU, T_TYPE,
 } from '../impl/layout.js';
 import { EV_CSD_FUNCTION_ENTRY } from '../impl/trace-ring.js';
+import type { SmpRequest } from '../impl/requests.js';
+import { cpuList, expectedRuns } from './expected-runs.js';
 import type { SteppedSystem } from './stepped-system.js';
 import type { InvariantId } from '../model/types.js';
 
@@ -26,6 +28,10 @@ export interface PostedCall {
   readonly epoch: number;
   /** target invalid, or offline when posted (single-target calls only) */
   readonly targetOffline: boolean;
+  /** the request as the caller made it: what must and may run is derived from it (expected-runs.ts) */
+  readonly req: SmpRequest;
+  /** CPUs online when it was posted (bit c = cpu c) */
+  readonly onlineAtPost: number;
 }
 
 export interface Batch {
@@ -49,15 +55,17 @@ export class Observations {
   readonly calls: PostedCall[] = [];
   readonly violations: Violation[] = [];
   private readonly heads: number[];
-  /** CSD → was it SYNC when its flush took it (the unlock clears the type bits) */
+  /** CSD → was its entry SYNC when its flush took it (from the call that made it: isSync) */
   private readonly takenSync = new Map<number, boolean>();
   private traceSeen = 0;
   /** H_SYNC_EARLY as last seen: a waiting caller whose own view missed its func's effects bumps it */
   private syncEarlySeen = 0;
   private readonly inFlight = new Set<number>();
+  private readonly byId = new Map<number, PostedCall>();
   private readonly n: number;
 
-  constructor(private readonly sys: SteppedSystem) {
+  /** `touched(epoch)`: the CPUs with a hotplug command in that epoch (bit c = cpu c) */
+  constructor(private readonly sys: SteppedSystem, private readonly touched: (epoch: number) => number = () => 0) {
     this.n = sys.n;
     this.edges = new Array<number>(this.n * this.n).fill(0);
     this.heads = new Array<number>(this.n).fill(NULL);
@@ -73,6 +81,7 @@ export class Observations {
 
   track(call: PostedCall): void {
     this.calls.push(call);
+    this.byId.set(call.id, call);
     this.inFlight.add(call.id);
   }
 
@@ -137,8 +146,21 @@ export class Observations {
     const csds: number[] = [];
     for (let x = head; x !== NULL && csds.length <= L.csdCount; x = m[L.csd(x, F_NEXT)] ?? NULL) csds.push(x);
     csds.reverse();
-    const sync = csds.map((x) => ((m[L.csd(x, F_FLAGS)] ?? 0) & CSD_TYPE_MASK) === CSD_TYPE_SYNC);
+    const sync = csds.map((x) => this.isSync(x));
     return { cpu, step, csds, sync };
+  }
+
+  /**
+   * An entry's class from the call that made it, as its caller made it: SYNC iff that call waits
+   * (its CSD carries the request as info, the argument the function gets). Not from the CSD's
+   * type bits as the flush finds them: a bug that drops CSD_TYPE_SYNC would make the flush and
+   * such an oracle agree (issue 15). Entries no posted call made (none today) keep their type bits.
+   */
+  private isSync(x: number): boolean {
+    const { m, L } = this.sys.mem;
+    const call = this.byId.get(m[L.csd(x, F_INFO)] ?? -1);
+    if (call !== undefined) return call.wait;
+    return ((m[L.csd(x, F_FLAGS)] ?? 0) & CSD_TYPE_MASK) === CSD_TYPE_SYNC;
   }
 
   /** A waiting caller returned 0: every CPU it queued to must already have run its func. */
@@ -146,7 +168,9 @@ export class Observations {
     const { m, L } = this.sys.mem;
     const call = this.calls.find((c) => c.id === id);
     if (call === undefined || !call.wait || (m[L.req(id, R_RC)] ?? 0) !== 0) return;
-    const expected = m[L.req(id, R_EXPECTED)] ?? 0;
+    // what must have run, from the request as the caller made it (never from R_EXPECTED, which
+    // the implementation writes as it queues: a call that skips a target skips it there too)
+    const expected = expectedRuns(call.req, call.cpu, this.n, call.onlineAtPost, this.touched(call.epoch)).must;
     const ran = m[L.req(id, R_RAN)] ?? 0;
     const missing = expected & ~ran;
     const early = m[H_SYNC_EARLY] ?? 0;
@@ -158,7 +182,7 @@ export class Observations {
       return;
     }
     if (missing === 0) return;
-    const what = `cpu${call.cpu} ${call.text} (request ${id}) returned 0 at step ${step} before its func ran on cpu mask 0x${missing.toString(16)}`;
+    const what = `cpu${call.cpu} ${call.text} (request ${id}) returned 0 at step ${step} before its func ran on cpu ${cpuList(missing)} (the request targets cpu ${cpuList(expected)})`;
     this.violate('INV-SYNC-AFTER-RUN', what, step);
     // a many-call that returns early did not wait on a CSD it enqueued (B9)
     if (call.target < 0) this.violate('INV-WAIT-SET', what, step);

@@ -11,6 +11,7 @@ import type { ImplVariant } from '../impl/variant.js';
 import type { InvariantId } from '../model/types.js';
 import type { AbstractCoverage } from '../model/abstract-coverage.js';
 import { ImplAbstraction } from './abstract-impl.js';
+import { onlineMask } from './expected-runs.js';
 import { Observations, type Violation } from './observations.js';
 import { checkAtQuiescence } from './quiescence-checks.js';
 import { SteppedSystem } from './stepped-system.js';
@@ -64,7 +65,7 @@ export class RealSystem {
       // which a sender sees TIF_POLLING and skips the IPI is where the idle barriers matter.
       ...(cfg.memory === undefined || cfg.memory === 'sc' ? {} : { pollSpins: WEAK_POLL_SPINS }),
     });
-    this.obs = new Observations(this.sys);
+    this.obs = new Observations(this.sys, (e) => this.touchedMask(e));
     const cov = cfg.abstract;
     if (cov !== undefined) {
       const abs = new ImplAbstraction(this.sys.mem.m, this.sys.mem.L, cfg.abstractCpus ?? cfg.cpus);
@@ -72,6 +73,13 @@ export class RealSystem {
       cov.observe(abs.key());
       this.sys.observe(() => { cov.observe(abs.key()); });
     }
+  }
+
+  /** CPUs with a hotplug command in epoch `e` (bit c = cpu c) */
+  touchedMask(e: number): number {
+    let t = 0;
+    for (const c of this.hpTouched.get(e) ?? []) t |= 1 << c;
+    return t;
   }
 
   online(cpu: number): boolean {
@@ -83,7 +91,7 @@ export class RealSystem {
     const id = this.sys.post(cpu, req);
     this.obs.track({
       id, cpu, text, kind: req.kind, wait: 'wait' in req && req.wait, target, epoch: this.epoch,
-      targetOffline: target >= 0 && !this.online(target),
+      targetOffline: target >= 0 && !this.online(target), req, onlineAtPost: onlineMask(this.sys.n, (c) => this.online(c)),
     });
     if (req.kind === 'cpu_down' || req.kind === 'cpu_up') {
       const s = this.hpTouched.get(this.epoch) ?? new Set<number>();

@@ -6,6 +6,7 @@
  */
 import type { AbstractCoverage } from '../../model/abstract-coverage.js';
 import { ImplAbstraction } from '../abstract-impl.js';
+import { onlineMask } from '../expected-runs.js';
 import { C_STATE, HP_ONLINE, R_STATUS, RS_RETURNED } from '../../impl/layout.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { ThreadsSystem } from '../../impl/runtime/threads.js';
@@ -87,8 +88,9 @@ export class ThreadsReal implements ViolationSink {
   post(cpu: number, req: SmpRequest, text: string): number {
     const target = req.kind === 'single' || req.kind === 'single_async' ? req.target : -1;
     const targetOffline = target >= 0 && !this.online(target);
+    const onlineAtPost = onlineMask(this.sys.mem.L.ncpus, (c) => this.online(c));
     const id = this.sys.post(cpu, req);
-    this.calls.push({ id, cpu, text, kind: req.kind, wait: 'wait' in req && req.wait, target, epoch: this.epoch, targetOffline });
+    this.calls.push({ id, cpu, text, kind: req.kind, wait: 'wait' in req && req.wait, target, epoch: this.epoch, targetOffline, req, onlineAtPost });
     if (req.kind === 'cpu_down' || req.kind === 'cpu_up') {
       const s = this.hpTouched.get(this.epoch) ?? new Set<number>();
       s.add(req.cpu);
