@@ -76,7 +76,12 @@ export function refinementInvariant(r: PropertySuiteResult): InvariantResult {
   if (r.refinement.runs === 0 && r.refinement.status !== 'fail') {
     return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: 'not-checked', checks: 0, reason: r.interrupted ? 'interrupted (Ctrl-C) before the refinement runs' : 'no refinement runs' };
   }
-  return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: r.refinement.status, checks: r.refinement.runs };
+  const undecided = r.refinement.undecided ?? 0;
+  if (undecided > 0 && undecided >= r.refinement.runs && r.refinement.status !== 'fail') {
+    return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: 'not-checked', checks: 0, reason: `every run's workload had a model state space too large to enumerate (${undecided} runs)` };
+  }
+  // runs the model side could not enumerate are not counted as checks
+  return { id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, status: r.refinement.status, checks: r.refinement.runs - undecided };
 }
 
 /** The stage `properties:<runtime>`: every invariant property and the refinement. */

@@ -27,7 +27,8 @@ const MAX_RUNS = 500_000;
 export interface OperationalCore {
   readonly core: MemoryCore;
   settle(): void;
-  addressDependency?: (cpu: number) => void;
+  /** the next access of `cpu` has an address dependency on its reads in the bitmask (the taint) */
+  dependsOn?: (cpu: number, reads: number) => void;
 }
 
 export type CoreFactory = (memory: Int32Array<SharedArrayBuffer>, cpus: number, choose: (n: number) => number) => OperationalCore;
@@ -40,8 +41,8 @@ export function makeCore(model: MemoryModelName, memory: Int32Array<SharedArrayB
       return { core: c, settle: () => { c.settle(); } };
     }
     case 'lkmm': {
-      const c = new LkmmCore(memory, cpus, choose);
-      return { core: c, settle: () => { c.settle(); }, addressDependency: (cpu) => { c.addressDependency(cpu); } };
+      const c = new LkmmCore(memory, cpus, choose, { trackDependencies: true });
+      return { core: c, settle: () => { c.settle(); }, dependsOn: (cpu, reads) => { c.dependsOn(cpu, reads); } };
     }
   }
 }
@@ -76,17 +77,17 @@ export function runOperational(test: LitmusTest, model: MemoryModelName, factory
       let reads = 0;
       const port: MemoryPort = {
         load(loc, ord, deps) {
-          if (deps.addr !== 0) oc.addressDependency?.(cpu);
+          if (deps.addr !== 0) oc.dependsOn?.(cpu, deps.addr);
           const v = decode(oc.core.load(cpu, word(loc), ord));
           return { v, t: 1 << reads++ };
         },
         store(loc, v, ord, deps) {
-          if (deps.addr !== 0) oc.addressDependency?.(cpu);
+          if (deps.addr !== 0) oc.dependsOn?.(cpu, deps.addr);
           oc.core.store(cpu, word(loc), encode(v), ord);
         },
         rmw(loc, op: RmwOpName, a, b, ord, _noreturn, deps) {
           if (op === 'add_unless') throw new LitmusUnsupportedError(test.file, deps.line, 'atomic_add_unless() on an operational core (MemoryCore has no such RMW)');
-          if (deps.addr !== 0) oc.addressDependency?.(cpu);
+          if (deps.addr !== 0) oc.dependsOn?.(cpu, deps.addr);
           const coreOp: RmwOp = op;
           return { v: decode(oc.core.rmw(cpu, word(loc), coreOp, encode(a), encode(b), ord)), t: 1 << reads++ };
         },

@@ -24,7 +24,7 @@ export async function replay(token: string, resolve?: VariantResolver): Promise<
   const t = decodeReplayToken(token);
   const variant = await tokenVariant(t, resolve);
   if (t.inv === REFINEMENT_ID) {
-    const r = runRefinement({ seed: t.seed, runs: t.runs, variant, path: t.path });
+    const r = runRefinement({ seed: t.seed, runs: t.runs, variant, path: t.path, ...(t.memory === undefined ? {} : { memory: t.memory }) });
     return {
       id: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, failed: r.failed, runs: r.runs, stats: { runs: r.runs, commands: 0, steps: 0 },
       elapsedMs: r.elapsedMs, counterexample: r.counterexample, error: null,

@@ -62,7 +62,8 @@ export interface PropertySuiteResult {
   readonly config: { readonly runs: number; readonly seed: number; readonly cpus: number; readonly runtime: 'deterministic' | 'threads'; readonly variant: string | null; readonly memory: MemoryModel };
   readonly invariants: readonly InvariantResult[];
   readonly counterexamples: readonly Counterexample[];
-  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number };
+  /** `undecided`: runs whose workload's model state space was too large to enumerate (not judged; absent: none) */
+  readonly refinement: { readonly runs: number; readonly status: 'pass' | 'fail'; readonly message: string | null; readonly elapsedMs: number; readonly undecided?: number };
   /** Ctrl-C stopped the suite before every property had its runs */
   readonly interrupted: boolean;
   /** the invariant (command) properties only; elapsedMs includes shrinking of failures */
@@ -187,8 +188,12 @@ export async function runPropertySuite(opts: PropertySuiteOptions = {}): Promise
   const rRuns = opts.refinementRuns ?? runs;
   let refinement: PropertySuiteResult['refinement'] = { runs: 0, status: 'pass', message: null, elapsedMs: 0 };
   if (rRuns > 0 && !signal.aborted) {
-    const r = await runRefinementAsync({ seed, runs: rRuns, variant, coverage: cov, ...(runtime === 'deterministic' && absCov !== undefined ? { abstract: absCov } : {}) }, signal);
-    refinement = { runs: r.runs, status: r.failed ? 'fail' : 'pass', elapsedMs: r.elapsedMs, message: r.message };
+    // the refinement runs are deterministic-runtime runs: under the suite's memory model too
+    const r = await runRefinementAsync({
+      seed, runs: rRuns, variant, coverage: cov, ...(runtime === 'deterministic' && absCov !== undefined ? { abstract: absCov } : {}),
+      ...(opts.memory === undefined ? {} : { memory: opts.memory }),
+    }, signal);
+    refinement = { runs: r.runs, status: r.failed ? 'fail' : 'pass', elapsedMs: r.elapsedMs, message: r.message, ...(r.undecided > 0 ? { undecided: r.undecided } : {}) };
     if (r.counterexample !== null) counterexamples.push(r.counterexample);
     interrupted ||= r.interrupted;
     opts.onProperty?.({ id: REFINEMENT_ID, status: refinement.status, runs: r.runs });

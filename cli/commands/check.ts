@@ -30,7 +30,6 @@ export const register = defineRunCommand({
     .addOption(new Option('--guided', 'after the random runs, follow the model path of every uncovered abstract state/transition on the deterministic runtime')),
   prepare: async (raw) => {
     const memory = parseMemoryOption(raw);
-    if (memory !== 'sc' && typeof raw.workload === 'string') throw new UsageError(`--memory ${memory}: --workload runs are checked under sc only`);
     if (raw.guided === true && raw.runtime !== undefined && raw.runtime !== 'deterministic') throw new UsageError('--guided: needs --runtime deterministic (a schedule is followed step by step)');
     if (raw.guided === true && typeof raw.workload === 'string') throw new UsageError('--guided: not with --workload (the guided pass follows the default workloads)');
     if (raw.guided === true && memory !== 'sc') throw new UsageError(`--guided: the guided pass follows model paths under sc only, not --memory ${memory}`);
@@ -39,7 +38,8 @@ export const register = defineRunCommand({
   async run(ctx, extra) {
     const variant = ctx.variant;
     if (typeof extra.workload === 'string') {
-      const w = checkWorkloadFile({ file: extra.workload, workloads: extra.workloads as FileWorkload[], cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log });
+      const memory = extra.memory === 'tso' || extra.memory === 'lkmm' ? extra.memory : 'sc';
+      const w = checkWorkloadFile({ file: extra.workload, workloads: extra.workloads as FileWorkload[], cpus: ctx.options.cpus, seed: ctx.options.seed, runs: ctx.runs, variant, log: ctx.log, memory });
       return { charts: [], coverage: new CoverageCounter(['check:workload']).report([]), invariants: w.invariants, counterexamples: w.counterexamples, completedRuns: w.runs };
     }
     const reach = abstractReachable(ctx.options.cpus);

@@ -22,11 +22,24 @@
  * S ∪= cur; wrel ∪= cur. Where this is stronger than the LKMM (wmb and rmb cumulative, the
  * __atomic fences as smp_mb) it only removes behaviours.
  *
- * Dependencies. A load never reads a store that has not executed yet, so dependencies into stores
- * (and load buffering in general) are always respected. An address dependency into a load must be
- * told: `addressDependency(cpu)` before the access (the litmus executor does, from its taint); with
- * `dependentLoads: 'ordered'` every load is treated as address-dependent (for code whose
- * dependencies are not tracked: no stale dependent read, at the price of weaker ordering checks).
+ * Dependencies. A load never reads a store that has not executed yet, so data, address and
+ * control dependencies into stores (and load buffering in general) are always respected, and so
+ * is `dep ; rfi` (a CPU reads its own store or a later one). A data dependency adds nothing to
+ * what the store's message carries: the LKMM's data dependency is not cumulative (WRC and WWC with
+ * a data dependency stay Sometimes). An address dependency into a load must be told, in one of
+ * two ways:
+ * - precise (`trackDependencies`, what the litmus executor uses): every read gets a dependency
+ *   view — the view of the message it read (what an acquire of it would learn), its own position,
+ *   and the dependency views of the reads its address depended on — and `dependsOn(cpu, reads)`
+ *   before an access names the CPU's earlier reads (bit k = its k-th read, loads and RMWs
+ *   counted from 0, as the litmus taint counts them) its address depends on. A dependent load
+ *   then reads at or after that view: ordered after the reads it depends on (and what they
+ *   observed), not after the CPU's other reads (`addr` in the LKMM's ppo; transitive through
+ *   chains of dependencies, as hb is).
+ * - coarse (`addressDependency(cpu)`): the next load is ordered after everything its CPU read
+ *   before (stronger than the LKMM: only removes behaviours); with `dependentLoads: 'ordered'`
+ *   every load is (for code whose dependencies are not tracked: no stale dependent read, at the
+ *   price of weaker ordering checks). The runtime marks none.
  *
  * `memory` always holds the newest message of each word, so an observer reading it directly sees
  * the coherence-latest values.
@@ -148,6 +161,15 @@ export interface LkmmCoreOptions {
   readonly gcEvery?: number;
   /** At a gc, the logs are compacted once they hold this many entries more than twice the live ones at the last compaction (default 16384; tests set it small). */
   readonly logSlack?: number;
+  /** Record a dependency view per read, for `dependsOn` (precise address dependencies; the litmus executor). */
+  readonly trackDependencies?: boolean;
+}
+
+/** A dependency view: slot → the oldest position of that word a dependent load may read. */
+type DepView = Map<number, number>;
+
+function joinInto(d: DepView, src: DepView): void {
+  for (const [s, ts] of src) if ((d.get(s) ?? -1) < ts) d.set(s, ts);
 }
 
 /** What a load read: message `ts` of word `i` while the newest was `newestTs` (stale iff they differ). */
@@ -186,6 +208,10 @@ export class LkmmCore implements MemoryCore {
   private liveLog = 0;
   private compacted = 0;
   private scratch = new Int32Array(0);
+  /** per CPU: the dependency view of each of its reads, by read index (`trackDependencies`), else null */
+  private readonly readDeps: DepView[][] | null;
+  /** per CPU: what the next access's address depends on (`dependsOn`), or null */
+  private readonly nextDep: (DepView | null)[];
   /**
    * Called after every load that read a message older than the newest (the runtime annotates them
    * in timelines): what a `ReadFrom` holds, as arguments (no allocation per load).
@@ -205,6 +231,49 @@ export class LkmmCore implements MemoryCore {
     this.external = opts.external === true;
     this.gcEvery = opts.gcEvery ?? Infinity;
     this.logSlack = opts.logSlack ?? 16384;
+    this.readDeps = opts.trackDependencies === true ? Array.from({ length: cpus }, () => []) : null;
+    this.nextDep = Array.from({ length: cpus }, () => null);
+  }
+
+  /**
+   * The next access of `cpu` has an address dependency on its reads in the bitmask `reads` (bit k:
+   * its k-th read, loads and RMWs counted from 0). Needs `trackDependencies`.
+   */
+  dependsOn(cpu: number, reads: number): void {
+    const list = this.readDeps?.[cpu];
+    if (list === undefined) throw new Error('LkmmCore.dependsOn needs trackDependencies (and a CPU in range)');
+    const d: DepView = new Map();
+    for (let k = 0; k < 32 && (reads >>> k) !== 0; k++) {
+      if (((reads >>> k) & 1) === 0) continue;
+      const r = list[k];
+      if (r === undefined) throw new RangeError(`cpu ${cpu} has no read #${k} to depend on (${list.length} reads so far)`);
+      joinInto(d, r);
+    }
+    this.nextDep[cpu] = d;
+  }
+
+  /** Records the dependency view of `cpu`'s read of message `k` of slot `s`: what `m` carries, `k`, and `dep`. */
+  private recordRead(cpu: number, s: number, k: number, m: Message, dep: DepView | null): void {
+    const list = this.readDeps?.[cpu];
+    if (list === undefined) return;
+    const d: DepView = dep === null ? new Map<number, number>() : new Map<number, number>(dep);
+    for (let j = 0; j < m.n; j += 2) {
+      const v = this.view(m.refs[j] ?? 0);
+      const len = m.refs[j + 1] ?? 0;
+      for (let p = 0; p < len; p++) {
+        const sl = v.log[2 * p] ?? 0;
+        const ts = v.log[2 * p + 1] ?? 0;
+        if ((d.get(sl) ?? -1) < ts) d.set(sl, ts);
+      }
+    }
+    if ((d.get(s) ?? -1) < k) d.set(s, k);
+    list.push(d);
+  }
+
+  private takeDep(cpu: number): DepView | null {
+    const d = this.nextDep[cpu] ?? null;
+    if (d !== null) this.nextDep[cpu] = null;
+    return d;
   }
 
   /** How many times the logs were compacted (see `gcEvery`; tests check it happens). */
@@ -404,15 +473,18 @@ export class LkmmCore implements MemoryCore {
     const c = this.cpu(cpu);
     const dependent = c.addrDep || this.orderedLoads;
     c.addrDep = false;
+    const dep = this.takeDep(cpu);
     const s = this.slot(i);
     const msgs = this.msgs(s);
     const b = this.base[s] ?? 0;
     const newest = b + msgs.length - 1;
     let lower = Math.max(c.cur.val[s] ?? 0, b, newest + 1 - this.window);
     if (dependent) lower = Math.max(lower, c.acq.val[s] ?? 0);
+    if (dep !== null) lower = Math.min(newest, Math.max(lower, dep.get(s) ?? 0));
     const p = pick(this.choose, newest + 1 - lower);
     const k = this.newestFirst ? newest - p : lower + p;
     const m = this.readAt(c, s, k, ord === 'acquire');
+    this.recordRead(cpu, s, k, m, dep);
     if (k !== newest && this.onRead !== null) this.onRead(cpu, i, k, m.v, newest, msgs[msgs.length - 1]?.v ?? 0);
     return m.v;
   }
@@ -420,6 +492,7 @@ export class LkmmCore implements MemoryCore {
   store(cpu: number, i: number, v: number, ord: StoreOrder): void {
     const c = this.cpu(cpu);
     c.addrDep = false;
+    this.takeDep(cpu); // an address or data dependency into a store: respected by execution order
     this.append(c, this.slot(i), v, ord === 'release');
   }
 
@@ -434,6 +507,7 @@ export class LkmmCore implements MemoryCore {
     const r = rmwResult(op, msgs[msgs.length - 1]?.v ?? 0, a, b);
     if (ord === 'mb' && r.writes) this.fence(cpu, 'mb');
     const m = this.readAt(c, s, k, ord === 'acquire' && r.writes);
+    this.recordRead(cpu, s, k, m, this.takeDep(cpu)); // (it reads the newest: the dependency only passes on)
     const old = m.v; // (m may be forgotten and reused by the store below)
     if (r.writes) {
       this.append(c, s, r.v, ord === 'release', m);

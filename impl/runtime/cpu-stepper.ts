@@ -33,7 +33,7 @@ export interface StuckCpu {
   readonly waitsOn: string;
 }
 
-const STALE_CAP = 10_000;
+export const STALE_CAP = 10_000;
 
 /** The hardware interrupt frame: run the handler, then unmask. */
 function* irqFrame(c: Ctx): Proto {

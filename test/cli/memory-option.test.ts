@@ -17,6 +17,20 @@ describe('smpcheck check --memory', () => {
     expect(sc.code, sc.stdout).toBe(0);
   });
 
+  it('check --workload FILE --memory lkmm: refinement under lkmm catches a missing release, the replay line keeps --memory; the correct code passes', async () => {
+    const args = ['check', '--workload', 'examples/workloads/many-behind-async.ts', '--cpus', '3', '--runs', '60', '--memory', 'lkmm'];
+    const bin = { entry: 'bin' } as const; // cli/bin.js: a .ts workload file is imported through tsx
+    const bad = await runCli([...args, '--fault', 'csd-unlock-no-release', '--out', tmp()], bin);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stdout).toMatch(/INV-REFINEMENT violated on workload many-behind-async .*returned 0 having observed its func's effect only from/);
+    const replay = /replay: npx smpcheck (check --workload .*)/.exec(bad.stdout)?.[1] ?? '';
+    expect(replay).toMatch(/ --memory lkmm$/);
+    const again = await runCli([...replay.split(' '), '--out', tmp()], bin);
+    expect(again.code, again.stderr).toBe(1);
+    const ok = await runCli([...args, '--out', tmp()], bin);
+    expect(ok.code, ok.stdout).toBe(0);
+  });
+
   it('bad --memory, or a weak model on real threads: one line naming the input, exit 2', async () => {
     const a = await runCli(['check', '--memory', 'arm', '--out', tmp()]);
     expect(a.code).toBe(2);
