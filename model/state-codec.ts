@@ -80,28 +80,88 @@ export class StateCodec {
     return p;
   }
 
-  /** Encodes `s` into `buf[0..length)` (zero-padded to a multiple of 4). */
+  /**
+   * Encodes `s` into `buf[0..length)` (zero-padded to a multiple of 4). A field whose array is the
+   * very object of the state `decode` returned last (a successor shares what its step did not
+   * change: the rules never mutate arrays) is copied from that state's bytes instead of re-encoded;
+   * the bytes are the same either way.
+   */
   encode(s: EncodedState): void {
     this.length = 0;
     this.ensure(this.regions.length + 8);
     const b = this.buf;
+    const d = this.dec;
     let p = 0;
-    for (let r = 0; r < this.regions.length; r++) {
-      const i = this.leafIndex[r]?.get(s.value[this.regions[r] as string] ?? '');
-      if (i === undefined) throw new Error(`state codec: region ${this.regions[r] ?? r} has no leaf ${s.value[this.regions[r] as string] ?? '(none)'}`);
-      b[p++] = i;
+    if (d !== null && s.value === this.decValue) {
+      p = this.copyField(0, 0);
+    } else {
+      for (let r = 0; r < this.regions.length; r++) {
+        const i = this.leafIndex[r]?.get(s.value[this.regions[r] as string] ?? '');
+        if (i === undefined) throw new Error(`state codec: region ${this.regions[r] ?? r} has no leaf ${s.value[this.regions[r] as string] ?? '(none)'}`);
+        b[p++] = i;
+      }
     }
     this.length = p;
     const c = s.context;
     // CONTEXT_FIELDS order, written out: keyed loads by a field name in a loop were slower
-    this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.lists(c.queue, 3); this.lists(c.batch, 4);
-    this.bools(c.inFlush, 5); this.ints(c.running, 6); this.bools(c.ipi, 7); this.bools(c.polling, 8); this.bools(c.needResched, 9);
-    this.ints(c.pc, 10); this.ints(c.phase, 11); this.ints(c.sel, 12); this.ints(c.ipiMask, 13); this.ints(c.lock, 14); this.ints(c.func, 15);
-    this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
-    this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
+    if (d === null) {
+      this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.lists(c.queue, 3); this.lists(c.batch, 4);
+      this.bools(c.inFlush, 5); this.ints(c.running, 6); this.bools(c.ipi, 7); this.bools(c.polling, 8); this.bools(c.needResched, 9);
+      this.ints(c.pc, 10); this.ints(c.phase, 11); this.ints(c.sel, 12); this.ints(c.ipiMask, 13); this.ints(c.lock, 14); this.ints(c.func, 15);
+      this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
+      this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
+    } else {
+      if (c.online === d.online) this.copy(1); else this.bools(c.online, 0);
+      if (c.dying === d.dying) this.copy(2); else this.bools(c.dying, 1);
+      if (c.cfd === d.cfd) this.copy(3); else this.bools(c.cfd, 2);
+      if (c.queue === d.queue) this.copy(4); else this.lists(c.queue, 3);
+      if (c.batch === d.batch) this.copy(5); else this.lists(c.batch, 4);
+      if (c.inFlush === d.inFlush) this.copy(6); else this.bools(c.inFlush, 5);
+      if (c.running === d.running) this.copy(7); else this.ints(c.running, 6);
+      if (c.ipi === d.ipi) this.copy(8); else this.bools(c.ipi, 7);
+      if (c.polling === d.polling) this.copy(9); else this.bools(c.polling, 8);
+      if (c.needResched === d.needResched) this.copy(10); else this.bools(c.needResched, 9);
+      if (c.pc === d.pc) this.copy(11); else this.ints(c.pc, 10);
+      if (c.phase === d.phase) this.copy(12); else this.ints(c.phase, 11);
+      if (c.sel === d.sel) this.copy(13); else this.ints(c.sel, 12);
+      if (c.ipiMask === d.ipiMask) this.copy(14); else this.ints(c.ipiMask, 13);
+      if (c.lock === d.lock) this.copy(15); else this.ints(c.lock, 14);
+      if (c.func === d.func) this.copy(16); else this.ints(c.func, 15);
+      if (c.ran === d.ran) this.copy(17); else this.ints(c.ran, 16);
+      if (c.ranOn === d.ranOn) this.copy(18); else this.ints(c.ranOn, 17);
+      if (c.target === d.target) this.copy(19); else this.ints(c.target, 18);
+      if (c.enq === d.enq) this.copy(20); else this.ints(c.enq, 19);
+      if (c.localRan === d.localRan) this.copy(21); else this.ints(c.localRan, 20);
+      if (c.ret === d.ret) this.copy(22); else this.ints(c.ret, 21);
+      if (c.hpLeft === d.hpLeft) this.copy(23); else this.ints(c.hpLeft, 22);
+      if (c.enomemLeft === d.enomemLeft) this.copy(24); else this.ints(c.enomemLeft, 23);
+      this.int(c.offlineWarn);
+      if (c.freedInFlight === d.freedInFlight) this.copy(26); else this.bools(c.freedInFlight, 25);
+      this.int(c.uaf);
+    }
     const end = this.length;
     this.ensure(4);
     for (let k = end; k < ((end + 3) & ~3); k++) this.buf[k] = 0;
+  }
+
+  /** The state `decode` returned last, its bytes and where each part starts in them (0: regions, k+1: field k, 28: end). */
+  private dec: SysContext | null = null;
+  private decValue: Readonly<Record<string, string>> | null = null;
+  private decBytes = new Uint8Array(1024);
+  private readonly decOff = new Int32Array(CONTEXT_FIELDS.length + 2);
+
+  /** Appends part `k` of the last decoded state's bytes; returns the new length. */
+  private copyField(k: number, at: number): number {
+    const from = this.decOff[k] as number;
+    const len = (this.decOff[k + 1] as number) - from;
+    this.ensure(len);
+    const b = this.buf;
+    const src = this.decBytes;
+    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    return at + len;
+  }
+  private copy(k: number): void {
+    this.length = this.copyField(k, this.length);
   }
 
   private checkLength(a: readonly unknown[], f: number): void {
@@ -190,24 +250,54 @@ export class StateCodec {
     return (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24);
   }
 
-  /** Decodes bytes written by `encode` (from `off`, `len` bytes) back to a state. */
+  /** Decodes bytes written by `encode` (from `off`) back to a state; `encode` then copies the parts a successor shares with it. */
   decode(b: Uint8Array, off = 0): EncodedState {
     const value: Record<string, string> = {};
+    const O = this.decOff;
     let p = off;
+    O[0] = 0;
     for (let r = 0; r < this.regions.length; r++) value[this.regions[r] as string] = this.leaves[r]?.[b[p++] as number] ?? '';
     this.rp = p;
     const L = this.lengths;
+    // field by field, in CONTEXT_FIELDS order, noting where each starts (relative to off)
+    const at = (k: number): void => { O[k] = this.rp - off; };
+    at(1); const online = this.getBools(b, L[0] ?? 0);
+    at(2); const dying = this.getBools(b, L[1] ?? 0);
+    at(3); const cfd = this.getBools(b, L[2] ?? 0);
+    at(4); const queue = this.getLists(b, L[3] ?? 0);
+    at(5); const batch = this.getLists(b, L[4] ?? 0);
+    at(6); const inFlush = this.getBools(b, L[5] ?? 0);
+    at(7); const running = this.getInts(b, L[6] ?? 0);
+    at(8); const ipi = this.getBools(b, L[7] ?? 0);
+    at(9); const polling = this.getBools(b, L[8] ?? 0);
+    at(10); const needResched = this.getBools(b, L[9] ?? 0);
+    at(11); const pc = this.getInts(b, L[10] ?? 0);
+    at(12); const phase = this.getInts(b, L[11] ?? 0);
+    at(13); const sel = this.getInts(b, L[12] ?? 0);
+    at(14); const ipiMask = this.getInts(b, L[13] ?? 0);
+    at(15); const lock = this.getInts(b, L[14] ?? 0);
+    at(16); const func = this.getInts(b, L[15] ?? 0);
+    at(17); const ran = this.getInts(b, L[16] ?? 0);
+    at(18); const ranOn = this.getInts(b, L[17] ?? 0);
+    at(19); const target = this.getInts(b, L[18] ?? 0);
+    at(20); const enq = this.getInts(b, L[19] ?? 0);
+    at(21); const localRan = this.getInts(b, L[20] ?? 0);
+    at(22); const ret = this.getNullableInts(b, L[21] ?? 0);
+    at(23); const hpLeft = this.getInts(b, L[22] ?? 0);
+    at(24); const enomemLeft = this.getInts(b, L[23] ?? 0);
+    at(25); const offlineWarn = this.getInt(b) ?? 0;
+    at(26); const freedInFlight = this.getBools(b, L[25] ?? 0);
+    at(27); const uaf = this.getInt(b) ?? 0;
+    at(28);
     const context: SysContext = {
-      online: this.getBools(b, L[0] ?? 0), dying: this.getBools(b, L[1] ?? 0), cfd: this.getBools(b, L[2] ?? 0),
-      queue: this.getLists(b, L[3] ?? 0), batch: this.getLists(b, L[4] ?? 0), inFlush: this.getBools(b, L[5] ?? 0),
-      running: this.getInts(b, L[6] ?? 0), ipi: this.getBools(b, L[7] ?? 0), polling: this.getBools(b, L[8] ?? 0),
-      needResched: this.getBools(b, L[9] ?? 0), pc: this.getInts(b, L[10] ?? 0), phase: this.getInts(b, L[11] ?? 0),
-      sel: this.getInts(b, L[12] ?? 0), ipiMask: this.getInts(b, L[13] ?? 0), lock: this.getInts(b, L[14] ?? 0),
-      func: this.getInts(b, L[15] ?? 0), ran: this.getInts(b, L[16] ?? 0), ranOn: this.getInts(b, L[17] ?? 0),
-      target: this.getInts(b, L[18] ?? 0), enq: this.getInts(b, L[19] ?? 0), localRan: this.getInts(b, L[20] ?? 0),
-      ret: this.getNullableInts(b, L[21] ?? 0), hpLeft: this.getInts(b, L[22] ?? 0), enomemLeft: this.getInts(b, L[23] ?? 0),
-      offlineWarn: this.getInt(b) ?? 0, freedInFlight: this.getBools(b, L[25] ?? 0), uaf: this.getInt(b) ?? 0,
+      online, dying, cfd, queue, batch, inFlush, running, ipi, polling, needResched, pc, phase, sel, ipiMask, lock, func,
+      ran, ranOn, target, enq, localRan, ret, hpLeft, enomemLeft, offlineWarn, freedInFlight, uaf,
     };
+    const len = this.rp - off;
+    if (this.decBytes.length < len) this.decBytes = new Uint8Array(len * 2);
+    this.decBytes.set(b.subarray(off, this.rp));
+    this.dec = context;
+    this.decValue = value;
     return { value, context };
   }
 
