@@ -88,6 +88,7 @@ export class StateCodec {
    */
   encode(s: EncodedState): void {
     this.length = 0;
+    this.runFrom = this.runTo = 0;
     this.ensure(this.regions.length + 8);
     const b = this.buf;
     const d = this.dec;
@@ -111,32 +112,34 @@ export class StateCodec {
       this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
       this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
     } else {
-      if (c.online === d.online) this.copy(1); else this.bools(c.online, 0);
-      if (c.dying === d.dying) this.copy(2); else this.bools(c.dying, 1);
-      if (c.cfd === d.cfd) this.copy(3); else this.bools(c.cfd, 2);
-      if (c.queue === d.queue) this.copy(4); else this.lists(c.queue, 3);
-      if (c.batch === d.batch) this.copy(5); else this.lists(c.batch, 4);
-      if (c.inFlush === d.inFlush) this.copy(6); else this.bools(c.inFlush, 5);
-      if (c.running === d.running) this.copy(7); else this.ints(c.running, 6);
-      if (c.ipi === d.ipi) this.copy(8); else this.bools(c.ipi, 7);
-      if (c.polling === d.polling) this.copy(9); else this.bools(c.polling, 8);
-      if (c.needResched === d.needResched) this.copy(10); else this.bools(c.needResched, 9);
-      if (c.pc === d.pc) this.copy(11); else this.ints(c.pc, 10);
-      if (c.phase === d.phase) this.copy(12); else this.ints(c.phase, 11);
-      if (c.sel === d.sel) this.copy(13); else this.ints(c.sel, 12);
-      if (c.ipiMask === d.ipiMask) this.copy(14); else this.ints(c.ipiMask, 13);
-      if (c.lock === d.lock) this.copy(15); else this.ints(c.lock, 14);
-      if (c.func === d.func) this.copy(16); else this.ints(c.func, 15);
-      if (c.ran === d.ran) this.copy(17); else this.ints(c.ran, 16);
-      if (c.ranOn === d.ranOn) this.copy(18); else this.ints(c.ranOn, 17);
-      if (c.target === d.target) this.copy(19); else this.ints(c.target, 18);
-      if (c.enq === d.enq) this.copy(20); else this.ints(c.enq, 19);
-      if (c.localRan === d.localRan) this.copy(21); else this.ints(c.localRan, 20);
-      if (c.ret === d.ret) this.copy(22); else this.ints(c.ret, 21);
-      if (c.hpLeft === d.hpLeft) this.copy(23); else this.ints(c.hpLeft, 22);
-      if (c.enomemLeft === d.enomemLeft) this.copy(24); else this.ints(c.enomemLeft, 23);
+      if (c.online === d.online) this.copy(1); else { this.flush(); this.bools(c.online, 0); }
+      if (c.dying === d.dying) this.copy(2); else { this.flush(); this.bools(c.dying, 1); }
+      if (c.cfd === d.cfd) this.copy(3); else { this.flush(); this.bools(c.cfd, 2); }
+      if (c.queue === d.queue) this.copy(4); else { this.flush(); this.lists(c.queue, 3); }
+      if (c.batch === d.batch) this.copy(5); else { this.flush(); this.lists(c.batch, 4); }
+      if (c.inFlush === d.inFlush) this.copy(6); else { this.flush(); this.bools(c.inFlush, 5); }
+      if (c.running === d.running) this.copy(7); else { this.flush(); this.ints(c.running, 6); }
+      if (c.ipi === d.ipi) this.copy(8); else { this.flush(); this.bools(c.ipi, 7); }
+      if (c.polling === d.polling) this.copy(9); else { this.flush(); this.bools(c.polling, 8); }
+      if (c.needResched === d.needResched) this.copy(10); else { this.flush(); this.bools(c.needResched, 9); }
+      if (c.pc === d.pc) this.copy(11); else { this.flush(); this.ints(c.pc, 10); }
+      if (c.phase === d.phase) this.copy(12); else { this.flush(); this.ints(c.phase, 11); }
+      if (c.sel === d.sel) this.copy(13); else { this.flush(); this.ints(c.sel, 12); }
+      if (c.ipiMask === d.ipiMask) this.copy(14); else { this.flush(); this.ints(c.ipiMask, 13); }
+      if (c.lock === d.lock) this.copy(15); else { this.flush(); this.ints(c.lock, 14); }
+      if (c.func === d.func) this.copy(16); else { this.flush(); this.ints(c.func, 15); }
+      if (c.ran === d.ran) this.copy(17); else { this.flush(); this.ints(c.ran, 16); }
+      if (c.ranOn === d.ranOn) this.copy(18); else { this.flush(); this.ints(c.ranOn, 17); }
+      if (c.target === d.target) this.copy(19); else { this.flush(); this.ints(c.target, 18); }
+      if (c.enq === d.enq) this.copy(20); else { this.flush(); this.ints(c.enq, 19); }
+      if (c.localRan === d.localRan) this.copy(21); else { this.flush(); this.ints(c.localRan, 20); }
+      if (c.ret === d.ret) this.copy(22); else { this.flush(); this.ints(c.ret, 21); }
+      if (c.hpLeft === d.hpLeft) this.copy(23); else { this.flush(); this.ints(c.hpLeft, 22); }
+      if (c.enomemLeft === d.enomemLeft) this.copy(24); else { this.flush(); this.ints(c.enomemLeft, 23); }
+      this.flush();
       this.int(c.offlineWarn);
-      if (c.freedInFlight === d.freedInFlight) this.copy(26); else this.bools(c.freedInFlight, 25);
+      if (c.freedInFlight === d.freedInFlight) this.copy(26); else { this.flush(); this.bools(c.freedInFlight, 25); }
+      this.flush();
       this.int(c.uaf);
     }
     const end = this.length;
@@ -144,24 +147,51 @@ export class StateCodec {
     for (let k = end; k < ((end + 3) & ~3); k++) this.buf[k] = 0;
   }
 
-  /** The state `decode` returned last, its bytes and where each part starts in them (0: regions, k+1: field k, 28: end). */
+  /**
+   * The state `decode` returned last, the bytes it was decoded from (the caller's buffer at
+   * `decBase`: they must stay unchanged until its successors are encoded, as the explorers' frontier
+   * records do) and where each part starts in them (0: regions, k+1: field k, 28: end).
+   */
   private dec: SysContext | null = null;
   private decValue: Readonly<Record<string, string>> | null = null;
-  private decBytes = new Uint8Array(1024);
+  private decBytes: Uint8Array = new Uint8Array(0);
+  private decBase = 0;
   private readonly decOff = new Int32Array(CONTEXT_FIELDS.length + 2);
+  /** Parts of the decoded state still to be copied (a run of unchanged fields is copied at once): [from, to) relative to decBase. */
+  private runFrom = 0;
+  private runTo = 0;
 
   /** Appends part `k` of the last decoded state's bytes; returns the new length. */
   private copyField(k: number, at: number): number {
-    const from = this.decOff[k] as number;
-    const len = (this.decOff[k + 1] as number) - from;
+    const from = this.decBase + (this.decOff[k] as number);
+    const len = (this.decOff[k + 1] as number) - (this.decOff[k] as number);
     this.ensure(len);
     const b = this.buf;
     const src = this.decBytes;
     for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
     return at + len;
   }
+  /** Keeps part `k` as in the decoded state: extends the pending run (flushed by `flush`). */
   private copy(k: number): void {
-    this.length = this.copyField(k, this.length);
+    const from = this.decOff[k] as number;
+    if (this.runTo === from && this.runTo > this.runFrom) this.runTo = this.decOff[k + 1] as number;
+    else {
+      this.flush();
+      this.runFrom = from;
+      this.runTo = this.decOff[k + 1] as number;
+    }
+  }
+  private flush(): void {
+    const len = this.runTo - this.runFrom;
+    if (len <= 0) return;
+    this.ensure(len);
+    const b = this.buf;
+    const src = this.decBytes;
+    const from = this.decBase + this.runFrom;
+    const at = this.length;
+    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    this.length = at + len;
+    this.runFrom = this.runTo = 0;
   }
 
   private checkLength(a: readonly unknown[], f: number): void {
@@ -260,42 +290,40 @@ export class StateCodec {
     this.rp = p;
     const L = this.lengths;
     // field by field, in CONTEXT_FIELDS order, noting where each starts (relative to off)
-    const at = (k: number): void => { O[k] = this.rp - off; };
-    at(1); const online = this.getBools(b, L[0] ?? 0);
-    at(2); const dying = this.getBools(b, L[1] ?? 0);
-    at(3); const cfd = this.getBools(b, L[2] ?? 0);
-    at(4); const queue = this.getLists(b, L[3] ?? 0);
-    at(5); const batch = this.getLists(b, L[4] ?? 0);
-    at(6); const inFlush = this.getBools(b, L[5] ?? 0);
-    at(7); const running = this.getInts(b, L[6] ?? 0);
-    at(8); const ipi = this.getBools(b, L[7] ?? 0);
-    at(9); const polling = this.getBools(b, L[8] ?? 0);
-    at(10); const needResched = this.getBools(b, L[9] ?? 0);
-    at(11); const pc = this.getInts(b, L[10] ?? 0);
-    at(12); const phase = this.getInts(b, L[11] ?? 0);
-    at(13); const sel = this.getInts(b, L[12] ?? 0);
-    at(14); const ipiMask = this.getInts(b, L[13] ?? 0);
-    at(15); const lock = this.getInts(b, L[14] ?? 0);
-    at(16); const func = this.getInts(b, L[15] ?? 0);
-    at(17); const ran = this.getInts(b, L[16] ?? 0);
-    at(18); const ranOn = this.getInts(b, L[17] ?? 0);
-    at(19); const target = this.getInts(b, L[18] ?? 0);
-    at(20); const enq = this.getInts(b, L[19] ?? 0);
-    at(21); const localRan = this.getInts(b, L[20] ?? 0);
-    at(22); const ret = this.getNullableInts(b, L[21] ?? 0);
-    at(23); const hpLeft = this.getInts(b, L[22] ?? 0);
-    at(24); const enomemLeft = this.getInts(b, L[23] ?? 0);
-    at(25); const offlineWarn = this.getInt(b) ?? 0;
-    at(26); const freedInFlight = this.getBools(b, L[25] ?? 0);
-    at(27); const uaf = this.getInt(b) ?? 0;
-    at(28);
+    O[1] = this.rp - off; const online = this.getBools(b, L[0] ?? 0);
+    O[2] = this.rp - off; const dying = this.getBools(b, L[1] ?? 0);
+    O[3] = this.rp - off; const cfd = this.getBools(b, L[2] ?? 0);
+    O[4] = this.rp - off; const queue = this.getLists(b, L[3] ?? 0);
+    O[5] = this.rp - off; const batch = this.getLists(b, L[4] ?? 0);
+    O[6] = this.rp - off; const inFlush = this.getBools(b, L[5] ?? 0);
+    O[7] = this.rp - off; const running = this.getInts(b, L[6] ?? 0);
+    O[8] = this.rp - off; const ipi = this.getBools(b, L[7] ?? 0);
+    O[9] = this.rp - off; const polling = this.getBools(b, L[8] ?? 0);
+    O[10] = this.rp - off; const needResched = this.getBools(b, L[9] ?? 0);
+    O[11] = this.rp - off; const pc = this.getInts(b, L[10] ?? 0);
+    O[12] = this.rp - off; const phase = this.getInts(b, L[11] ?? 0);
+    O[13] = this.rp - off; const sel = this.getInts(b, L[12] ?? 0);
+    O[14] = this.rp - off; const ipiMask = this.getInts(b, L[13] ?? 0);
+    O[15] = this.rp - off; const lock = this.getInts(b, L[14] ?? 0);
+    O[16] = this.rp - off; const func = this.getInts(b, L[15] ?? 0);
+    O[17] = this.rp - off; const ran = this.getInts(b, L[16] ?? 0);
+    O[18] = this.rp - off; const ranOn = this.getInts(b, L[17] ?? 0);
+    O[19] = this.rp - off; const target = this.getInts(b, L[18] ?? 0);
+    O[20] = this.rp - off; const enq = this.getInts(b, L[19] ?? 0);
+    O[21] = this.rp - off; const localRan = this.getInts(b, L[20] ?? 0);
+    O[22] = this.rp - off; const ret = this.getNullableInts(b, L[21] ?? 0);
+    O[23] = this.rp - off; const hpLeft = this.getInts(b, L[22] ?? 0);
+    O[24] = this.rp - off; const enomemLeft = this.getInts(b, L[23] ?? 0);
+    O[25] = this.rp - off; const offlineWarn = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; const freedInFlight = this.getBools(b, L[25] ?? 0);
+    O[27] = this.rp - off; const uaf = this.getInt(b) ?? 0;
+    O[28] = this.rp - off;
     const context: SysContext = {
       online, dying, cfd, queue, batch, inFlush, running, ipi, polling, needResched, pc, phase, sel, ipiMask, lock, func,
       ran, ranOn, target, enq, localRan, ret, hpLeft, enomemLeft, offlineWarn, freedInFlight, uaf,
     };
-    const len = this.rp - off;
-    if (this.decBytes.length < len) this.decBytes = new Uint8Array(len * 2);
-    this.decBytes.set(b.subarray(off, this.rp));
+    this.decBytes = b;
+    this.decBase = off;
     this.dec = context;
     this.decValue = value;
     return { value, context };
