@@ -122,7 +122,8 @@ function level(inbox: readonly QueueChunks[]): LevelDone {
     if (table.size >= init.maxStates) { stop = 'maxStates'; break; }
     queue.shift();
     const i = queue.ref;
-    const s: ModelState = codec.decode(queue.buf, queue.off);
+    // decoded into the codec's reused arrays: no state is kept past its expansion
+    const s: ModelState = codec.decodeReusing(queue.buf, queue.off);
     expanded++;
     if (init.coverage) cov.visitState(s.value as Record<string, string>);
     succ.length = 0;

@@ -329,6 +329,86 @@ export class StateCodec {
     return { value, context };
   }
 
+  /** The arrays `decodeReusing` fills (one set per codec), made on its first call. */
+  private pool: { value: Record<string, string>; context: Record<string, unknown> } | null = null;
+
+  /**
+   * `decode`, but into this codec's own arrays and value record, overwritten in place by the next
+   * `decodeReusing`: for the explorers, which expand one state at a time and keep no state (nor a
+   * successor, which shares the arrays its step did not change) past its expansion. Saves the
+   * allocation of every array per expanded state.
+   */
+  decodeReusing(b: Uint8Array, off = 0): EncodedState {
+    if (this.pool === null) {
+      // the first state decoded the ordinary way: its record and arrays (the usual object shapes) become the pool
+      const fresh = this.decode(b, off);
+      this.pool = { value: fresh.value, context: fresh.context as unknown as Record<string, unknown> };
+      return fresh;
+    }
+    const { value } = this.pool;
+    const ctx = this.pool.context as unknown as { -readonly [K in keyof SysContext]: SysContext[K] };
+    const O = this.decOff;
+    let p = off;
+    O[0] = 0;
+    for (let r = 0; r < this.regions.length; r++) value[this.regions[r] as string] = this.leaves[r]?.[b[p++] as number] ?? '';
+    this.rp = p;
+    O[1] = this.rp - off; this.fillBools(b, ctx.online as boolean[]);
+    O[2] = this.rp - off; this.fillBools(b, ctx.dying as boolean[]);
+    O[3] = this.rp - off; this.fillBools(b, ctx.cfd as boolean[]);
+    O[4] = this.rp - off; this.fillLists(b, ctx.queue as number[][]);
+    O[5] = this.rp - off; this.fillLists(b, ctx.batch as number[][]);
+    O[6] = this.rp - off; this.fillBools(b, ctx.inFlush as boolean[]);
+    O[7] = this.rp - off; this.fillInts(b, ctx.running as number[]);
+    O[8] = this.rp - off; this.fillBools(b, ctx.ipi as boolean[]);
+    O[9] = this.rp - off; this.fillBools(b, ctx.polling as boolean[]);
+    O[10] = this.rp - off; this.fillBools(b, ctx.needResched as boolean[]);
+    O[11] = this.rp - off; this.fillInts(b, ctx.pc as number[]);
+    O[12] = this.rp - off; this.fillInts(b, ctx.phase as number[]);
+    O[13] = this.rp - off; this.fillInts(b, ctx.sel as number[]);
+    O[14] = this.rp - off; this.fillInts(b, ctx.ipiMask as number[]);
+    O[15] = this.rp - off; this.fillInts(b, ctx.lock as number[]);
+    O[16] = this.rp - off; this.fillInts(b, ctx.func as number[]);
+    O[17] = this.rp - off; this.fillInts(b, ctx.ran as number[]);
+    O[18] = this.rp - off; this.fillInts(b, ctx.ranOn as number[]);
+    O[19] = this.rp - off; this.fillInts(b, ctx.target as number[]);
+    O[20] = this.rp - off; this.fillInts(b, ctx.enq as number[]);
+    O[21] = this.rp - off; this.fillInts(b, ctx.localRan as number[]);
+    O[22] = this.rp - off; this.fillNullableInts(b, ctx.ret as (number | null)[]);
+    O[23] = this.rp - off; this.fillInts(b, ctx.hpLeft as number[]);
+    O[24] = this.rp - off; this.fillInts(b, ctx.enomemLeft as number[]);
+    O[25] = this.rp - off; ctx.offlineWarn = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; this.fillBools(b, ctx.freedInFlight as boolean[]);
+    O[27] = this.rp - off; ctx.uaf = this.getInt(b) ?? 0;
+    O[28] = this.rp - off;
+    this.decBytes = b;
+    this.decBase = off;
+    const context = ctx as SysContext;
+    this.dec = context;
+    this.decValue = value;
+    return { value, context };
+  }
+  private fillBools(b: Uint8Array, a: boolean[]): void {
+    const n = a.length;
+    for (let i = 0; i < n; i += 8) {
+      const m = b[this.rp++] as number;
+      for (let k = 0; k < 8 && i + k < n; k++) a[i + k] = (m & (1 << k)) !== 0;
+    }
+  }
+  private fillInts(b: Uint8Array, a: number[]): void {
+    for (let i = 0; i < a.length; i++) a[i] = this.getInt(b) ?? 0;
+  }
+  private fillNullableInts(b: Uint8Array, a: (number | null)[]): void {
+    for (let i = 0; i < a.length; i++) a[i] = this.getInt(b);
+  }
+  private fillLists(b: Uint8Array, a: number[][]): void {
+    for (let i = 0; i < a.length; i++) {
+      const len = this.getInt(b) ?? 0;
+      const l = a[i] as number[];
+      l.length = len;
+      for (let k = 0; k < len; k++) l[k] = this.getInt(b) ?? 0;
+    }
+  }
+
   private getBools(b: Uint8Array, n: number): boolean[] {
     const a: boolean[] = [];
     for (let i = 0; i < n; i += 8) {
