@@ -1,28 +1,59 @@
-// The 4-CPU sizing workload (stress: 4 CPUs x 2 requests x 1 hotplug cycle), explored exhaustively
-// with the parallel explorer; its figures go to reports/model.json (the row carries states,
-// transitions, states/s, workers and memory). Not part of `npm test`:
+// The 4-CPU sizing workload (stress: 4 CPUs x 2 requests x 1 hotplug cycle), explored with the
+// parallel explorer (no state-space reduction: model/README.md, "Reduction"). Its figures are merged
+// as the `fourCpu` section into OUT/model.json (read, replaced, written to a temp file and renamed;
+// the other sections stay); `verify` and `explore` keep that section, or write `status: "not run"`
+// with this command when it is absent. Not part of `npm test`:
 //   npm run explore:4cpu                      (WORKERS=2 TABLE_MB=1024 MAX_STATES=… OUT=reports)
-// Progress: one line every 10 s on stderr (states found, distinct, queue, states/s, RSS).
+// Progress: one line every 10 s on stderr (states found, distinct, queue, states/s, RSS, load).
+// Ctrl-C stops it within a second; the partial figures are written with status "incomplete".
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { exploreParallel } from '../model/parallel-explorer.js';
 import { findWorkload } from '../model/workload.js';
-import { mergeCoverage, mergeInvariants } from '../report/merge.js';
-import { writeModelJson } from '../cli/model-run.js';
+import { fourCpuNotRun, FOUR_CPU_COMMAND, type FourCpuRun } from '../model/explorer-four-cpu.js';
 import { progressLine } from '../cli/commands/explore.js';
-import { ensureDir } from '../report/ensure-dir.js';
-import { loadavg } from 'node:os';
+import { writeFileAtomic } from '../report/atomic-write.js';
 
-const cpus = Number(process.env.CPUS ?? 4);
-const workers = Number(process.env.WORKERS ?? 2);
-const tableMb = Number(process.env.TABLE_MB ?? 1024);
-const maxStates = Number(process.env.MAX_STATES ?? 1_400_000_000);
+function intEnv(name: string, dflt: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    process.stderr.write(`explore:4cpu: ${name}=${raw} must be an integer in ${min}..${max}\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const cpus = intEnv('CPUS', 4, 2, 8);
+const workers = intEnv('WORKERS', 2, 1, 64);
+const tableMb = intEnv('TABLE_MB', 1024, 1, 8192);
+const maxStates = intEnv('MAX_STATES', 1_400_000_000, 1, 2 ** 31 - 1);
 const out = process.env.OUT ?? 'reports';
+const file = join(out, 'model.json');
+
+// read the report to merge into before the long run: a malformed one is refused at once
+let previous: Record<string, unknown> | null = null;
+try {
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('not a JSON object');
+  previous = parsed as Record<string, unknown>;
+} catch (e) {
+  const code = (e as { code?: unknown }).code;
+  if (code !== 'ENOENT') {
+    process.stderr.write(`explore:4cpu: ${file} is not a readable model.json (${e instanceof Error ? e.message : String(e)}); move it away or set OUT\n`);
+    process.exit(2);
+  }
+}
+
 const load0 = loadavg();
 let last = 0;
 let peakRss = 0;
 const ac = new AbortController();
 process.on('SIGINT', () => { ac.abort(); });
 const r = await exploreParallel({
-  cpus, workload: findWorkload('stress'), workers, tableBytes: tableMb * 2 ** 20, maxStates, coverage: true, signal: ac.signal,
+  cpus, workload: findWorkload('stress'), workers, tableBytes: tableMb * 2 ** 20, maxStates, coverage: false, signal: ac.signal,
   onProgress: (p) => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     if (p.elapsedMs - last < 10_000) return;
@@ -31,16 +62,15 @@ const r = await exploreParallel({
   },
 });
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
-const row = {
-  workload: r.config.workload, cpus: r.config.cpus, fault: null, states: r.states, transitions: r.transitions, depth: r.depth,
-  elapsedMs: Math.round(r.elapsedMs), statesPerSecond: r.statesPerSecond, complete: r.complete, bound: r.bound, deadlocks: r.deadlocks,
-  violations: r.violations.map((v) => v.invariant), workers: r.workers,
-  memory: { ...r.memory, peakRssBytes: peakRss }, search: { workers: r.workers, tableBytes: tableMb * 2 ** 20 },
-  loadAverage: { start: load0.map((x) => Number(x.toFixed(2))), end: loadavg().map((x) => Number(x.toFixed(2))) },
-  command: 'npm run explore:4cpu',
+const round2 = (xs: readonly number[]): number[] => xs.map((x) => Number(x.toFixed(2)));
+const section: FourCpuRun = {
+  status: r.complete ? 'complete' : 'incomplete', command: FOUR_CPU_COMMAND, measuredAt: new Date().toISOString(),
+  workload: r.config.workload, cpus: r.config.cpus, states: r.states, transitions: r.transitions, depth: r.depth,
+  elapsedMs: Math.round(r.elapsedMs), statesPerSecond: r.statesPerSecond, complete: r.complete, bound: r.bound,
+  violations: r.violations.map((v) => v.invariant), deadlocks: r.deadlocks, workers: r.workers, reduction: 'none',
+  memory: { ...r.memory, peakRssBytes: peakRss, tableBytesRequested: tableMb * 2 ** 20 },
+  loadAverage: { start: round2(load0), end: round2(loadavg()) },
 };
-await ensureDir(out);
-const file = await writeModelJson(out, {
-  rows: [row], coverage: mergeCoverage([r.coverage]), invariants: mergeInvariants([r.invariants]), counterexamples: r.violations, completed: 1,
-});
-process.stdout.write(`${JSON.stringify(row)}\nwrote ${file}\n`);
+const body = previous ?? { schema: 'smpcheck.model/1', note: `only the 4-CPU section: run verify for the rest`, fourCpu: fourCpuNotRun() };
+await writeFileAtomic(file, `${JSON.stringify({ ...body, fourCpu: section }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(section)}\nmerged fourCpu into ${file}\n`);

@@ -2,7 +2,9 @@
  * The model part of `explore` and `verify`: explore each workload at each CPU count, merge the
  * results, and write `model.json`. Kept apart from the commands so both produce the same figures.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keptFourCpu } from '../model/explorer-four-cpu.js';
 import {
   CoverageCounter, csdMachine, DEFAULT_WORKLOADS, exploreSteps, findWorkload, hotplugMachine,
   type ExploreProgress, type ExploreResult, type ModelVariant, type Workload,
@@ -181,6 +183,8 @@ export async function writeModelJson(outDir: string, result: ModelRunResult): Pr
     invariants: result.invariants,
     violations: result.counterexamples,
     coverage: result.coverage,
+    // the 4-CPU sizing run's figures (npm run explore:4cpu) are kept, or marked "not run"
+    fourCpu: keptFourCpu(await readFile(file, 'utf8').then((t) => JSON.parse(t) as unknown, () => null)),
   };
   await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;

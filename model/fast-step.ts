@@ -55,6 +55,11 @@ export class FastStepper {
   private readonly table: Map<string, Map<string, readonly CompiledTransition[]>>[] = [];
   /** event type → the regions (in document order) with a transition on it in some leaf */
   private readonly regionsOn = new Map<string, number[]>();
+  /** event type → per such region: its name, index and leaf → transitions on that type (one Map get per region and step) */
+  private readonly byType = new Map<string, readonly { readonly r: number; readonly region: string; readonly leaves: ReadonlyMap<string, readonly CompiledTransition[]> }[]>();
+  /** The transitions a step selected (region, transition), reused between steps. */
+  private readonly chosenR: number[] = [];
+  private readonly chosenT: CompiledTransition[] = [];
 
   constructor(
     readonly machine: SystemMachine,
@@ -77,6 +82,16 @@ export class FastStepper {
         perLeaf.set(leaf, perEvent);
       }
       this.table.push(perLeaf);
+    }
+    for (const [type, on] of this.regionsOn) {
+      this.byType.set(type, on.map((r) => {
+        const leaves = new Map<string, readonly CompiledTransition[]>();
+        for (const [leaf, perEvent] of this.table[r] ?? []) {
+          const defs = perEvent.get(type);
+          if (defs !== undefined) leaves.set(leaf, defs);
+        }
+        return { r, region: this.regions[r] as string, leaves };
+      }));
     }
   }
 
@@ -110,27 +125,32 @@ export class FastStepper {
   /** One macrostep; returns the same object when nothing is enabled. `taken` receives the transitions. */
   step(s: FastSnapshot, e: SysEvent, taken?: TakenTransition[]): FastSnapshot {
     const args = { context: s.context, event: e };
-    let chosen: { r: number; t: CompiledTransition }[] | null = null;
-    const on = this.regionsOn.get(e.type) ?? [];
+    const on = this.byType.get(e.type);
+    if (on === undefined) return s;
+    const cr = this.chosenR;
+    const ct = this.chosenT;
+    let nChosen = 0;
     for (let k = 0; k < on.length; k++) {
-      const r = on[k] as number;
-      const region = this.regions[r] as string;
-      const defs = this.table[r]?.get(s.value[region] ?? '')?.get(e.type);
+      const o = on[k] as (typeof on)[number];
+      const defs = o.leaves.get(s.value[o.region] ?? '');
       if (defs === undefined) continue;
-      for (const t of defs) {
+      for (let d = 0; d < defs.length; d++) {
+        const t = defs[d] as CompiledTransition;
         if (t.guard === null || t.guard(args, t.guardParams)) {
-          (chosen ??= []).push({ r, t });
+          cr[nChosen] = o.r;
+          ct[nChosen++] = t;
           break;
         }
       }
     }
-    if (chosen === null) return s;
+    if (nChosen === 0) return s;
     // one copy of the context per step: later assigns see earlier ones' results, the arrays they
     // return are new (the rules never mutate), so updating our own copy in place is the same
     let ctx = s.context;
     let own = false;
     let value: Record<string, string> | null = null;
-    for (const { r, t } of chosen) {
+    for (let k = 0; k < nChosen; k++) {
+      const t = ct[k] as CompiledTransition;
       for (const a of t.actions) {
         const part = a.fn({ context: ctx, event: e }, a.params);
         if (own) Object.assign(ctx as unknown as Record<string, unknown>, part);
@@ -140,11 +160,12 @@ export class FastStepper {
         }
       }
       if (t.target !== null) {
-        const region = this.regions[r] as string;
+        const region = this.regions[cr[k] as number] as string;
         if (s.value[region] !== t.target) (value ??= { ...s.value })[region] = t.target;
       }
       taken?.push(t.def);
     }
     return { value: value ?? s.value, context: ctx };
   }
+
 }

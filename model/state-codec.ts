@@ -80,28 +80,118 @@ export class StateCodec {
     return p;
   }
 
-  /** Encodes `s` into `buf[0..length)` (zero-padded to a multiple of 4). */
+  /**
+   * Encodes `s` into `buf[0..length)` (zero-padded to a multiple of 4). A field whose array is the
+   * very object of the state `decode` returned last (a successor shares what its step did not
+   * change: the rules never mutate arrays) is copied from that state's bytes instead of re-encoded;
+   * the bytes are the same either way.
+   */
   encode(s: EncodedState): void {
     this.length = 0;
+    this.runFrom = this.runTo = 0;
     this.ensure(this.regions.length + 8);
     const b = this.buf;
+    const d = this.dec;
     let p = 0;
-    for (let r = 0; r < this.regions.length; r++) {
-      const i = this.leafIndex[r]?.get(s.value[this.regions[r] as string] ?? '');
-      if (i === undefined) throw new Error(`state codec: region ${this.regions[r] ?? r} has no leaf ${s.value[this.regions[r] as string] ?? '(none)'}`);
-      b[p++] = i;
+    if (d !== null && s.value === this.decValue) {
+      p = this.copyField(0, 0);
+    } else {
+      for (let r = 0; r < this.regions.length; r++) {
+        const i = this.leafIndex[r]?.get(s.value[this.regions[r] as string] ?? '');
+        if (i === undefined) throw new Error(`state codec: region ${this.regions[r] ?? r} has no leaf ${s.value[this.regions[r] as string] ?? '(none)'}`);
+        b[p++] = i;
+      }
     }
     this.length = p;
     const c = s.context;
     // CONTEXT_FIELDS order, written out: keyed loads by a field name in a loop were slower
-    this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.lists(c.queue, 3); this.lists(c.batch, 4);
-    this.bools(c.inFlush, 5); this.ints(c.running, 6); this.bools(c.ipi, 7); this.bools(c.polling, 8); this.bools(c.needResched, 9);
-    this.ints(c.pc, 10); this.ints(c.phase, 11); this.ints(c.sel, 12); this.ints(c.ipiMask, 13); this.ints(c.lock, 14); this.ints(c.func, 15);
-    this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
-    this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
+    if (d === null) {
+      this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.lists(c.queue, 3); this.lists(c.batch, 4);
+      this.bools(c.inFlush, 5); this.ints(c.running, 6); this.bools(c.ipi, 7); this.bools(c.polling, 8); this.bools(c.needResched, 9);
+      this.ints(c.pc, 10); this.ints(c.phase, 11); this.ints(c.sel, 12); this.ints(c.ipiMask, 13); this.ints(c.lock, 14); this.ints(c.func, 15);
+      this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
+      this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
+    } else {
+      if (c.online === d.online) this.copy(1); else { this.flush(); this.bools(c.online, 0); }
+      if (c.dying === d.dying) this.copy(2); else { this.flush(); this.bools(c.dying, 1); }
+      if (c.cfd === d.cfd) this.copy(3); else { this.flush(); this.bools(c.cfd, 2); }
+      if (c.queue === d.queue) this.copy(4); else { this.flush(); this.lists(c.queue, 3); }
+      if (c.batch === d.batch) this.copy(5); else { this.flush(); this.lists(c.batch, 4); }
+      if (c.inFlush === d.inFlush) this.copy(6); else { this.flush(); this.bools(c.inFlush, 5); }
+      if (c.running === d.running) this.copy(7); else { this.flush(); this.ints(c.running, 6); }
+      if (c.ipi === d.ipi) this.copy(8); else { this.flush(); this.bools(c.ipi, 7); }
+      if (c.polling === d.polling) this.copy(9); else { this.flush(); this.bools(c.polling, 8); }
+      if (c.needResched === d.needResched) this.copy(10); else { this.flush(); this.bools(c.needResched, 9); }
+      if (c.pc === d.pc) this.copy(11); else { this.flush(); this.ints(c.pc, 10); }
+      if (c.phase === d.phase) this.copy(12); else { this.flush(); this.ints(c.phase, 11); }
+      if (c.sel === d.sel) this.copy(13); else { this.flush(); this.ints(c.sel, 12); }
+      if (c.ipiMask === d.ipiMask) this.copy(14); else { this.flush(); this.ints(c.ipiMask, 13); }
+      if (c.lock === d.lock) this.copy(15); else { this.flush(); this.ints(c.lock, 14); }
+      if (c.func === d.func) this.copy(16); else { this.flush(); this.ints(c.func, 15); }
+      if (c.ran === d.ran) this.copy(17); else { this.flush(); this.ints(c.ran, 16); }
+      if (c.ranOn === d.ranOn) this.copy(18); else { this.flush(); this.ints(c.ranOn, 17); }
+      if (c.target === d.target) this.copy(19); else { this.flush(); this.ints(c.target, 18); }
+      if (c.enq === d.enq) this.copy(20); else { this.flush(); this.ints(c.enq, 19); }
+      if (c.localRan === d.localRan) this.copy(21); else { this.flush(); this.ints(c.localRan, 20); }
+      if (c.ret === d.ret) this.copy(22); else { this.flush(); this.ints(c.ret, 21); }
+      if (c.hpLeft === d.hpLeft) this.copy(23); else { this.flush(); this.ints(c.hpLeft, 22); }
+      if (c.enomemLeft === d.enomemLeft) this.copy(24); else { this.flush(); this.ints(c.enomemLeft, 23); }
+      this.flush();
+      this.int(c.offlineWarn);
+      if (c.freedInFlight === d.freedInFlight) this.copy(26); else { this.flush(); this.bools(c.freedInFlight, 25); }
+      this.flush();
+      this.int(c.uaf);
+    }
     const end = this.length;
     this.ensure(4);
     for (let k = end; k < ((end + 3) & ~3); k++) this.buf[k] = 0;
+  }
+
+  /**
+   * The state `decode` returned last, the bytes it was decoded from (the caller's buffer at
+   * `decBase`: they must stay unchanged until its successors are encoded, as the explorers' frontier
+   * records do) and where each part starts in them (0: regions, k+1: field k, 28: end).
+   */
+  private dec: SysContext | null = null;
+  private decValue: Readonly<Record<string, string>> | null = null;
+  private decBytes: Uint8Array = new Uint8Array(0);
+  private decBase = 0;
+  private readonly decOff = new Int32Array(CONTEXT_FIELDS.length + 2);
+  /** Parts of the decoded state still to be copied (a run of unchanged fields is copied at once): [from, to) relative to decBase. */
+  private runFrom = 0;
+  private runTo = 0;
+
+  /** Appends part `k` of the last decoded state's bytes; returns the new length. */
+  private copyField(k: number, at: number): number {
+    const from = this.decBase + (this.decOff[k] as number);
+    const len = (this.decOff[k + 1] as number) - (this.decOff[k] as number);
+    this.ensure(len);
+    const b = this.buf;
+    const src = this.decBytes;
+    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    return at + len;
+  }
+  /** Keeps part `k` as in the decoded state: extends the pending run (flushed by `flush`). */
+  private copy(k: number): void {
+    const from = this.decOff[k] as number;
+    if (this.runTo === from && this.runTo > this.runFrom) this.runTo = this.decOff[k + 1] as number;
+    else {
+      this.flush();
+      this.runFrom = from;
+      this.runTo = this.decOff[k + 1] as number;
+    }
+  }
+  private flush(): void {
+    const len = this.runTo - this.runFrom;
+    if (len <= 0) return;
+    this.ensure(len);
+    const b = this.buf;
+    const src = this.decBytes;
+    const from = this.decBase + this.runFrom;
+    const at = this.length;
+    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    this.length = at + len;
+    this.runFrom = this.runTo = 0;
   }
 
   private checkLength(a: readonly unknown[], f: number): void {
@@ -190,25 +280,133 @@ export class StateCodec {
     return (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24);
   }
 
-  /** Decodes bytes written by `encode` (from `off`, `len` bytes) back to a state. */
+  /** Decodes bytes written by `encode` (from `off`) back to a state; `encode` then copies the parts a successor shares with it. */
   decode(b: Uint8Array, off = 0): EncodedState {
     const value: Record<string, string> = {};
+    const O = this.decOff;
     let p = off;
+    O[0] = 0;
     for (let r = 0; r < this.regions.length; r++) value[this.regions[r] as string] = this.leaves[r]?.[b[p++] as number] ?? '';
     this.rp = p;
     const L = this.lengths;
+    // field by field, in CONTEXT_FIELDS order, noting where each starts (relative to off)
+    O[1] = this.rp - off; const online = this.getBools(b, L[0] ?? 0);
+    O[2] = this.rp - off; const dying = this.getBools(b, L[1] ?? 0);
+    O[3] = this.rp - off; const cfd = this.getBools(b, L[2] ?? 0);
+    O[4] = this.rp - off; const queue = this.getLists(b, L[3] ?? 0);
+    O[5] = this.rp - off; const batch = this.getLists(b, L[4] ?? 0);
+    O[6] = this.rp - off; const inFlush = this.getBools(b, L[5] ?? 0);
+    O[7] = this.rp - off; const running = this.getInts(b, L[6] ?? 0);
+    O[8] = this.rp - off; const ipi = this.getBools(b, L[7] ?? 0);
+    O[9] = this.rp - off; const polling = this.getBools(b, L[8] ?? 0);
+    O[10] = this.rp - off; const needResched = this.getBools(b, L[9] ?? 0);
+    O[11] = this.rp - off; const pc = this.getInts(b, L[10] ?? 0);
+    O[12] = this.rp - off; const phase = this.getInts(b, L[11] ?? 0);
+    O[13] = this.rp - off; const sel = this.getInts(b, L[12] ?? 0);
+    O[14] = this.rp - off; const ipiMask = this.getInts(b, L[13] ?? 0);
+    O[15] = this.rp - off; const lock = this.getInts(b, L[14] ?? 0);
+    O[16] = this.rp - off; const func = this.getInts(b, L[15] ?? 0);
+    O[17] = this.rp - off; const ran = this.getInts(b, L[16] ?? 0);
+    O[18] = this.rp - off; const ranOn = this.getInts(b, L[17] ?? 0);
+    O[19] = this.rp - off; const target = this.getInts(b, L[18] ?? 0);
+    O[20] = this.rp - off; const enq = this.getInts(b, L[19] ?? 0);
+    O[21] = this.rp - off; const localRan = this.getInts(b, L[20] ?? 0);
+    O[22] = this.rp - off; const ret = this.getNullableInts(b, L[21] ?? 0);
+    O[23] = this.rp - off; const hpLeft = this.getInts(b, L[22] ?? 0);
+    O[24] = this.rp - off; const enomemLeft = this.getInts(b, L[23] ?? 0);
+    O[25] = this.rp - off; const offlineWarn = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; const freedInFlight = this.getBools(b, L[25] ?? 0);
+    O[27] = this.rp - off; const uaf = this.getInt(b) ?? 0;
+    O[28] = this.rp - off;
     const context: SysContext = {
-      online: this.getBools(b, L[0] ?? 0), dying: this.getBools(b, L[1] ?? 0), cfd: this.getBools(b, L[2] ?? 0),
-      queue: this.getLists(b, L[3] ?? 0), batch: this.getLists(b, L[4] ?? 0), inFlush: this.getBools(b, L[5] ?? 0),
-      running: this.getInts(b, L[6] ?? 0), ipi: this.getBools(b, L[7] ?? 0), polling: this.getBools(b, L[8] ?? 0),
-      needResched: this.getBools(b, L[9] ?? 0), pc: this.getInts(b, L[10] ?? 0), phase: this.getInts(b, L[11] ?? 0),
-      sel: this.getInts(b, L[12] ?? 0), ipiMask: this.getInts(b, L[13] ?? 0), lock: this.getInts(b, L[14] ?? 0),
-      func: this.getInts(b, L[15] ?? 0), ran: this.getInts(b, L[16] ?? 0), ranOn: this.getInts(b, L[17] ?? 0),
-      target: this.getInts(b, L[18] ?? 0), enq: this.getInts(b, L[19] ?? 0), localRan: this.getInts(b, L[20] ?? 0),
-      ret: this.getNullableInts(b, L[21] ?? 0), hpLeft: this.getInts(b, L[22] ?? 0), enomemLeft: this.getInts(b, L[23] ?? 0),
-      offlineWarn: this.getInt(b) ?? 0, freedInFlight: this.getBools(b, L[25] ?? 0), uaf: this.getInt(b) ?? 0,
+      online, dying, cfd, queue, batch, inFlush, running, ipi, polling, needResched, pc, phase, sel, ipiMask, lock, func,
+      ran, ranOn, target, enq, localRan, ret, hpLeft, enomemLeft, offlineWarn, freedInFlight, uaf,
     };
+    this.decBytes = b;
+    this.decBase = off;
+    this.dec = context;
+    this.decValue = value;
     return { value, context };
+  }
+
+  /** The arrays `decodeReusing` fills (one set per codec), made on its first call. */
+  private pool: { value: Record<string, string>; context: Record<string, unknown> } | null = null;
+
+  /**
+   * `decode`, but into this codec's own arrays and value record, overwritten in place by the next
+   * `decodeReusing`: for the explorers, which expand one state at a time and keep no state (nor a
+   * successor, which shares the arrays its step did not change) past its expansion. Saves the
+   * allocation of every array per expanded state.
+   */
+  decodeReusing(b: Uint8Array, off = 0): EncodedState {
+    if (this.pool === null) {
+      // the first state decoded the ordinary way: its record and arrays (the usual object shapes) become the pool
+      const fresh = this.decode(b, off);
+      this.pool = { value: fresh.value, context: fresh.context as unknown as Record<string, unknown> };
+      return fresh;
+    }
+    const { value } = this.pool;
+    const ctx = this.pool.context as unknown as { -readonly [K in keyof SysContext]: SysContext[K] };
+    const O = this.decOff;
+    let p = off;
+    O[0] = 0;
+    for (let r = 0; r < this.regions.length; r++) value[this.regions[r] as string] = this.leaves[r]?.[b[p++] as number] ?? '';
+    this.rp = p;
+    O[1] = this.rp - off; this.fillBools(b, ctx.online as boolean[]);
+    O[2] = this.rp - off; this.fillBools(b, ctx.dying as boolean[]);
+    O[3] = this.rp - off; this.fillBools(b, ctx.cfd as boolean[]);
+    O[4] = this.rp - off; this.fillLists(b, ctx.queue as number[][]);
+    O[5] = this.rp - off; this.fillLists(b, ctx.batch as number[][]);
+    O[6] = this.rp - off; this.fillBools(b, ctx.inFlush as boolean[]);
+    O[7] = this.rp - off; this.fillInts(b, ctx.running as number[]);
+    O[8] = this.rp - off; this.fillBools(b, ctx.ipi as boolean[]);
+    O[9] = this.rp - off; this.fillBools(b, ctx.polling as boolean[]);
+    O[10] = this.rp - off; this.fillBools(b, ctx.needResched as boolean[]);
+    O[11] = this.rp - off; this.fillInts(b, ctx.pc as number[]);
+    O[12] = this.rp - off; this.fillInts(b, ctx.phase as number[]);
+    O[13] = this.rp - off; this.fillInts(b, ctx.sel as number[]);
+    O[14] = this.rp - off; this.fillInts(b, ctx.ipiMask as number[]);
+    O[15] = this.rp - off; this.fillInts(b, ctx.lock as number[]);
+    O[16] = this.rp - off; this.fillInts(b, ctx.func as number[]);
+    O[17] = this.rp - off; this.fillInts(b, ctx.ran as number[]);
+    O[18] = this.rp - off; this.fillInts(b, ctx.ranOn as number[]);
+    O[19] = this.rp - off; this.fillInts(b, ctx.target as number[]);
+    O[20] = this.rp - off; this.fillInts(b, ctx.enq as number[]);
+    O[21] = this.rp - off; this.fillInts(b, ctx.localRan as number[]);
+    O[22] = this.rp - off; this.fillNullableInts(b, ctx.ret as (number | null)[]);
+    O[23] = this.rp - off; this.fillInts(b, ctx.hpLeft as number[]);
+    O[24] = this.rp - off; this.fillInts(b, ctx.enomemLeft as number[]);
+    O[25] = this.rp - off; ctx.offlineWarn = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; this.fillBools(b, ctx.freedInFlight as boolean[]);
+    O[27] = this.rp - off; ctx.uaf = this.getInt(b) ?? 0;
+    O[28] = this.rp - off;
+    this.decBytes = b;
+    this.decBase = off;
+    const context = ctx as SysContext;
+    this.dec = context;
+    this.decValue = value;
+    return { value, context };
+  }
+  private fillBools(b: Uint8Array, a: boolean[]): void {
+    const n = a.length;
+    for (let i = 0; i < n; i += 8) {
+      const m = b[this.rp++] as number;
+      for (let k = 0; k < 8 && i + k < n; k++) a[i + k] = (m & (1 << k)) !== 0;
+    }
+  }
+  private fillInts(b: Uint8Array, a: number[]): void {
+    for (let i = 0; i < a.length; i++) a[i] = this.getInt(b) ?? 0;
+  }
+  private fillNullableInts(b: Uint8Array, a: (number | null)[]): void {
+    for (let i = 0; i < a.length; i++) a[i] = this.getInt(b);
+  }
+  private fillLists(b: Uint8Array, a: number[][]): void {
+    for (let i = 0; i < a.length; i++) {
+      const len = this.getInt(b) ?? 0;
+      const l = a[i] as number[];
+      l.length = len;
+      for (let k = 0; k < len; k++) l[k] = this.getInt(b) ?? 0;
+    }
   }
 
   private getBools(b: Uint8Array, n: number): boolean[] {

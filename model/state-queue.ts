@@ -45,7 +45,7 @@ export class StateQueue {
     c[o + 3] = (ref >>> 8) & 0xff;
     c[o + 4] = (ref >>> 16) & 0xff;
     c[o + 5] = (ref >>> 24) & 0xff;
-    c.set(b.subarray(0, len), o + HEAD);
+    for (let k = 0, d = o + HEAD; k < len; k++) c[d + k] = b[k] as number;
     this.writeOff = o + HEAD + len;
     this.length++;
   }
