@@ -9,14 +9,38 @@ import type { FunctionStats, KickStats, LatencySummary, PairStats, TraceStats } 
 /** Distinct functions / pairs tracked separately; the rest is summed under `(other)` (bounded memory). */
 const MAX_KEYS = 256;
 
+/** The histogram configuration of every latency: nanoseconds, 3 significant digits. */
+function hdr(): Histogram {
+  // Ftrace prints microseconds, so 3 significant digits lose nothing. The counts array grows to the
+  // largest value recorded (bucket boundaries do not depend on it).
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 1 << 20, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+/** The bucket arithmetic of that configuration (pure functions of it; the JS histogram has them). */
+interface Buckets {
+  lowestEquivalentValue(v: number): number;
+  highestEquivalentValue(v: number): number;
+  medianEquivalentValue(v: number): number;
+}
+const BUCKETS = hdr() as unknown as Buckets;
+
+/** `hdr-histogram-js`'s ulp (it rounds the count at a percentile with it). */
+const ulp = (x: number): number => Math.pow(2, Math.floor(Math.log2(x)) - 52);
+
+/** Distinct values counted exactly before a latency moves to the HDR histogram itself. */
+const MAX_EXACT = 1 << 14;
+
 /**
- * An HDR histogram that records runs of one value with one call: trace latencies come in whole
- * microseconds (text) and repeat line after line, and `recordValue` is the checker's costliest
- * call per event otherwise. `summary()` flushes the pending run first.
+ * A latency distribution with the figures of an HDR histogram (same percentiles, mean and max),
+ * counted as exact value → count while there are few distinct values (trace latencies come in
+ * whole microseconds and repeat), so recording is one map update and the summary walks only the
+ * values seen, not the histogram's whole counts array; past `MAX_EXACT` distinct values they move
+ * into the HDR histogram (bounded memory), which records from then on. Runs of one value are
+ * recorded with one call either way.
  */
 class Latency {
-  // Nanoseconds; ftrace prints microseconds, so 3 significant digits lose nothing.
-  private readonly h: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  private exact: Map<number, number> | null = new Map();
+  private h: Histogram | null = null;
   private last = -1;
   private run = 0;
 
@@ -26,21 +50,35 @@ class Latency {
       this.run++;
       return;
     }
-    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+    this.flush();
     this.last = v;
     this.run = 1;
   }
 
-  summary(): LatencySummary {
-    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+  private flush(): void {
+    if (this.run === 0) return;
+    const ex = this.exact;
+    if (ex !== null) {
+      ex.set(this.last, (ex.get(this.last) ?? 0) + this.run);
+      if (ex.size > MAX_EXACT) {
+        const h = (this.h = hdr());
+        for (const [v, c] of ex) h.recordValueWithCount(v, c);
+        this.exact = null;
+      }
+    } else this.h?.recordValueWithCount(this.last, this.run);
     this.run = 0;
+  }
+
+  summary(): LatencySummary {
+    this.flush();
     this.last = -1;
-    return summarize(this.h);
+    return this.exact !== null ? summarizeExact(this.exact) : summarize(this.h ?? hdr());
   }
 }
 
+const us = (ns: number): number => Math.round(ns / 100) / 10;
+
 function summarize(h: Histogram): LatencySummary {
-  const us = (ns: number): number => Math.round(ns / 100) / 10;
   if (h.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   return {
     count: h.totalCount,
@@ -51,6 +89,43 @@ function summarize(h: Histogram): LatencySummary {
     max: us(h.maxValue),
     mean: us(h.mean),
   };
+}
+
+/**
+ * `summarize` of the HDR histogram those exact counts would fill, computed from the counts (what
+ * the histogram does index by index): values grouped into its buckets in ascending order; a
+ * percentile is the highest value of the bucket where the running count reaches it; the mean sums
+ * each bucket's median × count in bucket order; the max is the largest value.
+ */
+function summarizeExact(ex: ReadonlyMap<number, number>): LatencySummary {
+  if (ex.size === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  const values = [...ex.keys()].sort((a, b) => a - b);
+  const low: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  for (const v of values) {
+    const c = ex.get(v) ?? 0;
+    total += c;
+    const l = BUCKETS.lowestEquivalentValue(v);
+    if (low.length > 0 && low[low.length - 1] === l) counts[counts.length - 1] = (counts[counts.length - 1] ?? 0) + c;
+    else {
+      low.push(l);
+      counts.push(c);
+    }
+  }
+  const at = (percentile: number): number => {
+    const fp = (Math.min(percentile, 100) / 100) * total;
+    const want = Math.max(Math.ceil(fp - ulp(fp)), 1);
+    let acc = 0;
+    for (let i = 0; i < low.length; i++) {
+      acc += counts[i] ?? 0;
+      if (acc >= want) return BUCKETS.highestEquivalentValue(low[i] ?? 0);
+    }
+    return 0;
+  };
+  let sum = 0;
+  for (let i = 0; i < low.length; i++) sum += BUCKETS.medianEquivalentValue(BUCKETS.highestEquivalentValue(low[i] ?? 0)) * (counts[i] ?? 0);
+  return { count: total, p50: us(at(50)), p90: us(at(90)), p99: us(at(99)), p999: us(at(99.9)), max: us(values[values.length - 1] ?? 0), mean: us(sum / total) };
 }
 
 class FnAcc {
