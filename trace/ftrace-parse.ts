@@ -312,9 +312,29 @@ function lastWord(b: Uint8Array, s: number, n: number): number {
   return j;
 }
 
+/** The fields records `fastFieldsBytes` fills, one per format (re-used: see `ownedFields`). */
+const F_FUNC_CSD = { func: '', csd: '' };
+const F_QUEUE = { cpu: '', callsite: '', func: '', csd: '' };
+const F_IPI = { cpu: '', callsite: '', callback: '' };
+const F_VECTOR = { vector: '' };
+
+/** A copy of a re-used fields record, for an event the caller keeps. */
+function ownedFields(f: Record<string, string> | null): Record<string, string> | null {
+  return f === null ? null : { ...f };
+}
+
+/** A copy of the parser's re-used event record (and its fields), for an event the caller keeps. */
+function owned(ev: FtraceEvent): FtraceEvent {
+  return { line: ev.line, task: ev.task, pid: ev.pid, cpu: ev.cpu, flags: ev.flags, ts: ev.ts, name: ev.name, fields: { ...ev.fields } };
+}
+
+/** An `FtraceEvent` the parser fills in place. */
+type MutableEvent = { -readonly [K in keyof FtraceEvent]: FtraceEvent[K] };
+
 /**
  * Fields of the fast formats from `start` to the end of the line, which it finds (`lineNext`);
  * `n` bounds the chunk (or is the line end). Null for anything else: the caller then tokenises.
+ * The result is one of the `F_*` records, overwritten by the next call.
  */
 function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string): Record<string, string> | null {
   while (start < n && b[start] === 32) start++; // trace-cmd report pads after the event name
@@ -335,7 +355,10 @@ function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string):
       const cs = key(b, j + 1, n, B_CSD);
       let e: number;
       if (cs < 0 || (e = lastWord(b, cs, n)) < 0) return null;
-      return { func, csd: interned.hashed(scanHash, b, cs, e) };
+      const f = F_FUNC_CSD;
+      f.func = func;
+      f.csd = interned.hashed(scanHash, b, cs, e);
+      return f;
     }
     case 'csd_queue_cpu': {
       if (!sameU8(b, start, B_CPU)) return null;
@@ -348,7 +371,12 @@ function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string):
       if ((i = key(b, j, n, B_FUNC)) < 0 || (j = word(b, i, n)) < 0) return null;
       const func = interned.hashed(scanHash, b, i, j);
       if ((i = key(b, j, n, B_CSD)) < 0 || (j = lastWord(b, i, n)) < 0) return null;
-      return { cpu, callsite, func, csd: interned.hashed(scanHash, b, i, j) };
+      const f = F_QUEUE;
+      f.cpu = cpu;
+      f.callsite = callsite;
+      f.func = func;
+      f.csd = interned.hashed(scanHash, b, i, j);
+      return f;
     }
     case 'ipi_send_cpu': {
       if (!sameU8(b, start, B_CPU)) return null;
@@ -359,7 +387,11 @@ function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string):
       if ((i = key(b, j, n, B_CALLSITE)) < 0 || (j = word(b, i, n)) < 0) return null;
       const callsite = interned.hashed(scanHash, b, i, j);
       if ((i = key(b, j, n, B_CALLBACK)) < 0 || (j = lastWord(b, i, n)) < 0) return null;
-      return { cpu, callsite, callback: interned.hashed(scanHash, b, i, j) };
+      const f = F_IPI;
+      f.cpu = cpu;
+      f.callsite = callsite;
+      f.callback = interned.hashed(scanHash, b, i, j);
+      return f;
     }
     case 'call_function_single_entry':
     case 'call_function_single_exit':
@@ -367,7 +399,8 @@ function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string):
     case 'call_function_exit': {
       let j: number;
       if (!sameU8(b, start, B_VECTOR) || (j = lastWord(b, start + 7, n)) < 0) return null;
-      return { vector: interned.hashed(scanHash, b, start + 7, j) };
+      F_VECTOR.vector = interned.hashed(scanHash, b, start + 7, j);
+      return F_VECTOR;
     }
     default:
       return null;
@@ -615,6 +648,15 @@ export class FtraceParser {
    * decoded and goes through the string path, so both give the same events.
    */
   parseBytes(bytes: Buffer, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+    this.parseBytesEach(bytes, (ev) => out.push(ev === this.cur ? owned(ev) : ev), onError);
+  }
+
+  /**
+   * `parseBytes` handing each event to `sink` as it is parsed. The event (and its `fields`) may be
+   * a record the parser re-uses for the next line: the sink must not keep it (the checker copies
+   * what it keeps), which is what makes the common line allocation-free.
+   */
+  parseBytesEach(bytes: Buffer, sink: (ev: FtraceEvent) => void, onError?: (e: FtraceParseError) => void): void {
     const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     let s = 0;
     const n = buf.length;
@@ -623,24 +665,30 @@ export class FtraceParser {
       if (this.lineNo >= this.maxLines) return;
       // The kernel's own layout at its fixed columns: no search for the line end first (the
       // field scan finds it), no search for the CPU column.
-      const next = this.fixedLine(buf, s, n, out);
+      const next = this.fixedLine(buf, s, n);
       if (next >= 0) {
         s = next;
+        if (this.took) sink(this.cur);
         continue;
       }
       let e = buf.indexOf(10, s);
       if (e < 0) e = n;
       const end = e > s && buf[e - 1] === 13 ? e - 1 : e;
+      let ev: FtraceEvent | null = null;
       try {
-        const ev = end > s && buf[s] !== 35 && this.fastPrefixBytes(buf, s, end) ? this.fastEvent(buf, end) : this.parseRange(latin1(buf, s, end), 0, end - s);
-        if (ev !== null) out.push(ev);
+        ev = end > s && buf[s] !== 35 && this.fastPrefixBytes(buf, s, end) ? this.fastEvent(buf, end) : this.parseRange(latin1(buf, s, end), 0, end - s);
       } catch (err) {
         if (!(err instanceof FtraceParseError) || onError === undefined) throw err;
         onError(err);
       }
       s = e + 1;
+      if (ev !== null) sink(ev);
     }
   }
+
+  /** The record `fixedLine` fills (re-used line after line); `took` says it holds this line's event. */
+  private readonly cur: MutableEvent = { line: 0, task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', fields: {} };
+  private took = false;
 
   /**
    * A line of the kernel's `trace` layout, `%16s-%-7d [%03d] FLAGS TS: NAME: FIELDS` (a task
@@ -650,7 +698,8 @@ export class FtraceParser {
    * a task without '[' cannot hide an earlier ` [N] ` column, and any other byte where the
    * layout has digits or spaces refuses the line.
    */
-  private fixedLine(b: Uint8Array, s: number, n: number, out: FtraceEvent[]): number {
+  private fixedLine(b: Uint8Array, s: number, n: number): number {
+    this.took = false;
     if (s + 40 > n || b[s] === 35 || b[s + 16] !== 45 || b[s + 25] !== 91 || b[s + 29] !== 93 || b[s + 30] !== 32) return -1;
     const c0 = (b[s + 26] ?? 0) - 48;
     const c1 = (b[s + 27] ?? 0) - 48;
@@ -733,7 +782,16 @@ export class FtraceParser {
       next = e + 1;
       fields = splitFieldsBytes(b, r, b[e - 1] === 13 ? e - 1 : e, known);
     }
-    out.push({ line: lineNo, task, pid, cpu: c0 * 100 + c1 * 10 + c2, flags, ts, name: known, fields });
+    const ev = this.cur;
+    ev.line = lineNo;
+    ev.task = task;
+    ev.pid = pid;
+    ev.cpu = c0 * 100 + c1 * 10 + c2;
+    ev.flags = flags;
+    ev.ts = ts;
+    ev.name = known;
+    ev.fields = fields;
+    this.took = true;
     return next;
   }
 
@@ -748,7 +806,7 @@ export class FtraceParser {
       this.skipped[name] = (this.skipped[name] ?? 0) + 1;
       return null;
     }
-    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: fastFieldsBytes(buf, sc.rest, end, name) ?? splitFieldsBytes(buf, sc.rest, end, name) };
+    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: ownedFields(fastFieldsBytes(buf, sc.rest, end, name)) ?? splitFieldsBytes(buf, sc.rest, end, name) };
   }
 
   /** `fastPrefix` over bytes: the same layout and the same refusals. */

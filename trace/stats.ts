@@ -163,10 +163,12 @@ export class TraceStatsCollector {
   private idleWithoutIpi = 0;
   private provablyEmptyAdds = 0;
   private undecidedAdds = 0;
-  private readonly sinceKick = new Map<number, number>();
+  /** Requests queued to each CPU since its last kick (by CPU number). */
+  private readonly sinceKick: number[] = [];
   private readonly requestsPerKick: number[] = [];
   private readonly entriesPerHandler: number[] = [];
-  private readonly handlerEntries = new Map<number, number>();
+  /** csd functions run in each CPU's open IPI handler; -1 (or a hole) when none is open. */
+  private readonly handlerEntries: number[] = [];
   private readonly perCpu: number[] = [];
 
   private fn(func: string): FnAcc {
@@ -196,7 +198,7 @@ export class TraceStatsCollector {
   queued(func: string, src: number, dst: number): void {
     this.fn(func).queued++;
     this.pair(src, dst).queued++;
-    this.sinceKick.set(dst, (this.sinceKick.get(dst) ?? 0) + 1);
+    this.sinceKick[dst] = (this.sinceKick[dst] ?? 0) + 1;
   }
 
   /** A queued request was entered on its target; `waitNs` is queue→entry. */
@@ -207,14 +209,14 @@ export class TraceStatsCollector {
     const p = this.pair(src, dst);
     p.entered++;
     p.queueToEntry.record(waitNs);
-    const h = this.handlerEntries.get(dst);
-    if (h !== undefined) this.handlerEntries.set(dst, h + 1);
+    const h = this.handlerEntries[dst] ?? -1;
+    if (h >= 0) this.handlerEntries[dst] = h + 1;
   }
 
   local(func: string, cpu: number): void {
     this.fn(func).local++;
-    const h = this.handlerEntries.get(cpu);
-    if (h !== undefined) this.handlerEntries.set(cpu, h + 1);
+    const h = this.handlerEntries[cpu] ?? -1;
+    if (h >= 0) this.handlerEntries[cpu] = h + 1;
   }
 
   exited(func: string, runNs: number): void {
@@ -232,21 +234,21 @@ export class TraceStatsCollector {
     else if (kind === 'mask') this.ipiSendCpumask++;
     else this.idleWithoutIpi++;
     for (const t of targets) {
-      const n = this.sinceKick.get(t) ?? 0;
+      const n = this.sinceKick[t] ?? 0;
       if (n > 0) bump(this.requestsPerKick, n);
-      this.sinceKick.set(t, 0);
+      this.sinceKick[t] = 0;
     }
   }
 
   ipiHandlerEntry(cpu: number): void {
-    this.handlerEntries.set(cpu, 0);
+    this.handlerEntries[cpu] = 0;
   }
 
   ipiHandlerExit(cpu: number): void {
-    const n = this.handlerEntries.get(cpu);
-    if (n === undefined) return;
+    const n = this.handlerEntries[cpu] ?? -1;
+    if (n < 0) return;
     bump(this.entriesPerHandler, n);
-    this.handlerEntries.delete(cpu);
+    this.handlerEntries[cpu] = -1;
   }
 
   result(): TraceStats {
