@@ -541,6 +541,29 @@ function knownName(text: string, start: number, end: number): string | undefined
 const KNOWN_BYTES: (readonly (readonly [Uint8Array, string])[] | undefined)[] = [];
 for (const n of KNOWN_EVENTS) ((KNOWN_BYTES[n.length] ??= []) as (readonly [Uint8Array, string])[]).push([bytesOf(n), n]);
 
+/** Known event names by first byte, with their bytes; the last one matched is tried first. */
+const KNOWN_BY_FIRST: (readonly (readonly [Uint8Array, string])[] | undefined)[] = [];
+for (const n of KNOWN_EVENTS) ((KNOWN_BY_FIRST[n.charCodeAt(0)] ??= []) as (readonly [Uint8Array, string])[]).push([bytesOf(n), n]);
+let lastKnown: readonly [Uint8Array, string] = [new Uint8Array(0), ''];
+
+/** The known event name at `b[start..]` if it is followed by ':' (within `n`), else undefined. */
+function knownNameAt(b: Uint8Array, start: number, n: number): string | undefined {
+  const last = lastKnown;
+  const lb = last[0];
+  if (lb.length > 0 && start + lb.length < n && b[start + lb.length] === 58 && sameU8(b, start, lb)) return last[1];
+  const list = KNOWN_BY_FIRST[b[start] ?? 0];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const e = list[k] as readonly [Uint8Array, string];
+    const eb = e[0];
+    if (start + eb.length < n && b[start + eb.length] === 58 && sameU8(b, start, eb)) {
+      lastKnown = e;
+      return e[1];
+    }
+  }
+  return undefined;
+}
+
 function knownNameBytes(b: Uint8Array, start: number, end: number): string | undefined {
   const list = KNOWN_BYTES[end - start];
   if (list === undefined) return undefined;
@@ -751,17 +774,22 @@ export class FtraceParser {
     const ts = parseSecondsBytes(b, i, sp - 1);
     if (ts < 0) return -1;
     i = sp + 1;
+    // A known name followed by ':' is matched in place (no scan for the colon first); any other
+    // name is scanned to its colon, and is then not a known one.
+    const known = knownNameAt(b, i, n);
     let colon = i;
-    for (; colon < n; colon++) {
-      const ch = b[colon];
-      if (ch === 58) break;
-      if (ch === 32 || ch === 10 || ch === 13) return -1;
+    if (known !== undefined) colon = i + known.length;
+    else {
+      for (; colon < n; colon++) {
+        const ch = b[colon];
+        if (ch === 58) break;
+        if (ch === 32 || ch === 10 || ch === 13) return -1;
+      }
+      if (colon <= i || colon >= n) return -1;
     }
-    if (colon <= i || colon >= n) return -1;
     // From here the line is taken: count it.
     const lineNo = ++this.lineNo;
     this.eventLines++;
-    const known = knownNameBytes(b, i, colon);
     let r = colon + 1;
     if (r < n && b[r] === 32) r++;
     if (known === undefined) {
