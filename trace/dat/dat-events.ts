@@ -42,6 +42,12 @@ export function latencyFlags(flags: number, preemptCount: number): string {
   return c1 + c2 + c3 + c4 + c5;
 }
 
+/** Decimal strings of small integers (CPU numbers, vectors, hotplug steps), made once. */
+const SMALL_DECIMALS: string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+function decimal(v: number): string {
+  return v >= 0 && v < 1024 && Number.isInteger(v) ? (SMALL_DECIMALS[v] ?? String(v)) : String(v);
+}
+
 type FieldPrinter = (buf: Buffer, base: number, length: number) => string;
 type IntReader = (buf: Buffer, at: number) => number;
 
@@ -203,14 +209,21 @@ export class DatEventReader {
     switch (how) {
       case 'int': {
         const read = intReader(size, signed, this.dat.littleEndian);
-        return (b, base) => String(read(b, base + offset));
+        return (b, base) => decimal(read(b, base + offset));
       }
       case 'sym':
       case 'symoff': {
         const withOff = how === 'symoff';
+        // The field's last address and its text: a csd's function or callsite repeats record after record.
+        let lastHi = -1;
+        let lastLo = -1;
+        let last = '';
         return (b, base) => {
           this.readPtr(b, base + offset, size);
-          return ks.format(this.ph, this.pl, withOff);
+          if (this.ph === lastHi && this.pl === lastLo) return last;
+          lastHi = this.ph;
+          lastLo = this.pl;
+          return (last = ks.format(lastHi, lastLo, withOff));
         };
       }
       case 'ptr':
