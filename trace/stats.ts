@@ -1,6 +1,6 @@
 /**
- * Statistics of a trace: per function and per CPU pair counts and latency percentiles (HDR
- * histograms, fixed memory), requests per kick (batching on the producer side) and csd functions
+ * Statistics of a trace: per function and per CPU pair counts and latency percentiles (the figures
+ * of HDR histograms, bounded memory), requests per kick (batching on the producer side) and csd functions
  * per IPI handler (batching on the consumer side).
  */
 import { build, type Histogram } from 'hdr-histogram-js';
