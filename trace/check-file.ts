@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FtraceParseError, FtraceParser, parseFtraceBatches, type FtraceEvent, type FtraceHeader, type TraceTextItem } from './ftrace-parse.js';
+import { FtraceParseError, FtraceParser, type FtraceEvent, type FtraceHeader, type TraceTextItem } from './ftrace-parse.js';
 import { TraceChecker } from './checker.js';
 import { DatEventReader } from './dat/dat-events.js';
 import { closeTraceDat, openTraceDat } from './dat/trace-dat-file.js';
@@ -52,25 +52,37 @@ export async function checkTraceLines(lines: AsyncIterable<TraceTextItem> | Iter
     if (warnings.length < MAX_WARNING_EXAMPLES) warnings.push(`${name}:${e.lineNo}: ${e.reason}`);
   };
   if (opts.maxLines !== undefined) parser.maxLines = opts.maxLines;
+  const lenient = opts.lenient === true;
+  const onEvent = opts.onEvent;
+  // One event at a time, in line order; lost-event annotations are rare: replay them before the
+  // first event after them. The event may be the parser's re-used record (see parseBytesEach).
+  const feed = (ev: FtraceEvent): void => {
+    while (lost < parser.lostLines.length) {
+      const l = parser.lostLines[lost];
+      if (l === undefined || l.line > ev.line) break;
+      if (l.lost > 0) checker.lost(l.cpu, l.line);
+      lost++;
+    }
+    try {
+      onEvent?.(ev);
+      checker.feed(ev);
+    } catch (e) {
+      if (!(e instanceof FtraceParseError) || !lenient) throw e;
+      warn(e);
+    }
+  };
+  const onError = lenient ? warn : undefined;
   try {
-    for await (const batch of parseFtraceBatches(lines, parser, { lenient: opts.lenient === true, onWarning: warn })) {
+    for await (const item of lines) {
       if (opts.signal?.aborted === true) throw new TraceCheckInterrupted(`${name}: interrupted`);
-      // Lost-event annotations are rare; replay them in line order relative to this batch.
-      for (const ev of batch) {
-        while (lost < parser.lostLines.length) {
-          const l = parser.lostLines[lost];
-          if (l === undefined || l.line > ev.line) break;
-          if (l.lost > 0) checker.lost(l.cpu, l.line);
-          lost++;
-        }
-        try {
-          opts.onEvent?.(ev);
-          checker.feed(ev);
-        } catch (e) {
-          if (!(e instanceof FtraceParseError) || opts.lenient !== true) throw e;
-          warn(e);
-        }
+      if (Buffer.isBuffer(item)) parser.parseBytesEach(item, feed, onError);
+      else {
+        const batch: FtraceEvent[] = [];
+        if (typeof item === 'string') parser.parseChunk(item, batch, onError);
+        else for (const line of item) if (!parser.done) parser.parseChunk(line, batch, onError);
+        for (const ev of batch) feed(ev);
       }
+      if (parser.done) break;
     }
   } catch (e) {
     if (e instanceof FtraceParseError) throw new TraceInputError(name, e.lineNo, e.reason);
@@ -138,18 +150,20 @@ export async function checkTraceDat(path: string, name: string, opts: CheckTrace
     const warnings: string[] = dat.otherInstances.map((n) => `${name}: trace instance ${JSON.stringify(n)} is not checked (only the top instance is)`);
     let lost = 0;
     try {
-      for (let batch = reader.nextBatch(); batch !== null; batch = reader.nextBatch()) {
-        for (const ev of batch) {
-          while (lost < reader.lost.length) {
-            const l = reader.lost[lost];
-            if (l === undefined || l.line > ev.line) break;
-            header.lostAnnotations++;
-            checker.lost(l.cpu, l.line);
-            lost++;
-          }
-          opts.onEvent?.(ev);
-          checker.feed(ev);
+      const onEvent = opts.onEvent;
+      // The event is the reader's re-used record (see DatEventReader.each): fed, not kept.
+      const feed = (ev: FtraceEvent): void => {
+        while (lost < reader.lost.length) {
+          const l = reader.lost[lost];
+          if (l === undefined || l.line > ev.line) break;
+          header.lostAnnotations++;
+          checker.lost(l.cpu, l.line);
+          lost++;
         }
+        onEvent?.(ev);
+        checker.feed(ev);
+      };
+      while (reader.each(feed) > 0) {
         // Let a signal handler (Ctrl-C) run between batches.
         await new Promise<void>((r) => setImmediate(r));
         if (opts.signal?.aborted === true) throw new TraceCheckInterrupted(`${name}: interrupted`);

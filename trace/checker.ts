@@ -20,6 +20,8 @@ import { DEFAULT_WINDOW, TimelineCollector, type TimelineWindow } from './timeli
 import type { Category, CategoryExample, TraceVerdict, TraceViolation } from './verdict.js';
 
 const TTWU_FUNC = 'sched_ttwu_pending';
+/** Each rule's position in ALL_RULES: the index of its decision counter. */
+const RI = Object.fromEntries(Object.entries(RULES).map(([k, r]) => [k, ALL_RULES.indexOf(r)])) as Readonly<Record<keyof typeof RULES, number>>;
 /** Live requests kept per CPU before the oldest are given up as "unresolved" (bounded memory). */
 const MAX_LIVE_PER_CPU = 4096;
 
@@ -210,10 +212,13 @@ const NOT_CHECKED_REASON: Readonly<Record<string, string>> = {
 
 export class TraceChecker {
   private readonly cpus = new Map<number, CpuState>();
+  /** The same states indexed by CPU number (the per-event lookup; `cpus` keeps first-seen order). */
+  private readonly cpuAt: (CpuState | undefined)[] = [];
   private readonly csds = new Map<string, CsdState>();
   private readonly violationList: TraceViolation[] = [];
   private readonly violationCounts: Record<string, number> = {};
-  private readonly checks = new Map<string, number>();
+  /** Decisions taken per rule, by the rule's position in ALL_RULES (a plain counter on the per-event path). */
+  private readonly checks = new Float64Array(ALL_RULES.length);
   private readonly completedUnobserved: CategoryAcc;
   private readonly ttwuBatched: CategoryAcc;
   private readonly open: CategoryAcc;
@@ -271,7 +276,9 @@ export class TraceChecker {
   }
 
   private cpu(n: number): CpuState {
-    let s = this.cpus.get(n);
+    let s = this.cpuAt[n];
+    if (s !== undefined) return s;
+    s = this.cpus.get(n);
     if (s === undefined) {
       s = {
         stack: [],
@@ -304,6 +311,7 @@ export class TraceChecker {
       };
       this.cpus.set(n, s);
     }
+    this.cpuAt[n] = s;
     return s;
   }
 
@@ -316,8 +324,9 @@ export class TraceChecker {
     return s;
   }
 
-  private check(rule: TraceRule): void {
-    this.checks.set(rule.id, (this.checks.get(rule.id) ?? 0) + 1);
+  /** One decision of the rule at `ruleIndex` (RI). */
+  private check(ruleIndex: number): void {
+    this.checks[ruleIndex] = (this.checks[ruleIndex] ?? 0) + 1;
   }
 
   private violate(rule: TraceRule, message: string, lines: readonly number[]): void {
@@ -372,8 +381,9 @@ export class TraceChecker {
         break;
       case 'ipi_send_cpu':
       case 'sched_wake_idle_without_ipi': {
-        const t = this.intField(ev, 'cpu');
-        this.kick(ev, c, ev.name === 'ipi_send_cpu' ? 'cpu' : 'poll', [t]);
+        const one = this.oneTarget;
+        one[0] = this.intField(ev, 'cpu');
+        this.kick(ev, c, ev.name === 'ipi_send_cpu' ? 'cpu' : 'poll', one);
         break;
       }
       case 'ipi_send_cpumask': {
@@ -434,7 +444,7 @@ export class TraceChecker {
 
     // INV-DYING-EMPTY is decided only where a CPU is in a hotplug state: a queue to an online CPU
     // says nothing about a dying flush (counting it would report "pass" on a trace without hotplug).
-    if (t.hp !== 'online' && t.hp !== 'prepared' && ev.cpu !== target) this.check(RULES.dyingEmpty);
+    if (t.hp !== 'online' && t.hp !== 'prepared' && ev.cpu !== target) this.check(RI.dyingEmpty);
     if (t.hp === 'prepared' && ev.cpu !== target) {
       // Bring-up has started (smpcfd:prepare); set_cpu_online itself is not traced, so a queue
       // from here on may be to an online CPU. Not decidable from the trace: say so, do not guess.
@@ -513,6 +523,9 @@ export class TraceChecker {
 
   // ---- kicks (INV-KICK) ----
 
+  /** The target list of a single-CPU kick (scratch: `kick` does not keep it). */
+  private readonly oneTarget: number[] = [0];
+
   /** Targets whose kick window the current kick consumed (scratch, reset per kick). */
   private readonly consumed: number[] = [];
 
@@ -527,13 +540,14 @@ export class TraceChecker {
       tc.kickedTs = ev.ts;
       tc.kickedLine = ev.line;
       tc.kickedBy = ev.cpu;
-      const i = s.kickWin.findIndex((w) => w.target === target);
-      if (i < 0) continue;
+      let i = 0;
+      while (i < s.kickWin.length && s.kickWin[i]?.target !== target) i++;
+      if (i === s.kickWin.length) continue;
       this.consumed.push(target);
       matched++;
       const w = s.kickWin[i];
       s.kickWin.splice(i, 1);
-      this.check(RULES.kick);
+      this.check(RI.kick);
       if (w !== undefined && !w.owed) {
         this.undecided.add({ kind: 'kick-queue-not-provably-empty', csd: '', func: '', cpu: target, message: `kick of cpu${target} at line ${ev.line} after the add at line ${w.line}; the trace cannot show the queue was empty (a request may have run without csd events, or no drain was seen yet)`, lines: [w.line, ev.line] });
       }
@@ -566,7 +580,7 @@ export class TraceChecker {
     const w = s.kickWin[i];
     s.kickWin.splice(i, 1);
     if (w === undefined) return;
-    this.check(RULES.kick);
+    this.check(RI.kick);
     const t = this.cpu(w.target);
     if (w.owed && t.kickedTs >= w.ts && t.kickedBy !== -1) {
       // Another producer kicked this CPU after our add was traced: csd_queue_cpu comes before
@@ -585,7 +599,7 @@ export class TraceChecker {
     const line = ev.line;
     const cpuNo = ev.cpu;
 
-    this.check(RULES.entryExitPair);
+    this.check(RI.entryExitPair);
     const top = c.stack[c.stack.length - 1];
     if (top !== undefined) {
       // csd functions run with interrupts off and never nest (a waiting call from there is a kernel
@@ -595,7 +609,7 @@ export class TraceChecker {
     }
     c.stackTrusted = true;
 
-    this.check(RULES.notOnOffline);
+    this.check(RI.notOnOffline);
     if (c.hp === 'prepared') {
       this.undecided.add({ kind: 'bringup-window', csd: addr, func, cpu: cpuNo, message: `${func} csd=${addr} runs on cpu${cpuNo} after its smpcfd:prepare (line ${c.teardownLine}) but before any traced online step; set_cpu_online is not traced`, lines: [c.teardownLine, line] });
     } else if (c.hp === 'offline') {
@@ -610,8 +624,8 @@ export class TraceChecker {
 
     const st = this.csd(addr);
     let req: Req | null = null;
-    this.check(RULES.runOnTarget);
-    this.check(RULES.noDoubleRun);
+    this.check(RI.runOnTarget);
+    this.check(RI.noDoubleRun);
     let u: number | null; // a CPU whose queueing is untraced right now (hotplug)
     if (st.pending !== null && st.pending.target === cpuNo) {
       req = st.pending;
@@ -657,13 +671,13 @@ export class TraceChecker {
     if (req !== null && req.teardownLine > 0 && c.hp === 'online') {
       // B3: queued while the CPU was online, still pending when its teardown finished, run only
       // after it came back: the dying flush (smpcfd_dying_cpu) did not empty the queue.
-      this.check(RULES.dyingEmpty);
+      this.check(RI.dyingEmpty);
       this.violate(RULES.dyingEmpty, `${req.func} csd=${addr} queued to cpu${cpuNo} at line ${req.line} was still pending when cpu${cpuNo}'s teardown finished (line ${req.teardownLine}) and runs only after it came back: its dying flush did not run it`, [req.line, req.teardownLine, line]);
     }
     if (req !== null) {
       req.entered = true;
       if (req.ttwu) this.ttwuBatch(req, c, line, ev.ts);
-      this.check(RULES.funcMatch);
+      this.check(RI.funcMatch);
       if (req.func !== func) {
         this.violate(RULES.funcMatch, `csd=${addr} was queued with ${req.func} (line ${req.line}) but cpu${cpuNo} runs ${func}`, [req.line, line]);
       }
@@ -706,7 +720,7 @@ export class TraceChecker {
     const func = this.field(ev, 'func');
     const addr = this.field(ev, 'csd');
     const line = ev.line;
-    this.check(RULES.entryExitPair);
+    this.check(RI.entryExitPair);
     const top = c.stack.pop();
     if (top === undefined) {
       if (!c.stackTrusted) {
@@ -742,7 +756,7 @@ export class TraceChecker {
     else if (c.hp === 'offline' && c.offlineUntraced) {
       // A csd entry here is INV-NOT-ON-OFFLINE (see `entry`); anything else is a hotplug-order fault.
       if (ev.name !== 'csd_function_entry' && ev.name !== 'csd_function_exit') {
-        this.check(RULES.hotplugOrder);
+        this.check(RI.hotplugOrder);
         this.violate(RULES.hotplugOrder, `${ev.name} traced on cpu${ev.cpu} at line ${ev.line}, which is offline since its teardown (line ${c.teardownLine}) and not yet prepared again`, [c.teardownLine, ev.line]);
       }
     }
@@ -770,7 +784,7 @@ export class TraceChecker {
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const target = Number(ev.fields['target'] ?? NaN);
     const c = this.cpu(cpuNo);
-    this.check(RULES.hotplugOrder);
+    this.check(RI.hotplugOrder);
     // Steps towards one target only go one way (their numbers differ between kernels, their order not).
     if (target === c.hpTarget && Number.isFinite(c.hpLastStep)) {
       const down = target < c.hpLastStep;
@@ -828,7 +842,7 @@ export class TraceChecker {
     const cpuNo = this.intField(ev, 'cpu');
     const step = Number(ev.fields['step'] ?? ev.fields['idx'] ?? NaN);
     const c = this.cpu(cpuNo);
-    this.check(RULES.hotplugOrder);
+    this.check(RI.hotplugOrder);
     const top = c.hpStack[c.hpStack.length - 1];
     if (top === step) c.hpStack.pop();
     else if (top !== undefined || c.hpEnterSeen) {
@@ -843,7 +857,7 @@ export class TraceChecker {
       this.mark(c, cpuNo, 'offline', ev);
       c.offlineUntraced = true;
       c.teardownLine = ev.line;
-      this.check(RULES.dyingEmpty); // what was queued must be run by now (judged when it shows up)
+      this.check(RI.dyingEmpty); // what was queued must be run by now (judged when it shows up)
       for (const r of c.live) {
         r.teardownLine = ev.line;
         r.teardownUntraced = true;
@@ -855,7 +869,7 @@ export class TraceChecker {
     this.mark(c, cpuNo, 'offline', ev);
     c.offlineUntraced = false;
     c.teardownLine = ev.line;
-    this.check(RULES.dyingEmpty);
+    this.check(RI.dyingEmpty);
     // The dying flush must have run everything queued before it (B3/B5 otherwise).
     for (const r of c.live) r.teardownLine = ev.line;
   }
@@ -870,7 +884,7 @@ export class TraceChecker {
           if (r.teardownLine > 0 && r.teardownUntraced) {
             this.undecided.add({ kind: 'pending-at-untraced-teardown', csd: r.csd, func: r.func, cpu: n, message: `queued to cpu${n} at line ${r.line}, not seen running before cpu${n}'s teardown finished (line ${r.teardownLine}); its dying flush is not traced, so it may have run there`, lines: [r.line, r.teardownLine] });
           } else if (r.teardownLine > 0) {
-            this.check(RULES.noLostCall);
+            this.check(RI.noLostCall);
             this.violate(RULES.noLostCall, `${r.func} csd=${r.csd} queued to cpu${n} at line ${r.line} never ran: cpu${n} finished its smpcfd:dying teardown at line ${r.teardownLine} without running it`, [r.line, r.teardownLine]);
           } else {
             this.open.add({ kind: 'queued-not-run-at-end', csd: r.csd, func: r.func, cpu: n, message: `queued at line ${r.line}, not run before the trace ends`, lines: [r.line] });
@@ -884,8 +898,8 @@ export class TraceChecker {
         }
       }
     }
-    const invariants: InvariantResult[] = ALL_RULES.map((r) => {
-      const checks = this.checks.get(r.id) ?? 0;
+    const invariants: InvariantResult[] = ALL_RULES.map((r, i) => {
+      const checks = this.checks[i] ?? 0;
       const failed = (this.violationCounts[r.id] ?? 0) > 0;
       if (!failed && checks === 0) return { id: r.id, sentence: r.sentence, status: 'not-checked', checks, reason: NOT_CHECKED_REASON[r.id] ?? 'no event in this trace that this rule decides' };
       return { id: r.id, sentence: r.sentence, status: failed ? 'fail' : 'pass', checks };

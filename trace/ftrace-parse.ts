@@ -170,6 +170,15 @@ export function splitFields(text: string, start = 0, end = text.length, name = '
   return finishFields(name, count, extra);
 }
 
+/**
+ * Bytes [start, end) as a latin1 string. The scanners work on plain `Uint8Array`s only (one
+ * elements map at every load: a `Buffer` mixed in makes each load polymorphic); this decodes
+ * through Buffer's native latin1 decoder without copying.
+ */
+function latin1(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+}
+
 /** The latin1 bytes of a constant: compared byte to byte (a string's charCodeAt costs more per byte). */
 function bytesOf(s: string): Uint8Array {
   const u = new Uint8Array(s.length);
@@ -218,24 +227,24 @@ class ByteInterner {
   /** A copy of each slot's bytes, to verify a hit without reading the string. */
   private readonly bytes: Uint8Array[] = new Array<Uint8Array>(ByteInterner.SLOTS).fill(new Uint8Array(0));
 
-  get(b: Buffer, start: number, end: number): string {
+  get(b: Uint8Array, start: number, end: number): string {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] ?? 0), 0x01000193);
     return this.hashed(h, b, start, end);
   }
 
   /** `get` with the FNV-1a hash of the bytes already computed by the caller's scan. */
-  hashed(h: number, b: Buffer, start: number, end: number): string {
+  hashed(h: number, b: Uint8Array, start: number, end: number): string {
     const slot = (h ^ (h >>> 12) ^ (h >>> 24)) & (ByteInterner.SLOTS - 1);
     const hit = this.strings[slot];
     if (hit !== undefined && this.hashes[slot] === h) {
       const k = this.bytes[slot] as Uint8Array;
       if (k.length === end - start && sameU8(b, start, k)) return hit;
     }
-    const v = b.toString('latin1', start, end);
+    const v = latin1(b, start, end);
     this.hashes[slot] = h;
     this.strings[slot] = v;
-    this.bytes[slot] = Uint8Array.prototype.slice.call(b, start, end);
+    this.bytes[slot] = b.slice(start, end);
     return v;
   }
 }
@@ -252,21 +261,22 @@ const interned = new ByteInterner();
 let scanHash = 0;
 
 /** End of the value starting at `s` (next space or `end`), hashing it into `scanHash`; -1 if empty or ending in ','. */
-function word(b: Buffer, s: number, end: number): number {
+function word(b: Uint8Array, s: number, end: number): number {
   let h = 0x811c9dc5;
   let j = s;
   for (; j < end; j++) {
     const c = b[j] ?? 0;
     if (c === 32) break;
+    if (c === 10 || c === 13) return -1;
     h = Math.imul(h ^ c, 0x01000193);
   }
-  if (j === s || b[j - 1] === 44) return -1;
+  if (j === s || j === end || b[j - 1] === 44) return -1;
   scanHash = h;
   return j;
 }
 
 /** `b[i..]` is ` key=` (with the leading space): index after it, else -1. */
-function key(b: Buffer, i: number, end: number, k: Uint8Array): number {
+function key(b: Uint8Array, i: number, end: number, k: Uint8Array): number {
   if (i + k.length + 1 > end || b[i] !== 32 || !sameU8(b, i + 1, k)) return -1;
   return i + 1 + k.length;
 }
@@ -278,8 +288,56 @@ const B_CALLSITE = bytesOf('callsite=');
 const B_CALLBACK = bytesOf('callback=');
 const B_VECTOR = bytesOf('vector=');
 
-function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> | null {
-  while (start < end && b[start] === 32) start++; // trace-cmd report pads after the event name
+/**
+ * Where `fastFieldsBytes` found the line to end: the index after its `\n` (or the chunk end).
+ * The last value is scanned up to the line end (`\n`, `\r\n`, or the end of the chunk).
+ */
+let lineNext = 0;
+
+/** End of the last value starting at `s` (hashing it into `scanHash`), setting `lineNext`; -1 unless the line ends there. */
+function lastWord(b: Uint8Array, s: number, n: number): number {
+  let h = 0x811c9dc5;
+  let j = s;
+  for (; j < n; j++) {
+    const c = b[j] ?? 0;
+    if (c === 32 || c === 10 || c === 13) break;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (j === s || b[j - 1] === 44) return -1;
+  if (j === n) lineNext = n;
+  else if (b[j] === 10) lineNext = j + 1;
+  else if (b[j] === 13 && b[j + 1] === 10) lineNext = j + 2;
+  else return -1; // a space, or a `\r` that does not end the line: the tokeniser decides
+  scanHash = h;
+  return j;
+}
+
+/** The fields records `fastFieldsBytes` fills, one per format (re-used: see `ownedFields`). */
+const F_FUNC_CSD = { func: '', csd: '' };
+const F_QUEUE = { cpu: '', callsite: '', func: '', csd: '' };
+const F_IPI = { cpu: '', callsite: '', callback: '' };
+const F_VECTOR = { vector: '' };
+
+/** A copy of a re-used fields record, for an event the caller keeps. */
+function ownedFields(f: Record<string, string> | null): Record<string, string> | null {
+  return f === null ? null : { ...f };
+}
+
+/** A copy of the parser's re-used event record (and its fields), for an event the caller keeps. */
+function owned(ev: FtraceEvent): FtraceEvent {
+  return { line: ev.line, task: ev.task, pid: ev.pid, cpu: ev.cpu, flags: ev.flags, ts: ev.ts, name: ev.name, fields: { ...ev.fields } };
+}
+
+/** An `FtraceEvent` the parser fills in place. */
+type MutableEvent = { -readonly [K in keyof FtraceEvent]: FtraceEvent[K] };
+
+/**
+ * Fields of the fast formats from `start` to the end of the line, which it finds (`lineNext`);
+ * `n` bounds the chunk (or is the line end). Null for anything else: the caller then tokenises.
+ * The result is one of the `F_*` records, overwritten by the next call.
+ */
+function fastFieldsBytes(b: Uint8Array, start: number, n: number, name: string): Record<string, string> | null {
+  while (start < n && b[start] === 32) start++; // trace-cmd report pads after the event name
   switch (name) {
     case 'csd_function_entry':
     case 'csd_function_exit': {
@@ -287,47 +345,62 @@ function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): R
       const fs = start + 5;
       let h = 0x811c9dc5;
       let j = fs;
-      for (; j < end; j++) {
+      for (; j < n; j++) {
         const c = b[j] ?? 0;
-        if (c === 44 || c === 32) break;
+        if (c === 44 || c === 32 || c === 10) break;
         h = Math.imul(h ^ c, 0x01000193);
       }
       if (j === fs || b[j] !== 44) return null;
       const func = interned.hashed(h, b, fs, j);
-      const cs = key(b, j + 1, end, B_CSD);
-      if (cs < 0 || word(b, cs, end) !== end) return null;
-      return { func, csd: interned.hashed(scanHash, b, cs, end) };
+      const cs = key(b, j + 1, n, B_CSD);
+      let e: number;
+      if (cs < 0 || (e = lastWord(b, cs, n)) < 0) return null;
+      const f = F_FUNC_CSD;
+      f.func = func;
+      f.csd = interned.hashed(scanHash, b, cs, e);
+      return f;
     }
     case 'csd_queue_cpu': {
       if (!sameU8(b, start, B_CPU)) return null;
       let i = start + 4;
-      let j = word(b, i, end);
+      let j = word(b, i, n);
       if (j < 0) return null;
       const cpu = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, B_CALLSITE)) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, n, B_CALLSITE)) < 0 || (j = word(b, i, n)) < 0) return null;
       const callsite = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, B_FUNC)) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, n, B_FUNC)) < 0 || (j = word(b, i, n)) < 0) return null;
       const func = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, B_CSD)) < 0 || word(b, i, end) !== end) return null;
-      return { cpu, callsite, func, csd: interned.hashed(scanHash, b, i, end) };
+      if ((i = key(b, j, n, B_CSD)) < 0 || (j = lastWord(b, i, n)) < 0) return null;
+      const f = F_QUEUE;
+      f.cpu = cpu;
+      f.callsite = callsite;
+      f.func = func;
+      f.csd = interned.hashed(scanHash, b, i, j);
+      return f;
     }
     case 'ipi_send_cpu': {
       if (!sameU8(b, start, B_CPU)) return null;
       let i = start + 4;
-      let j = word(b, i, end);
+      let j = word(b, i, n);
       if (j < 0) return null;
       const cpu = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, B_CALLSITE)) < 0 || (j = word(b, i, end)) < 0) return null;
+      if ((i = key(b, j, n, B_CALLSITE)) < 0 || (j = word(b, i, n)) < 0) return null;
       const callsite = interned.hashed(scanHash, b, i, j);
-      if ((i = key(b, j, end, B_CALLBACK)) < 0 || word(b, i, end) !== end) return null;
-      return { cpu, callsite, callback: interned.hashed(scanHash, b, i, end) };
+      if ((i = key(b, j, n, B_CALLBACK)) < 0 || (j = lastWord(b, i, n)) < 0) return null;
+      const f = F_IPI;
+      f.cpu = cpu;
+      f.callsite = callsite;
+      f.callback = interned.hashed(scanHash, b, i, j);
+      return f;
     }
     case 'call_function_single_entry':
     case 'call_function_single_exit':
     case 'call_function_entry':
     case 'call_function_exit': {
-      if (!sameU8(b, start, B_VECTOR) || word(b, start + 7, end) !== end) return null;
-      return { vector: interned.hashed(scanHash, b, start + 7, end) };
+      let j: number;
+      if (!sameU8(b, start, B_VECTOR) || (j = lastWord(b, start + 7, n)) < 0) return null;
+      F_VECTOR.vector = interned.hashed(scanHash, b, start + 7, j);
+      return F_VECTOR;
     }
     default:
       return null;
@@ -335,7 +408,7 @@ function fastFieldsBytes(b: Buffer, start: number, end: number, name: string): R
 }
 
 /** `splitFields` over latin1 bytes [start, end): the same tokens, keys and fixed shapes. */
-function splitFieldsBytes(b: Buffer, start: number, end: number, name: string): Record<string, string> {
+function splitFieldsBytes(b: Uint8Array, start: number, end: number, name: string): Record<string, string> {
   let extra: Record<string, string> | null = null;
   let count = 0;
   let pendingKey = -2;
@@ -370,7 +443,7 @@ function splitFieldsBytes(b: Buffer, start: number, end: number, name: string): 
         vals[pendingKey] = eq < 0 ? interned.hashed(h, b, i, tend) : interned.get(b, i, tend); // h covers only what followed '='
         count++;
       } else {
-        (extra ??= {})[pendingName] = b.toString('latin1', i, tend);
+        (extra ??= {})[pendingName] = latin1(b, i, tend);
       }
       pendingKey = -2;
     } else if (eq > i) {
@@ -379,11 +452,11 @@ function splitFieldsBytes(b: Buffer, start: number, end: number, name: string): 
         vals[k] = interned.hashed(h, b, eq + 1, tend);
         count++;
       } else {
-        (extra ??= {})[b.toString('latin1', i, eq)] = b.toString('latin1', eq + 1, tend);
+        (extra ??= {})[latin1(b, i, eq)] = latin1(b, eq + 1, tend);
       }
     } else if (b[tend - 1] === 58 && tend - i > 1) {
       pendingKey = keyIndexBytes(b, i, tend - 1);
-      if (pendingKey < 0) pendingName = b.toString('latin1', i, tend - 1);
+      if (pendingKey < 0) pendingName = latin1(b, i, tend - 1);
     } else if (b[i] === 40 && b[tend - 1] === 41) {
       vals[K_FUN] = interned.get(b, i + 1, tend - 1);
       count++;
@@ -467,6 +540,29 @@ function knownName(text: string, start: number, end: number): string | undefined
 /** Known event names by length, with their bytes. */
 const KNOWN_BYTES: (readonly (readonly [Uint8Array, string])[] | undefined)[] = [];
 for (const n of KNOWN_EVENTS) ((KNOWN_BYTES[n.length] ??= []) as (readonly [Uint8Array, string])[]).push([bytesOf(n), n]);
+
+/** Known event names by first byte, with their bytes; the last one matched is tried first. */
+const KNOWN_BY_FIRST: (readonly (readonly [Uint8Array, string])[] | undefined)[] = [];
+for (const n of KNOWN_EVENTS) ((KNOWN_BY_FIRST[n.charCodeAt(0)] ??= []) as (readonly [Uint8Array, string])[]).push([bytesOf(n), n]);
+let lastKnown: readonly [Uint8Array, string] = [new Uint8Array(0), ''];
+
+/** The known event name at `b[start..]` if it is followed by ':' (within `n`), else undefined. */
+function knownNameAt(b: Uint8Array, start: number, n: number): string | undefined {
+  const last = lastKnown;
+  const lb = last[0];
+  if (lb.length > 0 && start + lb.length < n && b[start + lb.length] === 58 && sameU8(b, start, lb)) return last[1];
+  const list = KNOWN_BY_FIRST[b[start] ?? 0];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const e = list[k] as readonly [Uint8Array, string];
+    const eb = e[0];
+    if (start + eb.length < n && b[start + eb.length] === 58 && sameU8(b, start, eb)) {
+      lastKnown = e;
+      return e[1];
+    }
+  }
+  return undefined;
+}
 
 function knownNameBytes(b: Uint8Array, start: number, end: number): string | undefined {
   const list = KNOWN_BYTES[end - start];
@@ -574,28 +670,162 @@ export class FtraceParser {
    * scanned in place and only the strings a line does not repeat are decoded; any other line is
    * decoded and goes through the string path, so both give the same events.
    */
-  parseBytes(buf: Buffer, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+  parseBytes(bytes: Buffer, out: FtraceEvent[], onError?: (e: FtraceParseError) => void): void {
+    this.parseBytesEach(bytes, (ev) => out.push(ev === this.cur ? owned(ev) : ev), onError);
+  }
+
+  /**
+   * `parseBytes` handing each event to `sink` as it is parsed. The event (and its `fields`) may be
+   * a record the parser re-uses for the next line: the sink must not keep it (the checker copies
+   * what it keeps), which is what makes the common line allocation-free.
+   */
+  parseBytesEach(bytes: Buffer, sink: (ev: FtraceEvent) => void, onError?: (e: FtraceParseError) => void): void {
+    const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     let s = 0;
     const n = buf.length;
     if (n === 0 && this.lineNo < this.maxLines) this.lineNo++;
     while (s < n) {
       if (this.lineNo >= this.maxLines) return;
+      // The kernel's own layout at its fixed columns: no search for the line end first (the
+      // field scan finds it), no search for the CPU column.
+      const next = this.fixedLine(buf, s, n);
+      if (next >= 0) {
+        s = next;
+        if (this.took) sink(this.cur);
+        continue;
+      }
       let e = buf.indexOf(10, s);
       if (e < 0) e = n;
       const end = e > s && buf[e - 1] === 13 ? e - 1 : e;
+      let ev: FtraceEvent | null = null;
       try {
-        const ev = end > s && buf[s] !== 35 && this.fastPrefixBytes(buf, s, end) ? this.fastEvent(buf, end) : this.parseRange(buf.toString('latin1', s, end), 0, end - s);
-        if (ev !== null) out.push(ev);
+        ev = end > s && buf[s] !== 35 && this.fastPrefixBytes(buf, s, end) ? this.fastEvent(buf, end) : this.parseRange(latin1(buf, s, end), 0, end - s);
       } catch (err) {
         if (!(err instanceof FtraceParseError) || onError === undefined) throw err;
         onError(err);
       }
       s = e + 1;
+      if (ev !== null) sink(ev);
     }
   }
 
+  /** The record `fixedLine` fills (re-used line after line); `took` says it holds this line's event. */
+  private readonly cur: MutableEvent = { line: 0, task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', fields: {} };
+  private took = false;
+
+  /**
+   * A line of the kernel's `trace` layout, `%16s-%-7d [%03d] FLAGS TS: NAME: FIELDS` (a task
+   * name is at most 15 bytes, TASK_COMM_LEN): the columns up to the flags are at fixed offsets.
+   * Returns the start of the next line, or -1 when the line is anything else (nothing consumed;
+   * the general scan then takes it). The event is the one `fastPrefixBytes` + `fastEvent` give:
+   * a task without '[' cannot hide an earlier ` [N] ` column, and any other byte where the
+   * layout has digits or spaces refuses the line.
+   */
+  private fixedLine(b: Uint8Array, s: number, n: number): number {
+    this.took = false;
+    if (s + 40 > n || b[s] === 35 || b[s + 16] !== 45 || b[s + 25] !== 91 || b[s + 29] !== 93 || b[s + 30] !== 32) return -1;
+    const c0 = (b[s + 26] ?? 0) - 48;
+    const c1 = (b[s + 27] ?? 0) - 48;
+    const c2 = (b[s + 28] ?? 0) - 48;
+    if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return -1;
+    const dash = s + 16;
+    let bt = s;
+    while (bt < dash && b[bt] === 32) bt++;
+    let h = 0x811c9dc5;
+    for (let k = bt; k < dash; k++) {
+      const c = b[k] ?? 0;
+      if (c === 91 || c === 10 || c === 13) return -1;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    let k = s + 17;
+    let pid = 0;
+    for (; k < s + 24; k++) {
+      const d = (b[k] ?? 0) - 48;
+      if (d < 0 || d > 9) break;
+      pid = pid * 10 + d;
+    }
+    if (k === s + 17) return -1;
+    for (; k <= s + 24; k++) if (b[k] !== 32) return -1;
+    // After `] `: optional flags, then `TS:` (as in fastPrefixBytes, with a line end as a refusal).
+    let i = s + 31;
+    while (i < n && b[i] === 32) i++;
+    let sp = i;
+    for (; sp < n; sp++) {
+      const ch = b[sp];
+      if (ch === 32) break;
+      if (ch === 10 || ch === 13) return -1;
+    }
+    if (sp >= n) return -1;
+    let flagsStart = -1;
+    let flagsEnd = -1;
+    if (b[sp - 1] !== 58) {
+      flagsStart = i;
+      flagsEnd = sp;
+      i = sp + 1;
+      while (i < n && b[i] === 32) i++;
+      sp = i;
+      for (; sp < n; sp++) {
+        const ch = b[sp];
+        if (ch === 32) break;
+        if (ch === 10 || ch === 13) return -1;
+      }
+      if (sp >= n || b[sp - 1] !== 58) return -1;
+    }
+    const ts = parseSecondsBytes(b, i, sp - 1);
+    if (ts < 0) return -1;
+    i = sp + 1;
+    // A known name followed by ':' is matched in place (no scan for the colon first); any other
+    // name is scanned to its colon, and is then not a known one.
+    const known = knownNameAt(b, i, n);
+    let colon = i;
+    if (known !== undefined) colon = i + known.length;
+    else {
+      for (; colon < n; colon++) {
+        const ch = b[colon];
+        if (ch === 58) break;
+        if (ch === 32 || ch === 10 || ch === 13) return -1;
+      }
+      if (colon <= i || colon >= n) return -1;
+    }
+    // From here the line is taken: count it.
+    const lineNo = ++this.lineNo;
+    this.eventLines++;
+    let r = colon + 1;
+    if (r < n && b[r] === 32) r++;
+    if (known === undefined) {
+      const name = interned.get(b, i, colon);
+      this.skipped[name] = (this.skipped[name] ?? 0) + 1;
+      const e = b.indexOf(10, r);
+      return e < 0 ? n : e + 1;
+    }
+    const task = interned.hashed(h, b, bt, dash);
+    const flags = flagsStart < 0 ? '' : interned.get(b, flagsStart, flagsEnd);
+    let fields = fastFieldsBytes(b, r, n, known);
+    let next: number;
+    if (fields !== null) {
+      next = lineNext;
+    } else {
+      let e = b.indexOf(10, r);
+      if (e < 0) e = n;
+      next = e + 1;
+      fields = splitFieldsBytes(b, r, b[e - 1] === 13 ? e - 1 : e, known);
+    }
+    const ev = this.cur;
+    ev.line = lineNo;
+    ev.task = task;
+    ev.pid = pid;
+    ev.cpu = c0 * 100 + c1 * 10 + c2;
+    ev.flags = flags;
+    ev.ts = ts;
+    ev.name = known;
+    ev.fields = fields;
+    this.took = true;
+    return next;
+  }
+
+
   /** The event of a line `fastPrefixBytes` accepted (its prefix is in `scratch`). */
-  private fastEvent(buf: Buffer, end: number): FtraceEvent | null {
+  private fastEvent(buf: Uint8Array, end: number): FtraceEvent | null {
     const lineNo = ++this.lineNo;
     this.eventLines++;
     const sc = this.scratch;
@@ -604,11 +834,11 @@ export class FtraceParser {
       this.skipped[name] = (this.skipped[name] ?? 0) + 1;
       return null;
     }
-    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: fastFieldsBytes(buf, sc.rest, end, name) ?? splitFieldsBytes(buf, sc.rest, end, name) };
+    return { line: lineNo, task: sc.task, pid: sc.pid, cpu: sc.cpu, flags: sc.flags, ts: sc.ts, name, fields: ownedFields(fastFieldsBytes(buf, sc.rest, end, name)) ?? splitFieldsBytes(buf, sc.rest, end, name) };
   }
 
   /** `fastPrefix` over bytes: the same layout and the same refusals. */
-  private fastPrefixBytes(b: Buffer, start: number, end: number): boolean {
+  private fastPrefixBytes(b: Uint8Array, start: number, end: number): boolean {
     let open = -1;
     let close = -1;
     let cpu = 0;
@@ -684,12 +914,12 @@ export class FtraceParser {
     return true;
   }
 
-  private internBytes(slot: number, b: Buffer, start: number, end: number): string {
+  private internBytes(slot: number, b: Uint8Array, start: number, end: number): string {
     const last = this.recentBytes[slot] as Uint8Array;
     if (last.length === end - start && sameU8(b, start, last)) return this.recent[slot] ?? '';
     const v = interned.get(b, start, end);
     this.recent[slot] = v;
-    this.recentBytes[slot] = Uint8Array.prototype.slice.call(b, start, end);
+    this.recentBytes[slot] = b.slice(start, end);
     return v;
   }
 

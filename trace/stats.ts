@@ -1,6 +1,6 @@
 /**
- * Statistics of a trace: per function and per CPU pair counts and latency percentiles (HDR
- * histograms, fixed memory), requests per kick (batching on the producer side) and csd functions
+ * Statistics of a trace: per function and per CPU pair counts and latency percentiles (the figures
+ * of HDR histograms, bounded memory), requests per kick (batching on the producer side) and csd functions
  * per IPI handler (batching on the consumer side).
  */
 import { build, type Histogram } from 'hdr-histogram-js';
@@ -9,14 +9,38 @@ import type { FunctionStats, KickStats, LatencySummary, PairStats, TraceStats } 
 /** Distinct functions / pairs tracked separately; the rest is summed under `(other)` (bounded memory). */
 const MAX_KEYS = 256;
 
+/** The histogram configuration of every latency: nanoseconds, 3 significant digits. */
+function hdr(): Histogram {
+  // Ftrace prints microseconds, so 3 significant digits lose nothing. The counts array grows to the
+  // largest value recorded (bucket boundaries do not depend on it).
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 1 << 20, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+/** The bucket arithmetic of that configuration (pure functions of it; the JS histogram has them). */
+interface Buckets {
+  lowestEquivalentValue(v: number): number;
+  highestEquivalentValue(v: number): number;
+  medianEquivalentValue(v: number): number;
+}
+const BUCKETS = hdr() as unknown as Buckets;
+
+/** `hdr-histogram-js`'s ulp (it rounds the count at a percentile with it). */
+const ulp = (x: number): number => Math.pow(2, Math.floor(Math.log2(x)) - 52);
+
+/** Distinct values counted exactly before a latency moves to the HDR histogram itself. */
+const MAX_EXACT = 1 << 14;
+
 /**
- * An HDR histogram that records runs of one value with one call: trace latencies come in whole
- * microseconds (text) and repeat line after line, and `recordValue` is the checker's costliest
- * call per event otherwise. `summary()` flushes the pending run first.
+ * A latency distribution with the figures of an HDR histogram (same percentiles, mean and max),
+ * counted as exact value → count while there are few distinct values (trace latencies come in
+ * whole microseconds and repeat), so recording is one map update and the summary walks only the
+ * values seen, not the histogram's whole counts array; past `MAX_EXACT` distinct values they move
+ * into the HDR histogram (bounded memory), which records from then on. Runs of one value are
+ * recorded with one call either way.
  */
 class Latency {
-  // Nanoseconds; ftrace prints microseconds, so 3 significant digits lose nothing.
-  private readonly h: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  private exact: Map<number, number> | null = new Map();
+  private h: Histogram | null = null;
   private last = -1;
   private run = 0;
 
@@ -26,21 +50,35 @@ class Latency {
       this.run++;
       return;
     }
-    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+    this.flush();
     this.last = v;
     this.run = 1;
   }
 
-  summary(): LatencySummary {
-    if (this.run > 0) this.h.recordValueWithCount(this.last, this.run);
+  private flush(): void {
+    if (this.run === 0) return;
+    const ex = this.exact;
+    if (ex !== null) {
+      ex.set(this.last, (ex.get(this.last) ?? 0) + this.run);
+      if (ex.size > MAX_EXACT) {
+        const h = (this.h = hdr());
+        for (const [v, c] of ex) h.recordValueWithCount(v, c);
+        this.exact = null;
+      }
+    } else this.h?.recordValueWithCount(this.last, this.run);
     this.run = 0;
+  }
+
+  summary(): LatencySummary {
+    this.flush();
     this.last = -1;
-    return summarize(this.h);
+    return this.exact !== null ? summarizeExact(this.exact) : summarize(this.h ?? hdr());
   }
 }
 
+const us = (ns: number): number => Math.round(ns / 100) / 10;
+
 function summarize(h: Histogram): LatencySummary {
-  const us = (ns: number): number => Math.round(ns / 100) / 10;
   if (h.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   return {
     count: h.totalCount,
@@ -51,6 +89,43 @@ function summarize(h: Histogram): LatencySummary {
     max: us(h.maxValue),
     mean: us(h.mean),
   };
+}
+
+/**
+ * `summarize` of the HDR histogram those exact counts would fill, computed from the counts (what
+ * the histogram does index by index): values grouped into its buckets in ascending order; a
+ * percentile is the highest value of the bucket where the running count reaches it; the mean sums
+ * each bucket's median × count in bucket order; the max is the largest value.
+ */
+function summarizeExact(ex: ReadonlyMap<number, number>): LatencySummary {
+  if (ex.size === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  const values = [...ex.keys()].sort((a, b) => a - b);
+  const low: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  for (const v of values) {
+    const c = ex.get(v) ?? 0;
+    total += c;
+    const l = BUCKETS.lowestEquivalentValue(v);
+    if (low.length > 0 && low[low.length - 1] === l) counts[counts.length - 1] = (counts[counts.length - 1] ?? 0) + c;
+    else {
+      low.push(l);
+      counts.push(c);
+    }
+  }
+  const at = (percentile: number): number => {
+    const fp = (Math.min(percentile, 100) / 100) * total;
+    const want = Math.max(Math.ceil(fp - ulp(fp)), 1);
+    let acc = 0;
+    for (let i = 0; i < low.length; i++) {
+      acc += counts[i] ?? 0;
+      if (acc >= want) return BUCKETS.highestEquivalentValue(low[i] ?? 0);
+    }
+    return 0;
+  };
+  let sum = 0;
+  for (let i = 0; i < low.length; i++) sum += BUCKETS.medianEquivalentValue(BUCKETS.highestEquivalentValue(low[i] ?? 0)) * (counts[i] ?? 0);
+  return { count: total, p50: us(at(50)), p90: us(at(90)), p99: us(at(99)), p999: us(at(99.9)), max: us(values[values.length - 1] ?? 0), mean: us(sum / total) };
 }
 
 class FnAcc {
@@ -88,10 +163,12 @@ export class TraceStatsCollector {
   private idleWithoutIpi = 0;
   private provablyEmptyAdds = 0;
   private undecidedAdds = 0;
-  private readonly sinceKick = new Map<number, number>();
+  /** Requests queued to each CPU since its last kick (by CPU number). */
+  private readonly sinceKick: number[] = [];
   private readonly requestsPerKick: number[] = [];
   private readonly entriesPerHandler: number[] = [];
-  private readonly handlerEntries = new Map<number, number>();
+  /** csd functions run in each CPU's open IPI handler; -1 (or a hole) when none is open. */
+  private readonly handlerEntries: number[] = [];
   private readonly perCpu: number[] = [];
 
   private fn(func: string): FnAcc {
@@ -121,7 +198,7 @@ export class TraceStatsCollector {
   queued(func: string, src: number, dst: number): void {
     this.fn(func).queued++;
     this.pair(src, dst).queued++;
-    this.sinceKick.set(dst, (this.sinceKick.get(dst) ?? 0) + 1);
+    this.sinceKick[dst] = (this.sinceKick[dst] ?? 0) + 1;
   }
 
   /** A queued request was entered on its target; `waitNs` is queue→entry. */
@@ -132,14 +209,14 @@ export class TraceStatsCollector {
     const p = this.pair(src, dst);
     p.entered++;
     p.queueToEntry.record(waitNs);
-    const h = this.handlerEntries.get(dst);
-    if (h !== undefined) this.handlerEntries.set(dst, h + 1);
+    const h = this.handlerEntries[dst] ?? -1;
+    if (h >= 0) this.handlerEntries[dst] = h + 1;
   }
 
   local(func: string, cpu: number): void {
     this.fn(func).local++;
-    const h = this.handlerEntries.get(cpu);
-    if (h !== undefined) this.handlerEntries.set(cpu, h + 1);
+    const h = this.handlerEntries[cpu] ?? -1;
+    if (h >= 0) this.handlerEntries[cpu] = h + 1;
   }
 
   exited(func: string, runNs: number): void {
@@ -157,21 +234,21 @@ export class TraceStatsCollector {
     else if (kind === 'mask') this.ipiSendCpumask++;
     else this.idleWithoutIpi++;
     for (const t of targets) {
-      const n = this.sinceKick.get(t) ?? 0;
+      const n = this.sinceKick[t] ?? 0;
       if (n > 0) bump(this.requestsPerKick, n);
-      this.sinceKick.set(t, 0);
+      this.sinceKick[t] = 0;
     }
   }
 
   ipiHandlerEntry(cpu: number): void {
-    this.handlerEntries.set(cpu, 0);
+    this.handlerEntries[cpu] = 0;
   }
 
   ipiHandlerExit(cpu: number): void {
-    const n = this.handlerEntries.get(cpu);
-    if (n === undefined) return;
+    const n = this.handlerEntries[cpu] ?? -1;
+    if (n < 0) return;
     bump(this.entriesPerHandler, n);
-    this.handlerEntries.delete(cpu);
+    this.handlerEntries[cpu] = -1;
   }
 
   result(): TraceStats {

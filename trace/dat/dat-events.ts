@@ -42,6 +42,12 @@ export function latencyFlags(flags: number, preemptCount: number): string {
   return c1 + c2 + c3 + c4 + c5;
 }
 
+/** Decimal strings of small integers (CPU numbers, vectors, hotplug steps), made once. */
+const SMALL_DECIMALS: string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+function decimal(v: number): string {
+  return v >= 0 && v < 1024 && Number.isInteger(v) ? (SMALL_DECIMALS[v] ?? String(v)) : String(v);
+}
+
 type FieldPrinter = (buf: Buffer, base: number, length: number) => string;
 type IntReader = (buf: Buffer, at: number) => number;
 
@@ -65,38 +71,46 @@ function intReader(size: number, signed: boolean, le: boolean): IntReader {
 }
 
 /**
- * The fields object of a modelled event, built as a literal of fixed shape per key set (one
- * hidden class per event kind, as the text parser does); other key sets fall back to a loop.
+ * The fields record of a modelled event: one object per decoder, made once with the key set's
+ * fixed shape and refilled for every record with named stores (one hidden class per event kind);
+ * other key sets fall back to a loop.
  */
-type Shaper = (v: readonly string[]) => Record<string, string>;
+interface Shaper {
+  readonly make: () => Record<string, string>;
+  readonly fill: (o: Record<string, string>, v: readonly string[]) => void;
+}
 function shaper(keys: readonly string[]): Shaper {
   switch (keys.join(',')) {
     case 'func,csd':
-      return (v) => ({ func: v[0] ?? '', csd: v[1] ?? '' });
+      return { make: () => ({ func: '', csd: '' }), fill: (o, v) => { o.func = v[0] ?? ''; o.csd = v[1] ?? ''; } };
     case 'cpu,callsite,func,csd':
-      return (v) => ({ cpu: v[0] ?? '', callsite: v[1] ?? '', func: v[2] ?? '', csd: v[3] ?? '' });
+      return { make: () => ({ cpu: '', callsite: '', func: '', csd: '' }), fill: (o, v) => { o.cpu = v[0] ?? ''; o.callsite = v[1] ?? ''; o.func = v[2] ?? ''; o.csd = v[3] ?? ''; } };
     case 'cpu,callsite,callback':
-      return (v) => ({ cpu: v[0] ?? '', callsite: v[1] ?? '', callback: v[2] ?? '' });
+      return { make: () => ({ cpu: '', callsite: '', callback: '' }), fill: (o, v) => { o.cpu = v[0] ?? ''; o.callsite = v[1] ?? ''; o.callback = v[2] ?? ''; } };
     case 'cpumask,callsite,callback':
-      return (v) => ({ cpumask: v[0] ?? '', callsite: v[1] ?? '', callback: v[2] ?? '' });
+      return { make: () => ({ cpumask: '', callsite: '', callback: '' }), fill: (o, v) => { o.cpumask = v[0] ?? ''; o.callsite = v[1] ?? ''; o.callback = v[2] ?? ''; } };
     case 'vector':
-      return (v) => ({ vector: v[0] ?? '' });
+      return { make: () => ({ vector: '' }), fill: (o, v) => { o.vector = v[0] ?? ''; } };
     case 'cpu':
-      return (v) => ({ cpu: v[0] ?? '' });
+      return { make: () => ({ cpu: '' }), fill: (o, v) => { o.cpu = v[0] ?? ''; } };
     default:
-      return (v) => {
-        const o: Record<string, string> = {};
-        keys.forEach((k, i) => (o[k] = v[i] ?? ''));
-        return o;
+      return {
+        make: () => Object.fromEntries(keys.map((k) => [k, ''])),
+        fill: (o, v) => { keys.forEach((k, i) => (o[k] = v[i] ?? '')); },
       };
   }
 }
+
+/** An `FtraceEvent` the reader fills in place. */
+type MutableEvent = { -readonly [K in keyof FtraceEvent]: FtraceEvent[K] };
 
 /** How one modelled event is decoded: output key → printer of a record field. */
 interface Decoder {
   readonly name: string;
   readonly printers: readonly FieldPrinter[];
   readonly shape: Shaper;
+  /** This event kind's fields record, refilled per record. */
+  readonly fields: Record<string, string>;
 }
 
 /** For each modelled event: output key (as the text parser names it) and the format's field. */
@@ -195,14 +209,21 @@ export class DatEventReader {
     switch (how) {
       case 'int': {
         const read = intReader(size, signed, this.dat.littleEndian);
-        return (b, base) => String(read(b, base + offset));
+        return (b, base) => decimal(read(b, base + offset));
       }
       case 'sym':
       case 'symoff': {
         const withOff = how === 'symoff';
+        // The field's last address and its text: a csd's function or callsite repeats record after record.
+        let lastHi = -1;
+        let lastLo = -1;
+        let last = '';
         return (b, base) => {
           this.readPtr(b, base + offset, size);
-          return ks.format(this.ph, this.pl, withOff);
+          if (this.ph === lastHi && this.pl === lastLo) return last;
+          lastHi = this.ph;
+          lastLo = this.pl;
+          return (last = ks.format(lastHi, lastLo, withOff));
         };
       }
       case 'ptr':
@@ -253,7 +274,8 @@ export class DatEventReader {
         keys.push(key);
         printers.push(this.printer(f, how));
       }
-      d = { name: fmt.name, printers, shape: shaper(keys) };
+      const shape = shaper(keys);
+      d = { name: fmt.name, printers, shape, fields: shape.make() };
     }
     this.decoders.set(type, d);
     return d;
@@ -266,9 +288,23 @@ export class DatEventReader {
     return this.lastTask;
   }
 
-  /** Next batch of modelled events (up to `max`), or null at the end. */
+  /** Next batch of modelled events (up to `max`, each its own object), or null at the end. */
   nextBatch(max = 4096): FtraceEvent[] | null {
     const out: FtraceEvent[] = [];
+    this.each((ev) => out.push({ ...ev, fields: { ...ev.fields } }), max);
+    return out.length > 0 ? out : null;
+  }
+
+  /** The record `decode` fills (re-used record after record). */
+  private readonly cur: MutableEvent = { line: 0, task: '', pid: 0, cpu: 0, flags: '', ts: 0, name: '', fields: {} };
+
+  /**
+   * Hands the next modelled events (up to `max`) to `sink`, in time order; returns how many (0 at
+   * the end). The event and its fields are records re-used for the next one: the sink must not
+   * keep them (the checker copies what it keeps), so decoding allocates nothing per record.
+   */
+  each(sink: (ev: FtraceEvent) => void, max = 4096): number {
+    let count = 0;
     const streams = this.streams;
     const live = this.live;
     // Prime: each stream positioned on its first record.
@@ -276,7 +312,7 @@ export class DatEventReader {
       this.primed = true;
       for (let i = 0; i < streams.length; i++) live[i] = streams[i]?.next() ?? false;
     }
-    while (out.length < max) {
+    while (count < max) {
       if (this.lineNo >= this.maxLines) break;
       let best = -1;
       let bestTs = Infinity;
@@ -295,24 +331,27 @@ export class DatEventReader {
         this.lineNo++;
         this.lost.push({ line: this.lineNo, cpu: s.cpu });
       }
-      const ev = this.decode(s);
-      if (ev !== null) out.push(ev);
+      const got = this.decode(s);
       live[best] = s.next();
+      if (got) {
+        count++;
+        sink(this.cur);
+      }
     }
-    // Empty only at the end of the data or at `maxLines` (the loop fills `out` otherwise).
-    return out.length > 0 ? out : null;
+    return count;
   }
 
-  private decode(s: CpuStream): FtraceEvent | null {
+  /** Decodes the stream's current record into `cur`; false for a record that is not modelled. */
+  private decode(s: CpuStream): boolean {
     const b = s.buf;
     const base = s.start;
-    if (s.length < this.typeEnd) return null;
+    if (s.length < this.typeEnd) return false;
     const line = ++this.lineNo;
     this.records++;
     const d = this.decoder(this.readType(b, base + this.typeAt));
     if (typeof d === 'string') {
       this.skipped[d] = (this.skipped[d] ?? 0) + 1;
-      return null;
+      return false;
     }
     const key = this.readFlags(b, base + this.flagsAt) * 256 + this.readPreempt(b, base + this.preemptAt);
     if (key !== this.lastFlagsKey) {
@@ -323,7 +362,17 @@ export class DatEventReader {
     const v = this.values;
     const ps = d.printers;
     for (let i = 0; i < ps.length; i++) v[i] = (ps[i] as FieldPrinter)(b, base, s.length);
-    return { line, task: this.task(pid), pid, cpu: s.cpu, flags: this.lastFlags, ts: s.ts / 1e9, name: d.name, fields: d.shape(v) };
+    d.shape.fill(d.fields, v);
+    const ev = this.cur;
+    ev.line = line;
+    ev.task = this.task(pid);
+    ev.pid = pid;
+    ev.cpu = s.cpu;
+    ev.flags = this.lastFlags;
+    ev.ts = s.ts / 1e9;
+    ev.name = d.name;
+    ev.fields = d.fields;
+    return true;
   }
 }
 

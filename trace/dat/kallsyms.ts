@@ -5,6 +5,11 @@
  * Addresses are 64-bit; they are kept as two u32 halves so lookups need no BigInt.
  */
 
+/** Hex digit values by byte (-1: not a hex digit). */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[48 + c] = c;
+for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
+
 export class Kallsyms {
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
@@ -51,24 +56,24 @@ export class Kallsyms {
     let sorted = true;
     let i = 0;
     while (i < n0) {
-      let e = b.indexOf(10, i);
-      if (e < 0) e = n0;
       // `<hex address> <type> <name>[\t[module]]`
       let h = 0;
       let l = 0;
       let j = i;
       let digits = 0;
-      for (; j < e; j++) {
-        const c = b[j] ?? 0;
-        const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      for (; j < n0; j++) {
+        const d = HEX[b[j] ?? 0] ?? -1;
         if (d < 0) break;
         h = ((h << 4) | (l >>> 28)) >>> 0;
         l = ((l << 4) | d) >>> 0;
         digits++;
       }
-      const type = b[j + 1] ?? 0;
+      // The line end, found by hand (one builtin call per line costs more than the short scan).
+      let e = j;
+      while (e < n0 && b[e] !== 10) e++;
+      const type = j + 1 < e ? (b[j + 1] ?? 0) : 0;
       // Text symbols only (t/T, w/W): csd functions, callsites and callbacks are all code.
-      if (digits > 0 && digits <= 16 && b[j] === 32 && b[j + 2] === 32 && (type === 116 || type === 84 || type === 119 || type === 87)) {
+      if (digits > 0 && digits <= 16 && b[j] === 32 && j + 2 < e && b[j + 2] === 32 && (type === 116 || type === 84 || type === 119 || type === 87)) {
         if (n === cap) {
           cap *= 2;
           const grow = (a: Uint32Array): Uint32Array => {
