@@ -13,7 +13,10 @@ import { violationSummary } from '../run-command.js';
 
 export async function loadReportDir(dir: string): Promise<{ coverage: CoverageReport; results: ResultsFile }> {
   try {
-    const [coverage, results] = await Promise.all([loadCoverageReport(join(dir, 'coverage.json')), loadResultsFile(join(dir, 'results.json'))]);
+    // one after the other: with both missing, the error names coverage.json every time (in
+    // parallel, whichever read failed first won the race)
+    const coverage = await loadCoverageReport(join(dir, 'coverage.json'));
+    const results = await loadResultsFile(join(dir, 'results.json'));
     return { coverage, results };
   } catch (e) {
     throw asCliError(e);
