@@ -84,7 +84,7 @@ export const C_TIF = 3; // TIF_POLLING_NRFLAG | TIF_NEED_RESCHED of the idle tas
 export const C_CSD_DATA = 4; // this CPU's csd_data
 export const C_STACK_CSD = 5; // the "on-stack" CSD of a waiting smp_call_function_single
 export const C_CFD = 6; // cfd block index or NULL
-export const C_WAKE = 7; // wake sequence: bumped by anything a sleeping CPU must notice
+// word 7: free (the wake word is C_WAKE below, on a line of its own)
 export const C_IRQS_OFF = 8;
 export const C_CUR_CSD = 9; // debug: CSD being run (NULL = none); func id in C_CUR_FUNC
 export const C_CUR_FUNC = 10;
@@ -101,8 +101,17 @@ export const SHARED_CSD_SLOT = USER_CSDS - 1;
 export const RESUBMIT_CSD_SLOT = USER_CSDS - 2;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
-export const C_SLEEPING = 22; // threads runtime: 1 while this CPU sleeps on its wake word (kick notifies only then)
-export const CPU_WORDS = 24;
+/**
+ * The wake words sit 18+ words (72+ bytes) from the words a CPU reads at every step (doorbell,
+ * interrupt flag) and from the next CPU's queue head and thread flags, so they share no 64-byte
+ * line with either whatever the buffer's alignment (malloc gives 16 bytes): a kick (every
+ * csd_unlock wakes the CSD's owner) then invalidates a line the owner does not read on its way
+ * back from csd_lock_wait, and the next CPU's polling line stays out of it. Words 22..27 and
+ * 30..47 are free padding.
+ */
+export const C_WAKE = 28; // wake sequence: bumped by anything a sleeping CPU must notice
+export const C_SLEEPING = 29; // threads runtime: 1 while this CPU sleeps on its wake word (kick notifies only then)
+export const CPU_WORDS = 48;
 
 export const TIF_POLLING = 1;
 export const TIF_NEED_RESCHED = 2;
