@@ -144,7 +144,9 @@ class CategoryAcc {
   add(ex: CategoryExample): void {
     this.count++;
     this.byKind[ex.kind] = (this.byKind[ex.kind] ?? 0) + 1;
-    if (this.examples.length < this.maxExamples) this.examples.push(ex);
+    // The first examples, and the first of every kind beyond them: a rare kind (one undecided
+    // hotplug step among hundreds of kicks) keeps its evidence. Kinds are a fixed small set.
+    if (this.examples.length < this.maxExamples || this.byKind[ex.kind] === 1) this.examples.push(ex);
   }
 
   /** Undo one `add` of `kind` (an entry arrived late for a request closed by re-queue). */
@@ -845,9 +847,22 @@ export class TraceChecker {
     this.check(RI.hotplugOrder);
     const top = c.hpStack[c.hpStack.length - 1];
     if (top === step) c.hpStack.pop();
-    else if (top !== undefined || c.hpEnterSeen) {
-      this.orderFault(cpuNo, `cpuhp_exit of step ${step} at line ${ev.line} while ${top === undefined ? 'no step is open' : `step ${top} is open`}`, [ev.line]);
+    else if (top === undefined) {
+      // No step of this CPU is open. Its cpuhp_enter is not in the trace, and the trace cannot
+      // show it is missing: the controlling task's outer step (the kick of the AP, the bring-up)
+      // can be entered on one CPU and left on another (the task migrates once the CPU is up), so
+      // the enter may lie before that CPU's window (an overwritten ring buffer) or before the
+      // trace began, with this CPU's own steps traced in between.
+      if (c.hpEnterSeen) {
+        this.undecided.add({ kind: 'cpuhp-exit-without-enter', csd: '', func: '', cpu: cpuNo, message: `cpuhp_exit of step ${step} for cpu${cpuNo} at line ${ev.line} (traced on cpu${ev.cpu}) with no open step; its enter may be on another CPU before that CPU's trace window, or before the trace`, lines: [ev.line] });
+      }
+    } else {
       const at = c.hpStack.lastIndexOf(step);
+      if (this.incomplete(ev.ts)) {
+        this.undecided.add({ kind: 'cpuhp-exit-without-enter', csd: '', func: '', cpu: cpuNo, message: `cpuhp_exit of step ${step} for cpu${cpuNo} at line ${ev.line} while step ${top} is open, before every CPU's trace window had started`, lines: [ev.line] });
+      } else {
+        this.orderFault(cpuNo, `cpuhp_exit of step ${step} at line ${ev.line} while step ${top} is open`, [ev.line]);
+      }
       if (at >= 0) c.hpStack.length = at;
     }
     if (c.untraced === 'going-down' && step === c.untracedStep) c.untraced = 'down';

@@ -124,6 +124,37 @@ describe('real CPU hotplug trace: the kernel\'s teardown and bring-up, and edite
   });
 });
 
+describe('cpuhp steps whose enter is outside the trace: the controlling task migrates between CPUs', () => {
+  it('a fresh `trace record --hotplug 1:3` head (overflowed, cpu0 not started): the bring-up exit on cpu1 is undecided, not INV-TRACE-HOTPLUG-ORDER', async () => {
+    // Recorded on this machine kind (Linux 6.18, 2 CPUs): cpu0's ring buffer was overwritten, so its
+    // window starts later; the control task entered step 83 (cpuhp_bringup_ap) on cpu0 and, once cpu1
+    // was up, left it on cpu1 (line 692).
+    const lines = await readTraceLines(join(import.meta.dirname, '../fixtures/traces/record-hotplug-overflowed-head.txt.gz'));
+    const v = await check(lines);
+    expect(ids(v)).toEqual([]);
+    expect(v.categories.undecided.byKind['cpuhp-exit-without-enter']).toBe(1);
+    expect(v.categories.undecided.examples.map((e) => e.message).join('\n')).toMatch(/step 83 for cpu1 at line 692 \(traced on cpu1\)/);
+  });
+
+  it('an outer step\'s enter cut from the real trace is undecided; an inner step left open is still INV-TRACE-HOTPLUG-ORDER', async () => {
+    const slice = await readTraceLines(HOTPLUG, SLICE);
+    const kick = find(slice, 0, 'cpuhp_enter', '(cpuhp_kick_ap_work)');
+    const cut = [...slice];
+    cut.splice(kick, 1);
+    const v = await check(cut);
+    expect(ids(v)).toEqual([]);
+    expect(v.categories.undecided.byKind['cpuhp-exit-without-enter']).toBe(1);
+    // Drop the exit of the AP's first teardown step: the kick's exit then finds that step open.
+    const inner = find(slice, kick, 'cpuhp_enter', '[001]');
+    const innerExit = find(slice, inner, 'cpuhp_exit', '[001]');
+    const open = [...slice];
+    open.splice(innerExit, 1);
+    const v2 = await check(open);
+    expect(ids(v2)).toEqual(['INV-TRACE-HOTPLUG-ORDER']);
+    expect(v2.violations.map((x) => x.message).join('\n')).toMatch(/cpuhp_exit of step \d+ at line \d+ while step \d+ is open/);
+  });
+});
+
 describe('per-CPU windows: an overflowed trace whose CPUs start at different times', () => {
   let lines: string[] = [];
   /** Line index from which every CPU's window has started. */
