@@ -63,7 +63,7 @@ export interface KernelFunctions {
   take_cpu_down(c: Ctx, gen: number): Proto;
   /** hotplug.ts: the control CPU's stop_machine(take_cpu_down, cpu): rendezvous, run, wait for done. */
   stop_machine_cpuslocked(c: Ctx, cpu: number, online: number): Proto;
-  /** idle.ts: one idle period (poll, leave polling, re-check, halt); `seq` = wake word read before. */
+  /** idle.ts: one idle period (poll, leave polling and test NEED_RESCHED, flush or halt); `seq` = wake word read before. */
   do_idle(c: Ctx, seq: number): Proto;
   /** lockwait-debug.ts: take the per-target NMI-backtrace token; true = this waiter may dump `cpu`. */
   trigger_backtrace(c: Ctx, cpu: number): boolean;

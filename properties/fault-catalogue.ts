@@ -37,6 +37,7 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'mask-not-intersected-online', catchBy: 'INV-DYING-EMPTY', why: 'a many-call queues to an offline CPU' },
   { fault: 'B9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },
   { fault: 'idle-no-recheck', catchBy: 'INV-NO-LOST-CALL', why: 'the idle CPU halts with a request on its queue' },
+  { fault: 'set-nr-if-polling-not-atomic', catchBy: 'INV-NO-LOST-CALL', why: 'the sender sets NEED_RESCHED on a CPU that already left polling, and sends no IPI' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-NO-LOST-CALL', why: 'the request targets the last CPU of its mask, which never runs it (the implementation\'s records agree with it)' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-SYNC-AFTER-RUN', why: 'a waiting many-call returns with the last CPU of its mask never run' },
 ];

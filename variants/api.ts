@@ -19,7 +19,9 @@ export * from '../impl/layout.js';
 export { llistChain } from '../impl/llist.js';
 export { kick, STEP, WAIT, waitOn, type Ctx, type Proto } from '../impl/memory.js';
 export { cpuOnline, expect, fill, irqsDisabled, SCF_RUN_LOCAL, SCF_WAIT, warnIfIrqsOff } from '../impl/smp.js';
-export { CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CPUHP_ENTER, EV_CPUHP_EXIT, EV_CSD_QUEUE_CPU, tracepoint } from '../impl/trace-ring.js';
+export {
+  CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CPUHP_ENTER, EV_CPUHP_EXIT, EV_CSD_QUEUE_CPU, EV_IPI_SEND_CPU, EV_SCHED_WAKE_IDLE_WITHOUT_IPI, tracepoint,
+} from '../impl/trace-ring.js';
 export { callerLock, callerUnlock } from '../impl/shared-csd.js';
 export type { KernelOverrides } from '../impl/variant.js';
 export type { Rules, Semantics } from '../model/system.js';

@@ -41,6 +41,7 @@ import v_csd_unlock_no_release from './faults/csd-unlock-no-release.js';
 import v_csd_lock_wait_no_acquire from './faults/csd-lock-wait-no-acquire.js';
 import v_csd_lock_no_wmb from './faults/csd-lock-no-wmb.js';
 import v_idle_no_mb_after_atomic from './faults/idle-no-mb-after-atomic.js';
+import v_set_nr_if_polling_not_atomic from './faults/set-nr-if-polling-not-atomic.js';
 import v_B2_ipi_mask_from_queues from './faults/B2-ipi-mask-from-queues.js';
 
 export { VariantError } from '../impl/variant.js';
@@ -80,6 +81,7 @@ export const BUILTIN_VARIANTS: readonly Variant[] = [
   v_csd_lock_wait_no_acquire,
   v_csd_lock_no_wmb,
   v_idle_no_mb_after_atomic,
+  v_set_nr_if_polling_not_atomic,
   v_B2_ipi_mask_from_queues,
 ];
 

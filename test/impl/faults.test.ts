@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fault } from '../support/variants.js';
+import { C_QUEUE, C_TIF, FLAG_IDLE_POLL, flushSmpCallFunctionQueue, H_FLAGS, haltIdle, NULL, pollIdle, STEP, TIF_NEED_RESCHED, type Ctx, type Proto } from '../../variants/api.js';
 import { overriddenNames, type ImplVariant } from '../../impl/variant.js';
 import type { SmpRequest } from '../../impl/requests.js';
 import { DeterministicSystem, runDeterministic, type DeterministicResult } from '../../impl/runtime/deterministic.js';
-import { pctScheduler, priorityScheduler, type Scheduler } from '../../impl/runtime/schedulers.js';
+import { pctScheduler, priorityScheduler, randomScheduler, type Scheduler } from '../../impl/runtime/schedulers.js';
 
 type Calls = readonly (readonly [number, SmpRequest])[];
 
@@ -15,8 +16,9 @@ interface Case {
   readonly cpus: number;
   readonly idle?: 'poll' | 'halt';
   readonly calls: Calls;
-  /** a directed schedule, or null: hunt over PCT seeds */
+  /** a directed schedule, or null: hunt over PCT seeds (random seeds with `hunt: 'random'`) */
   readonly scheduler: Scheduler | null;
+  readonly hunt?: 'pct' | 'random';
   readonly violated: (r: DeterministicResult) => boolean;
 }
 
@@ -84,6 +86,13 @@ const CASES: readonly Case[] = [
     calls: [[0, { kind: 'single', target: 1, wait: true }]],
     violated: (r) => r.status === 'deadlock',
   },
+  {
+    // the target must run its whole poll exit (clear POLLING, test, halt) between the sender's two
+    // accesses: random scheduling finds it in about 1% of runs, PCT (one CPU at a time) not
+    fault: 'set-nr-if-polling-not-atomic', inv: 'INV-NO-DEADLOCK', cpus: 2, idle: 'poll', scheduler: null, hunt: 'random',
+    calls: [[0, { kind: 'single', target: 1, wait: true }]],
+    violated: (r) => r.accounting.lost > 0 || r.status === 'deadlock',
+  },
 ];
 
 function runCase(c: Case, variant: ImplVariant | undefined, scheduler: Scheduler): DeterministicResult {
@@ -91,17 +100,18 @@ function runCase(c: Case, variant: ImplVariant | undefined, scheduler: Scheduler
 }
 
 describe('fault catalogue: every broken variant is caught by the deterministic runtime, the correct protocol is not', () => {
-  it('covers eleven built-in variants, each replacing kernel functions (the audit catalogue, test/audit, covers every id)', () => {
-    expect(new Set(CASES.map((c) => c.fault)).size).toBe(11);
+  it('covers twelve built-in variants, each replacing kernel functions (the audit catalogue, test/audit, covers every id)', () => {
+    expect(new Set(CASES.map((c) => c.fault)).size).toBe(12);
     for (const c of CASES) expect(overriddenNames(fault(c.fault).impl).length, c.fault).toBeGreaterThan(0);
   });
 
   for (const c of CASES) {
     it(`${c.fault} violates ${c.inv}, replayably; the same scenario passes without the fault`, () => {
-      const seeds = c.scheduler === null ? 300 : 1;
+      const seeds = c.scheduler === null ? (c.hunt === 'random' ? 1500 : 300) : 1;
+      const hunt = (seed: number): Scheduler => c.scheduler ?? (c.hunt === 'random' ? randomScheduler(seed) : pctScheduler(seed, 3, 150));
       let hit: { r: DeterministicResult } | null = null;
       for (let seed = 1; seed <= seeds && hit === null; seed++) {
-        const r = runCase(c, fault(c.fault), c.scheduler ?? pctScheduler(seed, 3, 150));
+        const r = runCase(c, fault(c.fault), hunt(seed));
         if (c.violated(r)) hit = { r };
       }
       expect(hit, `${c.fault}: not caught`).not.toBeNull();
@@ -112,7 +122,7 @@ describe('fault catalogue: every broken variant is caught by the deterministic r
       expect(replayed.status).toBe(hit.r.status);
       expect(replayed.accounting).toEqual(hit.r.accounting);
       for (let seed = 1; seed <= Math.min(seeds, 60); seed++) {
-        const ok = runCase(c, undefined, c.scheduler ?? pctScheduler(seed, 3, 150));
+        const ok = runCase(c, undefined, hunt(seed));
         expect(failed(ok), `${c.fault} scenario without the fault, seed ${seed}: ${ok.report ?? JSON.stringify(ok.accounting)}`).toBe(false);
       }
     });
@@ -132,5 +142,36 @@ describe('counterexample', () => {
     expect(cx?.replay).toBe(result.schedule);
     const ok = runDeterministic({ cpus: 2 }, calls);
     expect(toCounterexample(ok.result, calls, ok.sys.trace())).toBeNull();
+  });
+});
+
+describe('kernel-faithful idle (kernel/sched/idle.c): no re-check of the queue before halting', () => {
+  // The idle path the kit had until 2026-12: after clearing POLLING it also looked at its queue.
+  // The kernel does not; it relies on set_nr_if_polling's cmpxchg against current_clr_polling_and_test.
+  function* doIdleWithRecheck(c: Ctx, seq: number): Proto {
+    if ((Atomics.load(c.m, H_FLAGS) & FLAG_IDLE_POLL) !== 0 && c.pollSpins > 0) {
+      const nr = yield* pollIdle(c, seq);
+      yield STEP;
+      if (nr || c.a.READ_ONCE(c.L.cpu(c.cpu, C_QUEUE)) !== NULL) {
+        yield* flushSmpCallFunctionQueue(c);
+        c.a.atomic_andnot(c.L.cpu(c.cpu, C_TIF), TIF_NEED_RESCHED);
+        return;
+      }
+    }
+    yield* haltIdle(c, seq);
+  }
+
+  it('set-nr-if-polling-not-atomic loses a call with the kernel\'s idle path, and an idle path that re-checks its queue hides it', () => {
+    const broken = fault('set-nr-if-polling-not-atomic');
+    const rescued: ImplVariant = { id: 'set-nr-plain+idle-recheck', url: null, impl: { ...broken.impl, do_idle: doIdleWithRecheck } };
+    const calls: Calls = [[0, { kind: 'single', target: 1, wait: true }]];
+    let caught = 0;
+    for (let seed = 1; seed <= 1500; seed++) {
+      const r = runDeterministic({ cpus: 2, variant: broken, idle: 'poll', scheduler: randomScheduler(seed), trace: false }, calls).result;
+      if (r.accounting.lost > 0 || r.status === 'deadlock') caught++;
+      const ok = runDeterministic({ cpus: 2, variant: rescued, idle: 'poll', scheduler: randomScheduler(seed), trace: false }, calls).result;
+      expect(failed(ok), `rescued, seed ${seed}: ${ok.report ?? JSON.stringify(ok.accounting)}`).toBe(false);
+    }
+    expect(caught).toBeGreaterThan(0);
   });
 });

@@ -184,6 +184,10 @@ describe('barrier faults: caught under the weak models the catalogue names, neve
     // the timeline names the stale read of the function's effect and the barrier pair that forbids it
     const stale = o.counterexample?.timeline.filter((r) => r.text.startsWith('stale read: request')) ?? [];
     expect(stale.length).toBeGreaterThan(0);
-    expect(stale.at(-1)?.text).toMatch(/func effect = 0 .*forbidden by csd_unlock's smp_store_release paired with csd_lock_wait's acquire/);
+    const m = /func effect = (\d+) \(store #(\d+); newest #(\d+) = (\d+)\); forbidden by csd_unlock's smp_store_release paired with csd_lock_wait's acquire/.exec(stale.at(-1)?.text ?? '');
+    expect(m, stale.at(-1)?.text).not.toBeNull();
+    // stale: an older store of the effect word than the newest, with another value
+    expect(Number(m?.[2])).toBeLessThan(Number(m?.[3]));
+    expect(m?.[1]).not.toBe(m?.[4]);
   });
 });
