@@ -23,5 +23,5 @@ export default defineVariant(import.meta.url, {
     cpus: 3,
     breaks: ['INV-KICK', 'INV-IPI-OR-POLL', 'INV-NO-DEADLOCK'],
   },
-  audit: { caughtBy: ['model', 'props', 'det-random', 'det-pct', 'threads'] },
+  audit: { caughtBy: ['model', 'props', 'det-random', 'det-pct', 'threads', 'detector'] },
 });
