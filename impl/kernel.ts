@@ -13,6 +13,7 @@ import { csdLock, csdLockWait, csdUnlock } from './csd-lock.js';
 import { flushSmpCallFunctionQueueInner } from './flush.js';
 import { smpcfdDeadCpu, smpcfdDyingCpu, smpcfdPrepareCpu, stopMachineCpuslocked, takeCpuDown } from './hotplug.js';
 import { doIdle } from './idle.js';
+import { irqWorkQueueOn, irqWorkSingle } from './irq-work.js';
 import { sendCallFunctionIpiMask, sendCallFunctionSingleIpi } from './ipi.js';
 import { llistAdd, llistDelAll, llistReverseOrder } from './llist.js';
 import { triggerBacktrace } from './lockwait-debug.js';
@@ -65,6 +66,10 @@ export interface KernelFunctions {
   stop_machine_cpuslocked(c: Ctx, cpu: number, online: number): Proto;
   /** idle.ts: one idle period (poll, leave polling, re-check, halt); `seq` = wake word read before. */
   do_idle(c: Ctx, seq: number): Proto;
+  /** irq-work.ts: claim `work` (atomic fetch_or), fill it, queue it on `cpu`'s call_single_queue (0, -EBUSY, -ENXIO). */
+  irq_work_queue_on(c: Ctx, work: number, cpu: number, func: number, info: number): Proto<number>;
+  /** irq-work.ts: the flush's run of one IRQ_WORK entry (PENDING dropped before the func, BUSY after). */
+  irq_work_single(c: Ctx, work: number, hardirq: boolean): Proto;
   /** lockwait-debug.ts: take the per-target NMI-backtrace token; true = this waiter may dump `cpu`. */
   trigger_backtrace(c: Ctx, cpu: number): boolean;
 }
@@ -94,6 +99,8 @@ export const SMP_C: Readonly<KernelFunctions> = Object.freeze({
   take_cpu_down: takeCpuDown,
   stop_machine_cpuslocked: stopMachineCpuslocked,
   do_idle: doIdle,
+  irq_work_queue_on: irqWorkQueueOn,
+  irq_work_single: irqWorkSingle,
   trigger_backtrace: triggerBacktrace,
 });
 
