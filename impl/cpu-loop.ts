@@ -43,7 +43,8 @@ function dispatch(c: Ctx, id: number): Proto<number> {
       return c.k.smp_call_function_single_async(c, arg, csd, func, id);
     }
     case K_IRQ_WORK: {
-      const work = Atomics.load(m, L.cpu(c.cpu, C_IRQ_WORK + Atomics.load(m, L.req(id, R_CSD))));
+      const owner = (flags & RQ_SHARED_CSD) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : c.cpu;
+      const work = Atomics.load(m, L.cpu(owner, C_IRQ_WORK + Atomics.load(m, L.req(id, R_CSD))));
       return c.k.irq_work_queue_on(c, work, arg, func, id);
     }
     case K_ANY: return smpCallFunctionAny(c, arg, func, id, wait);

@@ -37,7 +37,15 @@ export function* irqWorkClaim(c: Ctx, work: number): Proto<boolean> {
 export function* irqWorkQueueOn(c: Ctx, work: number, cpu: number, func: number, info: number): Proto<number> {
   if (cpu < 0 || cpu >= c.L.ncpus || cpu === c.cpu || !(yield* cpuOnline(c, cpu))) return -ENXIO;
   if (!(yield* irqWorkClaim(c, work))) return -EBUSY;
-  // the claimer owns the work's fields until the flush drops PENDING (it copies them first)
+  yield* irqWorkFillQueue(c, work, cpu, func, info);
+  return 0;
+}
+
+/**
+ * After a successful claim: fill the work (the claimer owns its fields until the flush drops
+ * PENDING, which it copies them before), then __smp_call_single_queue onto `cpu`.
+ */
+export function* irqWorkFillQueue(c: Ctx, work: number, cpu: number, func: number, info: number): Proto {
   yield STEP;
   c.a.WRITE_ONCE(c.L.csd(work, F_FUNC), func);
   c.a.WRITE_ONCE(c.L.csd(work, F_INFO), info);
@@ -45,7 +53,6 @@ export function* irqWorkQueueOn(c: Ctx, work: number, cpu: number, func: number,
   c.a.WRITE_ONCE(c.L.csd(work, F_DST), cpu);
   yield* expect(c, info, cpu);
   yield* c.k.__smp_call_single_queue(c, cpu, work, CS_IRQ_WORK_QUEUE_ON);
-  return 0;
 }
 
 /**

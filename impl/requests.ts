@@ -65,8 +65,10 @@ export type SmpRequest =
     })
   | (Common & {
       readonly kind: 'irq_work'; readonly target: number;
-      /** which of the issuer's irq_works (0..IRQ_WORKS-2; the last one is fn_irq_work_next's); reusing a pending one gives -EBUSY */
+      /** which of the owner's irq_works (0..IRQ_WORKS-2; the last one is fn_irq_work_next's); reusing a pending one gives -EBUSY */
       readonly work?: number;
+      /** whose irq_work (default the issuer's): several CPUs may queue one work, its claim decides (no caller lock) */
+      readonly owner?: number;
     })
   | (Common & { readonly kind: 'cpu_down'; readonly cpu: number })
   | (Common & { readonly kind: 'cpu_up'; readonly cpu: number })
@@ -123,7 +125,7 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
     case 'irq_work': {
       const k = req.work ?? 0;
       if (!Number.isInteger(k) || k < 0 || k >= IRQ_WORKS - 1) throw new RangeError(`work: ${String(k)} is not an irq_work slot 0..${IRQ_WORKS - 2} (slot ${IRQ_WORKS - 1} is fn_irq_work_next's)`);
-      return { kind: K_IRQ_WORK, arg: req.target, flags: irq, cond: 0, csd: k };
+      return { kind: K_IRQ_WORK, arg: req.target, flags: irq | (req.owner === undefined ? 0 : RQ_SHARED_CSD), cond: req.owner ?? 0, csd: k };
     }
     case 'any': return { kind: K_ANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };
     case 'many': return { kind: K_MANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };
@@ -149,6 +151,7 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
 export function postRequest(m: Shared, L: Layout, cpu: number, req: SmpRequest): number {
   if (!Number.isInteger(cpu) || cpu < 0 || cpu >= L.ncpus) throw new RangeError(`cpu: ${String(cpu)} is not in 0..${L.ncpus - 1}`);
   const e = encode(req);
+  if (req.kind === 'irq_work' && req.owner !== undefined && (!Number.isInteger(req.owner) || req.owner < 0 || req.owner >= L.ncpus)) throw new RangeError(`owner: ${String(req.owner)} is not a CPU in 0..${L.ncpus - 1}`);
   if (req.kind === 'irq_work' && req.target === cpu) throw new RangeError(`target: irq_work_queue_on to the issuing CPU itself (cpu${cpu}) does not use call_single_queue; pick another CPU`);
   if ((e.flags & (RQ_SHARED_CSD | RQ_DST_CSD)) !== 0 && (e.arg < 0 || e.arg >= L.ncpus)) {
     throw new RangeError(`target: a shared CSD belongs to a CPU in 0..${L.ncpus - 1}, got ${e.arg}`);

@@ -38,5 +38,9 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'B9-wait-only-if-ipi', catchBy: 'INV-WAIT-SET', why: 'B9: a many-call that sent no IPI returns before its func ran' },
   { fault: 'idle-no-recheck', catchBy: 'INV-NO-LOST-CALL', why: 'the idle CPU halts with a request on its queue' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-NO-LOST-CALL', why: 'the request targets the last CPU of its mask, which never runs it (the implementation\'s records agree with it)' },
+  { fault: 'irq-work-queue-offline', catchBy: 'INV-ENXIO', why: 'irq_work_queue_on queues onto a CPU that is down and reports success' },
+  { fault: 'irq-work-queue-offline', catchBy: 'INV-DYING-EMPTY', why: 'the work sits on the queue of a CPU that is offline' },
+  { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-ONE-OWNER', why: 'two queuers both claim one irq_work and add its node twice (a cycle)' },
+  { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-NO-REUSE-LOCKED', why: 'the irq_work is queued again while it is pending' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-SYNC-AFTER-RUN', why: 'a waiting many-call returns with the last CPU of its mask never run' },
 ];
