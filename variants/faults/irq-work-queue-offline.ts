@@ -25,5 +25,5 @@ export default defineVariant(import.meta.url, {
   origin: 'classic (irq_work_queue_on\'s WARN_ON_ONCE(cpu_is_offline(cpu)): a caller that does not hold the target online)',
   breaks: ['INV-ENXIO', 'INV-DYING-EMPTY', 'INV-RUN-ON-TARGET'],
   impl: { irq_work_queue_on: irqWorkQueueOnOffline },
-  audit: { caughtBy: ['props', 'det-random', 'det-pct'] },
+  audit: { caughtBy: ['props', 'det-random', 'det-pct', 'threads'] },
 });
