@@ -141,7 +141,7 @@ export class Observations {
       const locked = ((m[L.csd(csd, F_FLAGS)] ?? 0) & CSD_FLAG_LOCK) !== 0;
       const cpu = m[L.trace(s, T_CPU)] ?? -1;
       if (sync && !locked) this.violate('INV-UNLOCK-POINT', `SYNC csd #${csd} was unlocked before its func started on cpu${cpu} (step ${step})`, step);
-      if (!sync && locked) this.violate('INV-UNLOCK-POINT', `${this.sys.mem.L.isIrqWork(csd) ? `IRQ_WORK #${csd} is still pending` : `ASYNC csd #${csd} is still locked`} while its func runs on cpu${cpu} (step ${step})`, step);
+      if (!sync && locked) this.violate('INV-UNLOCK-POINT', `${this.sys.mem.L.isIrqWork(csd) ? `IRQ_WORK #${csd} is still pending` : this.sys.mem.L.isTask(csd) ? `TTWU task #${csd} is still TASK_WAKING` : `ASYNC csd #${csd} is still locked`} while its func runs on cpu${cpu} (step ${step})`, step);
     }
     this.traceSeen = head;
   }
@@ -157,10 +157,12 @@ export class Observations {
 
   /**
    * An entry's class from what the caller queued: an irq_work's node (a slot the layout reserves
-   * for irq_works) is IRQ_WORK whatever its flags say; any other node is SYNC or ASYNC by isSync.
+   * for irq_works) is IRQ_WORK, a task's wake_entry TTWU, whatever their flags say; any other node
+   * is SYNC or ASYNC by isSync.
    */
   classOf(x: number): EntryClass {
     if (this.sys.mem.L.isIrqWork(x)) return 'IRQ_WORK';
+    if (this.sys.mem.L.isTask(x)) return 'TTWU';
     return this.isSync(x) ? 'SYNC' : 'ASYNC';
   }
 
@@ -173,7 +175,7 @@ export class Observations {
    */
   private isSync(x: number): boolean {
     const { m, L } = this.sys.mem;
-    if (L.isIrqWork(x)) return false;
+    if (L.isIrqWork(x) || L.isTask(x)) return false;
     const call = this.byId.get(m[L.csd(x, F_INFO)] ?? -1);
     if (call !== undefined) return call.wait;
     return ((m[L.csd(x, F_FLAGS)] ?? 0) & CSD_TYPE_MASK) === CSD_TYPE_SYNC;

@@ -191,7 +191,7 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
         const id = sys.post(cpu, req);
         keyOf[id] = key;
         selfOf[id] = self;
-        targetOf[id] = (req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work') && req.target !== cpu ? req.target : -1;
+        targetOf[id] = (req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work' || req.kind === 'ttwu') && req.target !== cpu ? req.target : -1;
         if (req.kind === 'cpu_down' || req.kind === 'cpu_up') hpLog.push({ id, cpu: req.cpu, down: req.kind === 'cpu_down' });
         posted++;
         return id;
