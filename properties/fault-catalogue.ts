@@ -42,5 +42,9 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'irq-work-queue-offline', catchBy: 'INV-DYING-EMPTY', why: 'the work sits on the queue of a CPU that is offline' },
   { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-ONE-OWNER', why: 'two queuers both claim one irq_work and add its node twice (a cycle)' },
   { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-NO-REUSE-LOCKED', why: 'the irq_work is queued again while it is pending' },
+  { fault: 'ttwu-with-async', catchBy: 'INV-ORDER', why: 'a wakeup queued before an async entry runs before it, not in the TTWU pass after it' },
+  { fault: 'ttwu-chain-first-only', catchBy: 'INV-NO-LOST-CALL', why: 'the second task of a TTWU chain is never woken' },
+  { fault: 'ttwu-chain-first-only', catchBy: 'INV-LOCK-RELEASED', why: 'the task left out stays TASK_WAKING' },
+  { fault: 'B7-ttwu-stale-cpu', catchBy: 'INV-RUN-ON-TARGET', why: 'B7: the wakeup runs on a CPU that is not the task\'s' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-SYNC-AFTER-RUN', why: 'a waiting many-call returns with the last CPU of its mask never run' },
 ];
