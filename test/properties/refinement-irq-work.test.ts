@@ -3,6 +3,7 @@ import { EBUSY } from '../../impl/errno.js';
 import { requestResult } from '../../impl/requests.js';
 import { checkRefinement } from '../../properties/refinement/refinement-property.js';
 import { labelsOf } from '../../properties/refinement/trace-replay.js';
+import type { ModelOracle } from '../../properties/refinement/model-oracle.js';
 import { executeRefinementWorkload } from '../../properties/refinement/refinement-property.js';
 import type { SmallWorkload } from '../../properties/refinement/small-workload.js';
 import { readTrace } from '../../impl/trace-export.js';
@@ -17,7 +18,7 @@ const W: SmallWorkload = {
 
 describe('refinement with IRQ_WORK entries: the implementation\'s irq_works map onto the model\'s IRQ_WORK requests', () => {
   it('every schedule tried: the final view is a model terminal view and the trace (queue and run of each irq_work) replays', () => {
-    const oracles = new Map();
+    const oracles = new Map<string, ModelOracle>();
     let busy = 0;
     for (let seed = 1; seed <= 60; seed++) {
       expect(() => { checkRefinement(W, seed, seed % 3 === 0, {}, oracles); }, `seed ${seed}`).not.toThrow();
@@ -41,7 +42,7 @@ const T: SmallWorkload = {
 
 describe('refinement with TTWU entries: the implementation\'s wakeups map onto the model\'s TTWU requests', () => {
   it('every schedule tried refines the model (each wakeup is a QUEUE and a FLUSH_RUN of its TTWU request)', () => {
-    const oracles = new Map();
+    const oracles = new Map<string, ModelOracle>();
     for (let seed = 1; seed <= 60; seed++) {
       expect(() => { checkRefinement(T, seed, seed % 2 === 0, {}, oracles); }, `seed ${seed}`).not.toThrow();
     }
@@ -49,7 +50,7 @@ describe('refinement with TTWU entries: the implementation\'s wakeups map onto t
 
   it('the pass order is not what refinement checks (FLUSH_RUN names the CPU, not the entry): ttwu-with-async refines the model, INV-ORDER catches it', () => {
     const v = fault('ttwu-with-async');
-    const oracles = new Map();
+    const oracles = new Map<string, ModelOracle>();
     for (let seed = 1; seed <= 40; seed++) expect(() => { checkRefinement(T, seed, true, { variant: v }, oracles); }).not.toThrow();
   });
 });
