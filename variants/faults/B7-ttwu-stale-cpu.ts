@@ -31,5 +31,5 @@ export default defineVariant(import.meta.url, {
     cpus: 3,
     breaks: ['INV-RUN-ON-TARGET'],
   },
-  audit: { caughtBy: ['model', 'props', 'det-random', 'det-pct'] },
+  audit: { caughtBy: ['model', 'props', 'det-random', 'det-pct', 'threads'] },
 });

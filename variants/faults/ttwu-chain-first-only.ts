@@ -19,5 +19,5 @@ export default defineVariant(import.meta.url, {
   origin: 'classic (a list walk that stops after one node)',
   breaks: ['INV-NO-LOST-CALL', 'INV-LOCK-RELEASED', 'INV-ORDER'],
   impl: { sched_ttwu_pending: schedTtwuPendingFirstOnly },
-  audit: { caughtBy: ['props', 'det-random', 'det-pct'] },
+  audit: { caughtBy: ['props', 'det-random', 'det-pct', 'threads'] },
 });
