@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { RealSystem } from '../real-system.js';
+import { CallCommand } from './call.js';
 import { MAX_POSTS, type PropModel, type SmpCommand } from './model.js';
 
 export type IrqWorkKind = 'plain' | 'next' | 'race';
@@ -44,12 +45,25 @@ export class IrqWorkCommand implements SmpCommand {
   }
 }
 
+/** One caller (plain or next): a CallCommand, so the threads runtime's suite runs it too. */
+export class IrqWorkCallCommand extends CallCommand {
+  constructor(cpu: number, readonly target: number, readonly next: boolean) {
+    super(cpu);
+  }
+  request(): SmpRequest {
+    return this.next ? { kind: 'irq_work', target: this.target, func: 'fn_irq_work_next' } : { kind: 'irq_work', target: this.target };
+  }
+  text(): string {
+    return `irq_work_queue_on(work, ${this.target}${this.next ? ', fn_irq_work_next' : ''})`;
+  }
+}
+
 /** Another CPU as the target; a race needs three CPUs (two queuers and a target), else it is plain. */
 export function irqWorkArb(n: number): fc.Arbitrary<SmpCommand> {
   return fc.tuple(fc.nat(n - 1), fc.nat(n - 2), fc.nat(n - 1), fc.constantFrom<IrqWorkKind>('plain', 'next', 'race'))
-    .map(([c, d, e, k]) => {
+    .map(([c, d, e, k]): SmpCommand => {
       const t = (c + 1 + d) % n;
-      if (k !== 'race' || n < 3) return new IrqWorkCommand([c], t, k === 'race' ? 'plain' : k);
+      if (k !== 'race' || n < 3) return new IrqWorkCallCommand(c, t, k === 'next');
       const others = Array.from({ length: n }, (_, i) => i).filter((i) => i !== c && i !== t);
       return new IrqWorkCommand([c, others[e % others.length] ?? c], t, 'race');
     });
