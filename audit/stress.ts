@@ -15,6 +15,7 @@ import type { TechniqueResult } from './result.js';
 import { randomCalls, type Call } from './workload.js';
 import { checkRuns } from '../properties/expected-runs.js';
 import type { SharedMem } from '../impl/system.js';
+import { R_RC, R_STATUS, RS_RETURNED } from '../impl/layout.js';
 
 export interface StressOptions {
   readonly variant?: ImplVariant | undefined;
@@ -35,10 +36,19 @@ type Verdict = { id: string; message: string } | null;
  * online, and only the last CPU is hotplugged (audit/workload.ts).
  */
 function runsVerdict(mem: SharedMem, calls: readonly Call[], ids: readonly number[], cpus: number): Verdict {
-  const made = calls.map(([cpu, req], k) => ({ id: ids[k] ?? -1, cpu, req, text: req.kind, onlineAtPost: (1 << cpus) - 1 }))
+  const all = (1 << cpus) - 1;
+  const last = 1 << (cpus - 1);
+  // cpu0 runs its mailbox in order: a call it makes after its cpu_down returned 0 and before its
+  // cpu_up sees the last CPU offline, for certain
+  const down = calls.findIndex(([c, q]) => c === 0 && q.kind === 'cpu_down');
+  const up = calls.findIndex(([c, q]) => c === 0 && q.kind === 'cpu_up');
+  const downId = ids[down] ?? -1;
+  const wentDown = down >= 0 && downId >= 0 && Atomics.load(mem.m, mem.L.req(downId, R_STATUS)) === RS_RETURNED && Atomics.load(mem.m, mem.L.req(downId, R_RC)) === 0;
+  const between = (k: number, cpu: number): boolean => wentDown && cpu === 0 && k > down && k < up;
+  const made = calls.map(([cpu, req], k) => ({ id: ids[k] ?? -1, cpu, req, text: req.kind, onlineAtPost: between(k, cpu) ? all & ~last : all, k }))
     .filter((c) => c.id >= 0 && c.req.kind !== 'cpu_down' && c.req.kind !== 'cpu_up');
-  const hot = calls.some(([, req]) => req.kind === 'cpu_down' || req.kind === 'cpu_up') ? 1 << (cpus - 1) : 0;
-  return checkRuns(mem, made, () => hot)[0] ?? null;
+  const hot = calls.some(([, req]) => req.kind === 'cpu_down' || req.kind === 'cpu_up') ? last : 0;
+  return checkRuns(mem, made, (c) => (between(c.k, c.cpu) ? 0 : hot))[0] ?? null;
 }
 
 function detRun(calls: readonly Call[], o: StressOptions, sched: Scheduler): Verdict {

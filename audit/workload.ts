@@ -54,5 +54,37 @@ export function randomCalls(seed: number, cpus: number, count = 10): Call[] {
     }
     calls.push([cpu, req]);
   }
-  return calls;
+  return withIrqWorks(seed, cpus, calls);
+}
+
+/**
+ * irq_work_queue_on and wakeup calls added to a script from their own random stream (the calls
+ * above stay what they were for a seed): two irq_works to another CPU (plain, with
+ * fn_irq_work_next, or two CPUs racing for one work), two wakeups of one CPU's tasks on another
+ * CPU, and, when the script has its hotplug cycle, one irq_work from cpu0 between its cpu_down
+ * and cpu_up to the CPU that is down then (-ENXIO).
+ */
+function withIrqWorks(seed: number, cpus: number, calls: Call[]): Call[] {
+  if (cpus < 2) return calls;
+  const r = rng((seed ^ 0x51ed270b) >>> 0);
+  const pick = (n: number): number => Math.floor(r() * n);
+  const out = [...calls];
+  for (let k = 0; k < 2; k++) {
+    const cpu = pick(cpus);
+    const target = (cpu + 1 + pick(cpus - 1)) % cpus;
+    const at = pick(out.length + 1);
+    const x = pick(3);
+    if (x === 2 && cpus >= 3) {
+      const other = [...Array(cpus).keys()].filter((c) => c !== cpu && c !== target)[pick(cpus - 2)] ?? cpu;
+      const req: SmpRequest = { kind: 'irq_work', target, owner: cpu };
+      out.splice(at, 0, [cpu, req], [other, req]);
+    } else out.splice(at, 0, [cpu, x === 1 ? { kind: 'irq_work', target, func: 'fn_irq_work_next' } : { kind: 'irq_work', target }]);
+  }
+  // two wakeups of one CPU's two tasks on one other CPU (a chain of two TTWU entries, B7 with 3+ CPUs)
+  const waker = pick(cpus);
+  const woken = (waker + 1 + pick(cpus - 1)) % cpus;
+  for (let task = 0; task < 2; task++) out.splice(pick(out.length + 1), 0, [waker, task === 0 && r() < 0.3 ? { kind: 'ttwu', target: woken, task, func: 'fn_ttwu_next' } : { kind: 'ttwu', target: woken, task }]);
+  const down = out.findIndex(([c, q]) => c === 0 && q.kind === 'cpu_down');
+  if (down >= 0) out.splice(down + 1, 0, [0, { kind: 'irq_work', target: cpus - 1 }]);
+  return out;
 }

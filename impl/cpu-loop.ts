@@ -4,7 +4,7 @@
  * disabled" window), otherwise idle. Offline CPUs wait (interrupts off) until they are onlined.
  */
 import {
-  C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
+  C_IRQ_WORK, C_TASK, C_IRQS_OFF, C_MB_HEAD, C_WAKE, C_MB_TAIL, C_STATE, C_USER_CSD, H_GATE, H_STOP, H_SYNC_EARLY, R_EXPECTED, R_RAN, HP_ONLINE, R_ARG, R_COND, R_CSD, R_FLAGS,
   R_EFFECT, R_ELAPSED_NS, R_FUNC, R_T_END, R_T_START, R_KIND, R_RC, R_STATUS, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT,
   RS_RETURNED, RS_STARTED,
 } from './layout.js';
@@ -14,7 +14,7 @@ import { cpuDown, cpuUp, stopMachineParticipate, stopMachinePending } from './ho
 import { kick, STEP, waitOn, type Ctx, type Proto } from './memory.js';
 import {
   K_ANY, K_BENCH_ASYNC, K_BENCH_MANY, K_BENCH_SINGLE, K_OPEN_GATE, K_CALL_FUNCTION, K_CPU_DOWN, K_CPU_UP, K_MANY, K_MANY_COND, K_ON_EACH_CPU_COND_MASK, K_SINGLE,
-  K_SINGLE_ASYNC,
+  K_SINGLE_ASYNC, K_IRQ_WORK, K_TTWU,
 } from './requests.js';
 import { onEachCpuCondMask, SCF_RUN_LOCAL, SCF_WAIT, smpCallFunction, smpCallFunctionAny, smpCallFunctionMany } from './smp.js';
 
@@ -42,6 +42,12 @@ function dispatch(c: Ctx, id: number): Proto<number> {
       const csd = Atomics.load(m, L.cpu(c.cpu, C_USER_CSD + Atomics.load(m, L.req(id, R_CSD))));
       return c.k.smp_call_function_single_async(c, arg, csd, func, id);
     }
+    case K_IRQ_WORK: {
+      const owner = (flags & RQ_SHARED_CSD) !== 0 ? Atomics.load(m, L.req(id, R_COND)) : c.cpu;
+      const work = Atomics.load(m, L.cpu(owner, C_IRQ_WORK + Atomics.load(m, L.req(id, R_CSD))));
+      return c.k.irq_work_queue_on(c, work, arg, func, id);
+    }
+    case K_TTWU: return c.k.ttwu_queue_wakelist(c, Atomics.load(m, L.cpu(c.cpu, C_TASK + Atomics.load(m, L.req(id, R_CSD)))), arg, func, id);
     case K_ANY: return smpCallFunctionAny(c, arg, func, id, wait);
     case K_MANY: return smpCallFunctionMany(c, arg, func, id, wait);
     case K_MANY_COND:

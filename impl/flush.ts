@@ -3,7 +3,7 @@
  * interrupts off, from the IPI handler, the idle loop and the dying callback.
  */
 import {
-  C_CUR_CSD, C_CUR_FUNC, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_TYPE_MASK, CSD_TYPE_SYNC, F_FLAGS, F_FUNC, F_INFO,
+  C_CUR_CSD, C_CUR_FUNC, C_IRQS_OFF, C_QUEUE, C_STATE, CSD_TYPE_IRQ_WORK, CSD_TYPE_MASK, CSD_TYPE_SYNC, CSD_TYPE_TTWU, F_FLAGS, F_FUNC, F_INFO,
   F_POISON, H_BT_TOKEN, H_UAF, H_WARN_OFFLINE, HP_ONLINE, NULL,
 } from './layout.js';
 import { runFunction } from './functions.js';
@@ -70,10 +70,21 @@ export function* flushSmpCallFunctionQueueInner(c: Ctx, warnCpuOffline: boolean,
     yield* c.k.csd_unlock(c, csd);
     yield* csdLockRecord(c, NULL, 0);
   }
-  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run.
-  //    (IRQ_WORK and TTWU entries are not produced by this implementation.)
+  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run;
+  //    IRQ_WORK: irq_work_single (it drops PENDING before the func: same unlock point);
+  //    TTWU entries are left for the third pass.
+  const ttwu: number[] = [];
   for (const csd of rest) {
     yield STEP;
+    const type = m.READ_ONCE(L.csd(csd, F_FLAGS)) & CSD_TYPE_MASK;
+    if (type === CSD_TYPE_TTWU) {
+      ttwu.push(csd);
+      continue;
+    }
+    if (type === CSD_TYPE_IRQ_WORK) {
+      yield* c.k.irq_work_single(c, csd, hardirq);
+      continue;
+    }
     const func = m.READ_ONCE(L.csd(csd, F_FUNC));
     const info = m.READ_ONCE(L.csd(csd, F_INFO));
     yield* csdLockRecord(c, csd, func);
@@ -81,6 +92,8 @@ export function* flushSmpCallFunctionQueueInner(c: Ctx, warnCpuOffline: boolean,
     yield* csdDoFunc(c, func, info, csd, hardirq);
     yield* csdLockRecord(c, NULL, 0);
   }
+  // 5. Third; only TTWU entries are left: wake them all, oldest first.
+  if (ttwu.length > 0) yield* c.k.sched_ttwu_pending(c, ttwu, hardirq);
 }
 
 /** generic_smp_call_function_single_interrupt: the IPI handler (interrupts already off). */

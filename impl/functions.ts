@@ -5,7 +5,7 @@
  * INV-RUN-ON-TARGET, INV-NOT-ON-OFFLINE).
  */
 import {
-  C_STATE, C_USER_CSD, CSD_FLAG_LOCK, F_FLAGS, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_CSD, R_DUP, R_EFFECT, R_EXPECTED, R_ISSUER, R_RAN,
+  C_IRQ_WORK, C_STATE, C_TASK, C_USER_CSD, IRQ_WORKS, TASKS, CSD_FLAG_LOCK, F_FLAGS, H_GATE, H_OFFLINE_RUNS, HP_ONLINE, R_CSD, R_DUP, R_EFFECT, R_EXPECTED, R_ISSUER, R_RAN,
   R_RESUBMITS, R_RUNS, R_WRONG, SHARED_CSD_SLOT,
 } from './layout.js';
 import { EBUSY } from './errno.js';
@@ -19,6 +19,8 @@ export const FN_STALL = 3;
 export const FN_NOP = 4;
 export const FN_RESUBMIT = 5;
 export const FN_FORWARD = 6;
+export const FN_IRQ_WORK_NEXT = 7;
+export const FN_TTWU_NEXT = 8;
 
 export const FUNC_NAMES: Readonly<Record<number, string>> = {
   0: 'NULL',
@@ -28,9 +30,11 @@ export const FUNC_NAMES: Readonly<Record<number, string>> = {
   [FN_NOP]: 'do_nothing',
   [FN_RESUBMIT]: 'fn_resubmit',
   [FN_FORWARD]: 'fn_forward',
+  [FN_IRQ_WORK_NEXT]: 'fn_irq_work_next',
+  [FN_TTWU_NEXT]: 'fn_ttwu_next',
 };
 
-export type FuncName = 'fn_ping' | 'fn_slow' | 'fn_stall' | 'do_nothing' | 'fn_resubmit' | 'fn_forward';
+export type FuncName = 'fn_ping' | 'fn_slow' | 'fn_stall' | 'do_nothing' | 'fn_resubmit' | 'fn_forward' | 'fn_irq_work_next' | 'fn_ttwu_next';
 
 export function funcId(name: FuncName): number {
   for (const [id, n] of Object.entries(FUNC_NAMES)) if (n === name) return Number(id);
@@ -95,7 +99,38 @@ function* forwardToNext(c: Ctx, info: number): Proto {
   yield* c.k.submit_shared_csd(c, next, csd, FN_PING, info);
 }
 
+/**
+ * fn_irq_work_next (hardirq): queues the same request on the next CPU with this CPU's own
+ * callback irq_work (its last slot, which only this function uses), irq_work_queue_on from inside
+ * the flush; -EBUSY there means that work is still pending from an earlier callback (it runs the
+ * request once, not twice), -ENXIO that the next CPU is not online.
+ */
+function* irqWorkToNext(c: Ctx, info: number): Proto {
+  yield* recordRun(c, FN_IRQ_WORK_NEXT, info);
+  const L = c.L;
+  const next = (c.cpu + 1) % L.ncpus;
+  if (next === c.cpu) return;
+  const work = Atomics.load(c.m, L.cpu(c.cpu, C_IRQ_WORK + IRQ_WORKS - 1));
+  yield* c.k.irq_work_queue_on(c, work, next, FN_PING, info);
+}
+
+/**
+ * fn_ttwu_next (hardirq): wakes this CPU's own callback task (its last slot, which only this
+ * function uses) on the next CPU through that CPU's wakelist, with the same request; -EBUSY means
+ * that task is still being woken from an earlier callback, -ENXIO that the next CPU is not online.
+ */
+function* ttwuToNext(c: Ctx, info: number): Proto {
+  yield* recordRun(c, FN_TTWU_NEXT, info);
+  const L = c.L;
+  const next = (c.cpu + 1) % L.ncpus;
+  if (next === c.cpu) return;
+  const task = Atomics.load(c.m, L.cpu(c.cpu, C_TASK + TASKS - 1));
+  yield* c.k.ttwu_queue_wakelist(c, task, next, FN_PING, info);
+}
+
 const REGISTRY: Readonly<Record<number, SmpFunc>> = {
+  [FN_IRQ_WORK_NEXT]: irqWorkToNext,
+  [FN_TTWU_NEXT]: ttwuToNext,
   [FN_RESUBMIT]: resubmitOwnCsd,
   [FN_FORWARD]: forwardToNext,
   [FN_PING]: (c, info) => recordRun(c, FN_PING, info),

@@ -13,6 +13,8 @@ import { csdLock, csdLockWait, csdUnlock } from './csd-lock.js';
 import { flushSmpCallFunctionQueueInner } from './flush.js';
 import { smpcfdDeadCpu, smpcfdDyingCpu, smpcfdPrepareCpu, stopMachineCpuslocked, takeCpuDown } from './hotplug.js';
 import { doIdle } from './idle.js';
+import { irqWorkQueueOn, irqWorkSingle } from './irq-work.js';
+import { schedTtwuPending, ttwuQueueWakelist } from './ttwu.js';
 import { sendCallFunctionIpiMask, sendCallFunctionSingleIpi } from './ipi.js';
 import { llistAdd, llistDelAll, llistReverseOrder } from './llist.js';
 import { triggerBacktrace } from './lockwait-debug.js';
@@ -39,7 +41,7 @@ export interface KernelFunctions {
   send_call_function_single_ipi(c: Ctx, cpu: number, callsite: number): Proto;
   /** ipi.ts: the mask IPI (no polling shortcut). */
   send_call_function_ipi_mask(c: Ctx, mask: number, callsite: number): Proto;
-  /** flush.ts: run this CPU's queue (interrupts off): SYNC pass, then ASYNC pass. */
+  /** flush.ts: run this CPU's queue (interrupts off): SYNC pass, then ASYNC/IRQ_WORK pass, then the TTWU chain. */
   __flush_smp_call_function_queue(c: Ctx, warnCpuOffline: boolean, hardirq: boolean): Proto;
   /** smp.ts: trace, llist_add onto `cpu`'s queue, IPI on the empty edge. */
   __smp_call_single_queue(c: Ctx, cpu: number, csd: number, callsite: number): Proto;
@@ -65,6 +67,14 @@ export interface KernelFunctions {
   stop_machine_cpuslocked(c: Ctx, cpu: number, online: number): Proto;
   /** idle.ts: one idle period (poll, leave polling and test NEED_RESCHED, flush or halt); `seq` = wake word read before. */
   do_idle(c: Ctx, seq: number): Proto;
+  /** irq-work.ts: claim `work` (atomic fetch_or), fill it, queue it on `cpu`'s call_single_queue (0, -EBUSY, -ENXIO). */
+  irq_work_queue_on(c: Ctx, work: number, cpu: number, func: number, info: number): Proto<number>;
+  /** irq-work.ts: the flush's run of one IRQ_WORK entry (PENDING dropped before the func, BUSY after). */
+  irq_work_single(c: Ctx, work: number, hardirq: boolean): Proto;
+  /** ttwu.ts: claim the sleeping `task`, queue its wake_entry (TTWU) on `cpu`'s call_single_queue (0, -EBUSY, -ENXIO). */
+  ttwu_queue_wakelist(c: Ctx, task: number, cpu: number, func: number, info: number): Proto<number>;
+  /** ttwu.ts: the flush's third pass: activate every task of the TTWU chain, oldest first. */
+  sched_ttwu_pending(c: Ctx, chain: readonly number[], hardirq: boolean): Proto;
   /** lockwait-debug.ts: take the per-target NMI-backtrace token; true = this waiter may dump `cpu`. */
   trigger_backtrace(c: Ctx, cpu: number): boolean;
 }
@@ -94,6 +104,10 @@ export const SMP_C: Readonly<KernelFunctions> = Object.freeze({
   take_cpu_down: takeCpuDown,
   stop_machine_cpuslocked: stopMachineCpuslocked,
   do_idle: doIdle,
+  irq_work_queue_on: irqWorkQueueOn,
+  irq_work_single: irqWorkSingle,
+  ttwu_queue_wakelist: ttwuQueueWakelist,
+  sched_ttwu_pending: schedTtwuPending,
   trigger_backtrace: triggerBacktrace,
 });
 

@@ -11,7 +11,7 @@
  *               (POLLING / NEED_RESCHED), csd_data, stack CSD, cfd pointer, wake word, irqs-off bit,
  *               cur_csd (debug), mailbox head/tail, user (caller-owned async) CSDs (C_*)
  *   mailbox     MB_CAP words per CPU: request ids posted by the host (a test or the CLI)
- *   CSD pool    CSD_WORDS per CSD (F_*): static CSDs (csd_data, stack, user) then cfd CSDs
+ *   CSD pool    CSD_WORDS per CSD (F_*): static CSDs (csd_data, stack, user, irq_work, task wake_entry) then cfd CSDs
  *   cfd blocks  CFD_WORDS per block (B_*): cpumask, cpumask_ipi, owner; each block owns `ncpus` CSDs
  *               of the pool (one per target). The allocator counts live allocations in H_ALLOC_LIVE.
  *   requests    REQ_WORDS per request (R_*): the accounting table (who, what, expected, ran, rc)
@@ -101,12 +101,18 @@ export const SHARED_CSD_SLOT = USER_CSDS - 1;
 export const RESUBMIT_CSD_SLOT = USER_CSDS - 2;
 export const C_SM_SEEN = 20; // last stop_machine generation this CPU took part in
 export const C_SM_PARKED = 21; // 1 while parked in stop_machine
+/** IRQ_WORKS words: this CPU's own irq_works (struct irq_work, laid out as CSDs of the pool) */
+export const C_IRQ_WORK = 22;
+export const IRQ_WORKS = 2;
+/** TASKS words: this CPU's tasks' wake_entry nodes (TTWU entries; the last one is fn_ttwu_next's) */
+export const C_TASK = 24;
+export const TASKS = 3;
 /**
  * The wake words sit 18+ words (72+ bytes) from the words a CPU reads at every step (doorbell,
  * interrupt flag) and from the next CPU's queue head and thread flags, so they share no 64-byte
  * line with either whatever the buffer's alignment (malloc gives 16 bytes): a kick (every
  * csd_unlock wakes the CSD's owner) then invalidates a line the owner does not read on its way
- * back from csd_lock_wait, and the next CPU's polling line stays out of it. Words 22..27 and
+ * back from csd_lock_wait, and the next CPU's polling line stays out of it. Words 27 and
  * 30..47 are free padding.
  */
 export const C_WAKE = 28; // wake sequence: bumped by anything a sleeping CPU must notice
@@ -148,6 +154,19 @@ export const CSD_TYPE_ASYNC = 0x00;
 export const CSD_TYPE_SYNC = 0x10;
 export const CSD_TYPE_IRQ_WORK = 0x20;
 export const CSD_TYPE_TTWU = 0x30;
+/**
+ * struct irq_work shares the CSD's flags word (node.u_flags): PENDING is bit 0 (the CSD lock bit's
+ * place), BUSY bit 1, CLAIMED both; the type bits say CSD_TYPE_IRQ_WORK.
+ */
+export const IRQ_WORK_PENDING = 0x01;
+export const IRQ_WORK_BUSY = 0x02;
+export const IRQ_WORK_CLAIMED = IRQ_WORK_PENDING | IRQ_WORK_BUSY;
+/**
+ * A task's wake_entry (p->wake_entry) in the flags word: 0 while the task sleeps (it may be woken),
+ * TASK_WAKING (bit 0, the CSD lock bit's place) with CSD_TYPE_TTWU from the waker's claim until
+ * sched_ttwu_pending activates it.
+ */
+export const TASK_WAKING = 0x01;
 
 // ---- cfd blocks -----------------------------------------------------------------------------
 export const B_MASKS = 0; // 1 while the masks allocation is live
@@ -211,7 +230,9 @@ export const T_D = 5;
 export const T_TS = 6; // float64 at words 6..7 (seconds)
 export const TRACE_WORDS = 8;
 
-export const NFUNCS = 8;
+export const NFUNCS = 10;
+/** Static CSDs per CPU: csd_data, the stack CSD, the user CSDs, the irq_works, the tasks' wake_entries. */
+const STATIC_PER_CPU = 2 + USER_CSDS + IRQ_WORKS + TASKS;
 
 export interface LayoutConfig {
   readonly cpus: number;
@@ -245,8 +266,8 @@ export class Layout {
     this.cpu0 = HEADER_WORDS;
     this.mb0 = this.cpu0 + n * CPU_WORDS;
     this.csd0 = this.mb0 + n * MB_CAP;
-    // csd_data + stack CSD + user CSDs per CPU
-    this.staticCsds = n * (2 + USER_CSDS);
+    // csd_data + stack CSD + user CSDs + irq_works per CPU
+    this.staticCsds = n * STATIC_PER_CPU;
     // Two blocks per CPU so that a leaked cfd (variant cfd-not-freed-at-dead) does not make the
     // next prepare fail for lack of room: the leak must be visible in the counts, not as -ENOMEM.
     this.cfdBlocks = 2 * n;
@@ -272,13 +293,30 @@ export class Layout {
     return this.csd0 + idx * CSD_WORDS + field;
   }
   csdData(cpu: number): number {
-    return cpu * (2 + USER_CSDS);
+    return cpu * STATIC_PER_CPU;
   }
   stackCsd(cpu: number): number {
-    return cpu * (2 + USER_CSDS) + 1;
+    return cpu * STATIC_PER_CPU + 1;
   }
   userCsd(cpu: number, k: number): number {
-    return cpu * (2 + USER_CSDS) + 2 + k;
+    return cpu * STATIC_PER_CPU + 2 + k;
+  }
+  /** The irq_work `k` owned by `cpu` (its node is a CSD of the pool). */
+  irqWork(cpu: number, k: number): number {
+    return cpu * STATIC_PER_CPU + 2 + USER_CSDS + k;
+  }
+  /** Is CSD index `x` one of the irq_works (a static slot past the user CSDs)? */
+  isIrqWork(x: number): boolean {
+    const k = x % STATIC_PER_CPU;
+    return x >= 0 && x < this.staticCsds && k >= 2 + USER_CSDS && k < 2 + USER_CSDS + IRQ_WORKS;
+  }
+  /** The wake_entry of task `k` of `cpu` (a node of the pool). */
+  task(cpu: number, k: number): number {
+    return cpu * STATIC_PER_CPU + 2 + USER_CSDS + IRQ_WORKS + k;
+  }
+  /** Is CSD index `x` a task's wake_entry (a TTWU node)? */
+  isTask(x: number): boolean {
+    return x >= 0 && x < this.staticCsds && x % STATIC_PER_CPU >= 2 + USER_CSDS + IRQ_WORKS;
   }
   cfd(block: number, field: number): number {
     return this.cfd0 + block * CFD_WORDS + field;

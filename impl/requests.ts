@@ -8,7 +8,7 @@ import {
   H_OFFLINE_RUNS, H_REQ_NEXT, H_SYNC_EARLY, H_UNLOCK_WARN, H_IRQS_OFF_WARN, H_UAF, H_WARN_OFFLINE, HP_DYING, HP_ONLINE, HP_PREPARED,
   MB_CAP, R_ARG, R_COND, R_CSD, R_DUP, R_ELAPSED_NS, R_EXPECTED, R_FLAGS, R_FUNC, R_ISSUER, R_KIND, R_RAN, R_RC, R_RUNS,
   R_STATUS, R_WRONG, RQ_DST_CSD, RQ_HAS_COND, RQ_IRQS_OFF, RQ_RUN_LOCAL, RQ_SHARED_CSD, RQ_WAIT, RS_POSTED, RS_RETURNED,
-  RESUBMIT_CSD_SLOT, SHARED_CSD_SLOT,
+  RESUBMIT_CSD_SLOT, SHARED_CSD_SLOT, IRQ_WORKS, TASKS,
   H_ALLOC_LIVE, type Layout, type Shared,
 } from './layout.js';
 import { ENXIO } from './errno.js';
@@ -32,6 +32,10 @@ export const K_OPEN_GATE = 11;
 export const K_BENCH_ASYNC = 12;
 /** benchmark: `repeat` waiting smp_call_function_many of do_nothing to `mask` */
 export const K_BENCH_MANY = 13;
+/** irq_work_queue_on(work, cpu): one of the issuer's irq_works onto another CPU's call_single_queue */
+export const K_IRQ_WORK = 14;
+/** ttwu_queue_wakelist(p, cpu): wake one of the issuer's tasks through `cpu`'s wakelist (a TTWU entry) */
+export const K_TTWU = 15;
 
 interface Common {
   /** the function to run (default fn_ping) */
@@ -60,6 +64,18 @@ export type SmpRequest =
   | (Common & {
       readonly kind: 'on_each_cpu_cond_mask'; readonly mask: readonly number[]; readonly wait: boolean;
       readonly cond?: readonly number[];
+    })
+  | (Common & {
+      readonly kind: 'irq_work'; readonly target: number;
+      /** which of the owner's irq_works (0..IRQ_WORKS-2; the last one is fn_irq_work_next's); reusing a pending one gives -EBUSY */
+      readonly work?: number;
+      /** whose irq_work (default the issuer's): several CPUs may queue one work, its claim decides (no caller lock) */
+      readonly owner?: number;
+    })
+  | (Common & {
+      readonly kind: 'ttwu'; readonly target: number;
+      /** which of the issuer's tasks (0..TASKS-2; the last one is fn_ttwu_next's); one being woken gives -EBUSY */
+      readonly task?: number;
     })
   | (Common & { readonly kind: 'cpu_down'; readonly cpu: number })
   | (Common & { readonly kind: 'cpu_up'; readonly cpu: number })
@@ -113,6 +129,16 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
       if ((k === RESUBMIT_CSD_SLOT) !== (req.func === 'fn_resubmit')) throw new RangeError(`csd: slot ${RESUBMIT_CSD_SLOT} is for fn_resubmit and fn_resubmit needs it (its function resubmits it)`);
       return { kind: K_SINGLE_ASYNC, arg: req.target, flags: irq, cond: 0, csd: k };
     }
+    case 'irq_work': {
+      const k = req.work ?? 0;
+      if (!Number.isInteger(k) || k < 0 || k >= IRQ_WORKS - 1) throw new RangeError(`work: ${String(k)} is not an irq_work slot 0..${IRQ_WORKS - 2} (slot ${IRQ_WORKS - 1} is fn_irq_work_next's)`);
+      return { kind: K_IRQ_WORK, arg: req.target, flags: irq | (req.owner === undefined ? 0 : RQ_SHARED_CSD), cond: req.owner ?? 0, csd: k };
+    }
+    case 'ttwu': {
+      const k = req.task ?? 0;
+      if (!Number.isInteger(k) || k < 0 || k >= TASKS - 1) throw new RangeError(`task: ${String(k)} is not a task slot 0..${TASKS - 2} (slot ${TASKS - 1} is fn_ttwu_next's)`);
+      return { kind: K_TTWU, arg: req.target, flags: irq, cond: 0, csd: k };
+    }
     case 'any': return { kind: K_ANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };
     case 'many': return { kind: K_MANY, arg: toMask(req.mask, 'mask'), flags: wait | irq, cond: 0, csd: 0 };
     case 'many_cond': return {
@@ -137,6 +163,8 @@ function encode(req: SmpRequest): { kind: number; arg: number; flags: number; co
 export function postRequest(m: Shared, L: Layout, cpu: number, req: SmpRequest): number {
   if (!Number.isInteger(cpu) || cpu < 0 || cpu >= L.ncpus) throw new RangeError(`cpu: ${String(cpu)} is not in 0..${L.ncpus - 1}`);
   const e = encode(req);
+  if (req.kind === 'irq_work' && req.owner !== undefined && (!Number.isInteger(req.owner) || req.owner < 0 || req.owner >= L.ncpus)) throw new RangeError(`owner: ${String(req.owner)} is not a CPU in 0..${L.ncpus - 1}`);
+  if ((req.kind === 'irq_work' || req.kind === 'ttwu') && req.target === cpu) throw new RangeError(`target: ${req.kind === 'ttwu' ? 'a wakeup' : 'irq_work_queue_on'} to the issuing CPU itself (cpu${cpu}) does not use call_single_queue; pick another CPU`);
   if ((e.flags & (RQ_SHARED_CSD | RQ_DST_CSD)) !== 0 && (e.arg < 0 || e.arg >= L.ncpus)) {
     throw new RangeError(`target: a shared CSD belongs to a CPU in 0..${L.ncpus - 1}, got ${e.arg}`);
   }

@@ -3,7 +3,7 @@
  * Both runtimes use these; a reset between runs lets one worker pool serve many runs.
  */
 import {
-  C_CFD, C_CSD_DATA, C_CUR_CSD, C_QUEUE, C_STACK_CSD, C_STATE, C_USER_CSD, F_DST, F_NEXT, F_SRC, FLAG_CSDLOCK_DEBUG,
+  C_CFD, C_CSD_DATA, C_CUR_CSD, C_IRQ_WORK, IRQ_WORKS, C_TASK, TASKS, C_QUEUE, C_STACK_CSD, C_STATE, C_USER_CSD, F_DST, F_NEXT, F_SRC, FLAG_CSDLOCK_DEBUG,
   FLAG_IDLE_POLL, FLAG_TRACE, H_ALLOC_LIMIT, H_CSD_TIMEOUT_MS, H_FLAGS, H_MAGIC, H_NCPUS, H_PANIC_MS,
   H_POLL_SPINS, H_SPIN_LOADS, HP_ONLINE, Layout, MAGIC, NULL, USER_CSDS, type Shared,
 } from './layout.js';
@@ -91,6 +91,14 @@ export function resetSharedMem(mem: SharedMem, cfg: SmpConfig, defaultPollSpins:
     for (let k = 0; k < USER_CSDS; k++) {
       Atomics.store(m, L.cpu(c, C_USER_CSD + k), L.userCsd(c, k));
       Atomics.store(m, L.csd(L.userCsd(c, k), F_SRC), c);
+    }
+    for (let k = 0; k < TASKS; k++) {
+      Atomics.store(m, L.cpu(c, C_TASK + k), L.task(c, k));
+      Atomics.store(m, L.csd(L.task(c, k), F_SRC), c);
+    }
+    for (let k = 0; k < IRQ_WORKS; k++) {
+      Atomics.store(m, L.cpu(c, C_IRQ_WORK + k), L.irqWork(c, k));
+      Atomics.store(m, L.csd(L.irqWork(c, k), F_SRC), c);
     }
   }
   for (let c = 0; c < L.ncpus; c++) allocCfdNow(m, L, c); // smpcfd_prepare_cpu at boot

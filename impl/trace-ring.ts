@@ -41,9 +41,13 @@ export const CALLSITES = [
   'smp_call_function_single_async',
   'on_each_cpu_cond_mask',
   'smpcfd_dying_cpu',
+  'irq_work_queue_on',
+  'ttwu_queue_wakelist',
 ] as const;
 export const CS_GENERIC_EXEC_SINGLE = 0;
 export const CS_MANY_COND = 1;
+export const CS_IRQ_WORK_QUEUE_ON = 6;
+export const CS_TTWU_QUEUE_WAKELIST = 7;
 
 export function tracepoint(c: Ctx, ev: number, a: number, b: number, cc: number, d: number, hardirq = false): void {
   if (!c.traceOn) return;

@@ -52,6 +52,10 @@ function targets(req: SmpRequest, caller: number, online: number, all: number): 
     case 'single':
     case 'single_async':
       return req.target === caller ? self : bit(req.target) & online & all;
+    case 'irq_work':
+    case 'ttwu':
+      // irq_work_queue_on / a wakeup through another CPU's wakelist: there, if it is online (-ENXIO otherwise)
+      return req.target === caller ? 0 : bit(req.target) & online & all;
     case 'any': {
       const mask = maskOf(req.mask) & all;
       if ((mask & self) !== 0) return self;
@@ -85,7 +89,8 @@ function targets(req: SmpRequest, caller: number, online: number, all: number): 
  * What `req`, posted on `caller` while `onlineAtPost` were online, must and may run, when the
  * CPUs in `touched` had hotplug commands in the same epoch. Callbacks that call the API add their
  * own runs of the same request: fn_resubmit runs once more on the submitter (it resubmits its own
- * CSD there), fn_forward may run once more on the next CPU (its shared CSD may be busy: -EBUSY).
+ * CSD there), fn_forward, fn_irq_work_next and fn_ttwu_next may run once more on the next CPU
+ * (its shared CSD, the callback's irq_work or task may be busy: -EBUSY).
  */
 export function expectedRuns(req: SmpRequest, caller: number, n: number, onlineAtPost: number, touched: number): ExpectedRuns {
   const all = n >= 31 ? 0x7fffffff : bit(n) - 1;
@@ -106,7 +111,7 @@ export function expectedRuns(req: SmpRequest, caller: number, n: number, onlineA
     if ((must & bit(req.target)) !== 0 && (stable & bit(caller)) !== 0) must |= bit(caller);
     may |= bit(caller);
   }
-  if (func === 'fn_forward' && (req.kind === 'single' || req.kind === 'single_async')) {
+  if ((func === 'fn_forward' || func === 'fn_irq_work_next' || func === 'fn_ttwu_next') && (req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work' || req.kind === 'ttwu')) {
     may |= bit((req.target + 1) % n);
   }
   return { must, may, atMostOne: req.kind === 'any' };

@@ -39,5 +39,13 @@ export const FAULT_CATALOGUE: readonly FaultExpectation[] = [
   { fault: 'idle-no-recheck', catchBy: 'INV-NO-LOST-CALL', why: 'the idle CPU halts with a request on its queue' },
   { fault: 'set-nr-if-polling-not-atomic', catchBy: 'INV-NO-LOST-CALL', why: 'the sender sets NEED_RESCHED on a CPU that already left polling, and sends no IPI' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-NO-LOST-CALL', why: 'the request targets the last CPU of its mask, which never runs it (the implementation\'s records agree with it)' },
+  { fault: 'irq-work-queue-offline', catchBy: 'INV-ENXIO', why: 'irq_work_queue_on queues onto a CPU that is down and reports success' },
+  { fault: 'irq-work-queue-offline', catchBy: 'INV-DYING-EMPTY', why: 'the work sits on the queue of a CPU that is offline' },
+  { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-ONE-OWNER', why: 'two queuers both claim one irq_work and add its node twice (a cycle)' },
+  { fault: 'irq-work-claim-not-atomic', catchBy: 'INV-NO-REUSE-LOCKED', why: 'the irq_work is queued again while it is pending' },
+  { fault: 'ttwu-with-async', catchBy: 'INV-ORDER', why: 'a wakeup queued before an async entry runs before it, not in the TTWU pass after it' },
+  { fault: 'ttwu-chain-first-only', catchBy: 'INV-NO-LOST-CALL', why: 'the second task of a TTWU chain is never woken' },
+  { fault: 'ttwu-chain-first-only', catchBy: 'INV-LOCK-RELEASED', why: 'the task left out stays TASK_WAKING' },
+  { fault: 'B7-ttwu-stale-cpu', catchBy: 'INV-RUN-ON-TARGET', why: 'B7: the wakeup runs on a CPU that is not the task\'s' },
   { fault: 'many-skips-last-cpu', catchBy: 'INV-SYNC-AFTER-RUN', why: 'a waiting many-call returns with the last CPU of its mask never run' },
 ];

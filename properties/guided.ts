@@ -3,9 +3,10 @@
  * property runs did not reach, take its shortest model path (model/abstract-reachable.ts) and turn
  * it into a command sequence and a schedule for the deterministic runtime:
  * - the workload's calls are posted to their CPUs' mailboxes up front (the model's "script not
- *   done" is the implementation's "call posted and not returned"); IRQ_WORK and TTWU entries, which
- *   the implementation does not produce, are stood in for by smp_call_function_single_async on a
- *   user CSD of their own (same abstract class `A`);
+ *   done" is the implementation's "call posted and not returned"); IRQ_WORK and TTWU entries are
+ *   stood in for by smp_call_function_single_async on a user CSD of their own (same abstract class
+ *   `A`; the guided paths were written before the implementation had irq_work and ttwu of its own,
+ *   and the stand-ins still reach the same abstract states);
  * - a hotplug cycle is cpu_down / cpu_up posted to a controller CPU (the highest CPU that is neither
  *   hotplugged nor has a script, else CPU 0) at the model's HP_DYING / HP_PREPARE; -ENOMEM is the
  *   allocator limit one short of a cfd, lifted before the retry;

@@ -40,7 +40,12 @@ export interface Batch {
   /** CSD indices in add order, and whether each was SYNC when taken */
   readonly csds: readonly number[];
   readonly sync: readonly boolean[];
+  /** each entry's class, from the request as made (classOf), SYNC iff `sync` */
+  readonly cls?: readonly EntryClass[];
 }
+
+/** The flush class of an entry (spec: SYNC, then ASYNC and IRQ_WORK in one FIFO pass, then TTWU). */
+export type EntryClass = 'SYNC' | 'ASYNC' | 'IRQ_WORK' | 'TTWU';
 
 export interface Violation {
   readonly id: InvariantId;
@@ -136,7 +141,7 @@ export class Observations {
       const locked = ((m[L.csd(csd, F_FLAGS)] ?? 0) & CSD_FLAG_LOCK) !== 0;
       const cpu = m[L.trace(s, T_CPU)] ?? -1;
       if (sync && !locked) this.violate('INV-UNLOCK-POINT', `SYNC csd #${csd} was unlocked before its func started on cpu${cpu} (step ${step})`, step);
-      if (!sync && locked) this.violate('INV-UNLOCK-POINT', `ASYNC csd #${csd} is still locked while its func runs on cpu${cpu} (step ${step})`, step);
+      if (!sync && locked) this.violate('INV-UNLOCK-POINT', `${this.sys.mem.L.isIrqWork(csd) ? `IRQ_WORK #${csd} is still pending` : this.sys.mem.L.isTask(csd) ? `TTWU task #${csd} is still TASK_WAKING` : `ASYNC csd #${csd} is still locked`} while its func runs on cpu${cpu} (step ${step})`, step);
     }
     this.traceSeen = head;
   }
@@ -146,18 +151,31 @@ export class Observations {
     const csds: number[] = [];
     for (let x = head; x !== NULL && csds.length <= L.csdCount; x = m[L.csd(x, F_NEXT)] ?? NULL) csds.push(x);
     csds.reverse();
-    const sync = csds.map((x) => this.isSync(x));
-    return { cpu, step, csds, sync };
+    const cls = csds.map((x) => this.classOf(x));
+    return { cpu, step, csds, sync: cls.map((k) => k === 'SYNC'), cls };
+  }
+
+  /**
+   * An entry's class from what the caller queued: an irq_work's node (a slot the layout reserves
+   * for irq_works) is IRQ_WORK, a task's wake_entry TTWU, whatever their flags say; any other node
+   * is SYNC or ASYNC by isSync.
+   */
+  classOf(x: number): EntryClass {
+    if (this.sys.mem.L.isIrqWork(x)) return 'IRQ_WORK';
+    if (this.sys.mem.L.isTask(x)) return 'TTWU';
+    return this.isSync(x) ? 'SYNC' : 'ASYNC';
   }
 
   /**
    * An entry's class from the call that made it, as its caller made it: SYNC iff that call waits
    * (its CSD carries the request as info, the argument the function gets). Not from the CSD's
    * type bits as the flush finds them: a bug that drops CSD_TYPE_SYNC would make the flush and
-   * such an oracle agree (issue 15). Entries no posted call made (none today) keep their type bits.
+   * such an oracle agree (issue 15). An irq_work is never SYNC (its node says what it is). Entries
+   * no posted call made (none today) keep their type bits.
    */
   private isSync(x: number): boolean {
     const { m, L } = this.sys.mem;
+    if (L.isIrqWork(x) || L.isTask(x)) return false;
     const call = this.byId.get(m[L.csd(x, F_INFO)] ?? -1);
     if (call !== undefined) return call.wait;
     return ((m[L.csd(x, F_FLAGS)] ?? 0) & CSD_TYPE_MASK) === CSD_TYPE_SYNC;

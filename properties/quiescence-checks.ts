@@ -8,7 +8,7 @@ import { C_CFD, C_QUEUE, C_STATE, HP_DYING, HP_NAMES, HP_ONLINE, HP_PREPARED, NU
 import { checkRuns } from './expected-runs.js';
 import { accountingReport, requestResult } from '../impl/requests.js';
 import { readTrace, type TraceEvent } from '../impl/trace-export.js';
-import type { Observations, PostedCall } from './observations.js';
+import type { EntryClass, Observations, PostedCall } from './observations.js';
 import type { SharedMem } from '../impl/system.js';
 import type { InvariantId } from '../model/types.js';
 
@@ -75,15 +75,18 @@ export function checkReuse(obs: ViolationSink, trace: readonly TraceEvent[]): vo
   }
 }
 
-/** INV-ORDER: each batch runs its SYNC entries first, then the rest, FIFO within each class. */
+/**
+ * INV-ORDER: each batch runs its SYNC entries first, then ASYNC and IRQ_WORK (one pass, FIFO), then
+ * TTWU, FIFO within each class; the classes are the ones the callers queued (Observations.classOf).
+ */
 function checkOrder(sys: SteppedSystem, obs: Observations, trace: readonly TraceEvent[]): void {
   const L = sys.mem.L;
+  const pass = (k: EntryClass | undefined, sync: boolean | undefined): number => (k === undefined ? (sync === true ? 0 : 1) : k === 'SYNC' ? 0 : k === 'TTWU' ? 2 : 1);
   for (let c = 0; c < sys.n; c++) {
     const want: number[] = [];
     for (const b of obs.batches) {
       if (b.cpu !== c) continue;
-      b.csds.forEach((x, i) => { if (b.sync[i] === true) want.push(x); });
-      b.csds.forEach((x, i) => { if (b.sync[i] !== true) want.push(x); });
+      for (let p = 0; p < 3; p++) b.csds.forEach((x, i) => { if (pass(b.cls?.[i], b.sync[i]) === p) want.push(x); });
     }
     const got: number[] = [];
     for (const e of trace) {
@@ -93,7 +96,7 @@ function checkOrder(sys: SteppedSystem, obs: Observations, trace: readonly Trace
     }
     for (let i = 0; i < got.length; i++) {
       if (got[i] !== want[i]) {
-        obs.violate('INV-ORDER', `cpu${c} ran csd #${got[i] ?? -1} as its ${i + 1}th queued func, expected csd #${want[i] ?? -1} (SYNC first, FIFO per class)`);
+        obs.violate('INV-ORDER', `cpu${c} ran csd #${got[i] ?? -1} as its ${i + 1}th queued func, expected csd #${want[i] ?? -1} (SYNC, then ASYNC/IRQ_WORK, then TTWU; FIFO per class)`);
         return;
       }
     }

@@ -87,7 +87,7 @@ export class RealSystem {
   }
 
   post(cpu: number, req: SmpRequest, text: string): number {
-    const target = req.kind === 'single' || req.kind === 'single_async' ? req.target : -1;
+    const target = req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work' || req.kind === 'ttwu' ? req.target : -1;
     const id = this.sys.post(cpu, req);
     this.obs.track({
       id, cpu, text, kind: req.kind, wait: 'wait' in req && req.wait, target, epoch: this.epoch,

@@ -14,13 +14,16 @@ export {
   takeCpuDownDone,
 } from '../impl/hotplug.js';
 export { haltIdle, pollIdle } from '../impl/idle.js';
+export { irqWorkClaim, irqWorkFillQueue } from '../impl/irq-work.js';
+export { ttwuActivate, ttwuClaim, ttwuFillQueue } from '../impl/ttwu.js';
 export { SMP_C, type KernelFunctions } from '../impl/kernel.js';
 export * from '../impl/layout.js';
 export { llistChain } from '../impl/llist.js';
 export { kick, STEP, WAIT, waitOn, type Ctx, type Proto } from '../impl/memory.js';
 export { cpuOnline, expect, fill, irqsDisabled, SCF_RUN_LOCAL, SCF_WAIT, warnIfIrqsOff } from '../impl/smp.js';
 export {
-  CS_GENERIC_EXEC_SINGLE, CS_MANY_COND, EV_CPUHP_ENTER, EV_CPUHP_EXIT, EV_CSD_QUEUE_CPU, EV_IPI_SEND_CPU, EV_SCHED_WAKE_IDLE_WITHOUT_IPI, tracepoint,
+  CS_GENERIC_EXEC_SINGLE, CS_IRQ_WORK_QUEUE_ON, CS_MANY_COND, CS_TTWU_QUEUE_WAKELIST, EV_CPUHP_ENTER, EV_CPUHP_EXIT, EV_CSD_QUEUE_CPU,
+  EV_IPI_SEND_CPU, EV_SCHED_WAKE_IDLE_WITHOUT_IPI, tracepoint,
 } from '../impl/trace-ring.js';
 export { callerLock, callerUnlock } from '../impl/shared-csd.js';
 export type { KernelOverrides } from '../impl/variant.js';

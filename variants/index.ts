@@ -29,6 +29,10 @@ import v_llist_not_reversed from './faults/llist-not-reversed.js';
 import v_csd_lock_no_wait from './faults/csd-lock-no-wait.js';
 import v_many_wait_first_only from './faults/many-wait-first-only.js';
 import v_many_skips_last_cpu from './faults/many-skips-last-cpu.js';
+import v_irq_work_queue_offline from './faults/irq-work-queue-offline.js';
+import v_irq_work_claim_not_atomic from './faults/irq-work-claim-not-atomic.js';
+import v_ttwu_with_async from './faults/ttwu-with-async.js';
+import v_ttwu_chain_first_only from './faults/ttwu-chain-first-only.js';
 import v_double_unlock from './faults/double-unlock.js';
 import v_B7_ttwu_stale_cpu from './faults/B7-ttwu-stale-cpu.js';
 import v_B3_late_ipi_offline from './faults/B3-late-ipi-offline.js';
@@ -69,6 +73,10 @@ export const BUILTIN_VARIANTS: readonly Variant[] = [
   v_csd_lock_no_wait,
   v_many_wait_first_only,
   v_many_skips_last_cpu,
+  v_irq_work_queue_offline,
+  v_irq_work_claim_not_atomic,
+  v_ttwu_with_async,
+  v_ttwu_chain_first_only,
   v_double_unlock,
   v_B7_ttwu_stale_cpu,
   v_B3_late_ipi_offline,

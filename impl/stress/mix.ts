@@ -8,7 +8,7 @@ import type { SmpRequest } from '../requests.js';
 /** Mix keys: the primitive, `_wait` for its waiting form (single_async never waits). */
 export const MIX_KEYS = [
   'single', 'single_wait', 'single_async', 'any', 'any_wait', 'many', 'many_wait',
-  'many_cond', 'many_cond_wait', 'on_each_cpu_cond_mask', 'on_each_cpu_cond_mask_wait',
+  'many_cond', 'many_cond_wait', 'on_each_cpu_cond_mask', 'on_each_cpu_cond_mask_wait', 'irq_work', 'ttwu',
 ] as const;
 export type MixKey = (typeof MIX_KEYS)[number];
 
@@ -20,7 +20,7 @@ export type Mix = readonly MixEntry[];
 
 /** Every primitive, waiting forms twice as often as scftorture's defaults favour them. */
 export const DEFAULT_MIX_TEXT =
-  'single=2,single_wait=4,single_async=2,any=1,any_wait=1,many=1,many_wait=2,many_cond=1,many_cond_wait=1,on_each_cpu_cond_mask=1,on_each_cpu_cond_mask_wait=1';
+  'single=2,single_wait=4,single_async=2,any=1,any_wait=1,many=1,many_wait=2,many_cond=1,many_cond_wait=1,on_each_cpu_cond_mask=1,on_each_cpu_cond_mask_wait=1,irq_work=1,ttwu=1';
 
 /** `single=4,single_async=2,…` → entries with weight > 0. Throws RangeError naming the bad part. */
 export function parseMix(text: string): Mix {
@@ -45,6 +45,8 @@ export function parseMix(text: string): Mix {
 export function describeKey(key: MixKey): string {
   const wait = key.endsWith('_wait');
   const base = wait ? key.slice(0, -'_wait'.length) : key;
+  if (base === 'irq_work') return 'irq_work_queue_on';
+  if (base === 'ttwu') return 'ttwu_queue_wakelist';
   const fn = base === 'single' ? 'smp_call_function_single' : base === 'single_async' ? 'smp_call_function_single_async'
     : base === 'any' ? 'smp_call_function_any' : base === 'many' ? 'smp_call_function_many'
       : base === 'many_cond' ? 'smp_call_function_many_cond' : 'on_each_cpu_cond_mask';
@@ -83,6 +85,10 @@ function randomMask(cpus: number, rand: () => number): number[] {
  * too: those must return -ENXIO). `selfFraction` of single-target calls target the issuer itself.
  * single_async uses one of the issuer's two own user CSDs, so reusing one still in flight gives
  * -EBUSY, or (a quarter of them) the target's shared async CSD, which every CPU may submit (B6).
+ * irq_work goes to another CPU (the local path does not use call_single_queue): half the time the
+ * issuer's own work, a quarter another CPU's (several queuers race for it: its claim decides), a
+ * quarter with fn_irq_work_next (it queues the request on from hardirq). ttwu wakes one of the
+ * issuer's two tasks on another CPU (a quarter with fn_ttwu_next, which wakes on from hardirq).
  */
 export function makeRequest(key: MixKey, issuer: number, cpus: number, rand: () => number, selfFraction: number): SmpRequest {
   const wait = key.endsWith('_wait');
@@ -96,5 +102,16 @@ export function makeRequest(key: MixKey, issuer: number, cpus: number, rand: () 
       return { kind: 'many_cond', mask: randomMask(cpus, rand), wait, runLocal: rand() < 0.5, cond: randomMask(cpus, rand) };
     case 'on_each_cpu_cond_mask': case 'on_each_cpu_cond_mask_wait':
       return { kind: 'on_each_cpu_cond_mask', mask: randomMask(cpus, rand), wait, cond: randomMask(cpus, rand) };
+    case 'irq_work': {
+      const other = cpus < 2 ? issuer : (issuer + 1 + Math.floor(rand() * (cpus - 1))) % cpus;
+      const r = rand();
+      if (r < 0.25) return { kind: 'irq_work', target: other, owner: Math.floor(rand() * cpus) };
+      return r < 0.5 ? { kind: 'irq_work', target: other, func: 'fn_irq_work_next' } : { kind: 'irq_work', target: other };
+    }
+    case 'ttwu': {
+      const other = (issuer + 1 + Math.floor(rand() * (cpus - 1))) % cpus;
+      const task = Math.floor(rand() * 2);
+      return rand() < 0.25 ? { kind: 'ttwu', target: other, task, func: 'fn_ttwu_next' } : { kind: 'ttwu', target: other, task };
+    }
   }
 }

@@ -12,6 +12,7 @@ import type { ImplVariant } from '../variant.js';
 import {
   H_REQ_NEXT, R_DUP, R_EXPECTED, R_ISSUER, R_RAN, R_RC, R_RUNS, R_STATUS, R_T_END, R_T_START, R_WRONG, RS_POSTED,
   RS_RETURNED,
+  type Layout,
 } from '../layout.js';
 import type { DebugReport } from '../memory.js';
 import type { AccountingReport } from '../requests.js';
@@ -74,7 +75,7 @@ export interface PrimitiveStats {
 export interface StressTotals {
   /** INV-NO-LOST-CALL */ readonly lost: number;
   /** INV-NO-DOUBLE-RUN */ readonly duplicated: number;
-  /** INV-RUN-ON-TARGET (and INV-ENXIO) */ readonly wrongCpu: number;
+  /** INV-RUN-ON-TARGET (and INV-ENXIO: a run after -ENXIO, or a call that returned 0 while its target was down) */ readonly wrongCpu: number;
   /** INV-SYNC-AFTER-RUN */ readonly returnedBeforeRun: number;
   /** INV-NOT-ON-OFFLINE */ readonly offlineRuns: number;
   /** INV-NO-LEAK */ readonly leakedCfd: number;
@@ -172,11 +173,15 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
 
   try {
     while (failure === null && performance.now() < deadline && !aborted()) {
-      if (rounds > 0) await sys.restart();
+      // a restart without a variant runs smp.c: every round runs the variant, not only the first
+      if (rounds > 0) await sys.restart(cfg.variant === undefined ? {} : { variant: cfg.variant });
       rounds++;
       // per request of this round: its mix key (undefined for hotplug) and whether it targets itself
       const keyOf: (MixKey | undefined)[] = [];
       const selfOf: boolean[] = [];
+      // single-target calls: the CPU the caller named (-1: none); hotplug requests in posting order
+      const targetOf: number[] = [];
+      const hpLog: { id: number; cpu: number; down: boolean }[] = [];
       const outstanding: number[][] = Array.from({ length: n }, () => []);
       const offline = new Set<number>();
       let hp: { id: number; cpu: number; down: boolean } | null = null;
@@ -186,6 +191,8 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
         const id = sys.post(cpu, req);
         keyOf[id] = key;
         selfOf[id] = self;
+        targetOf[id] = (req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work' || req.kind === 'ttwu') && req.target !== cpu ? req.target : -1;
+        if (req.kind === 'cpu_down' || req.kind === 'cpu_up') hpLog.push({ id, cpu: req.cpu, down: req.kind === 'cpu_down' });
         posted++;
         return id;
       };
@@ -247,6 +254,8 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
       const count = Math.min(Atomics.load(m, H_REQ_NEXT), L.reqCap);
       requests += count;
       let firstBad: { id: number; why: string } | null = null;
+      const downAt = offlineWindows(m, L, f64, hpLog);
+      let queuedOffline = 0;
       for (let id = 0; id < count; id++) {
         const key = keyOf[id];
         const st = status(id);
@@ -275,10 +284,23 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
           else if (Atomics.load(m, L.req(id, R_WRONG)) > 0) firstBad = { id, why: 'INV-RUN-ON-TARGET' };
           else if (lost !== 0 && (key !== undefined)) firstBad = { id, why: `INV-NO-LOST-CALL (never ran on cpu ${bits(lost).join(',')})` };
         }
+        // INV-ENXIO from the hotplug timeline as the host made it: a single-target call that ran
+        // from start to return while its target was down (after cpu_down returned 0, before
+        // cpu_up was started; 2 ms margins for the threads' clocks) must not return 0
+        const t = targetOf[id] ?? -1;
+        if (t >= 0 && st === RS_RETURNED && rc === 0) {
+          const t0 = f64[L.req(id, R_T_START) >> 1] ?? 0;
+          const t1 = f64[L.req(id, R_T_END) >> 1] ?? 0;
+          const inside = (downAt.get(t) ?? []).some((w) => w.from + MARGIN_S <= t0 && t1 + MARGIN_S <= w.to);
+          if (inside) {
+            queuedOffline++;
+            if (firstBad === null) firstBad = { id, why: `INV-ENXIO (returned 0 for cpu${t}, which was down during the whole call)` };
+          }
+        }
       }
       totals.lost += acc.lost;
       totals.duplicated += acc.duplicated;
-      totals.wrongCpu += acc.wrongCpu;
+      totals.wrongCpu += acc.wrongCpu + queuedOffline;
       totals.returnedBeforeRun += acc.returnedBeforeRun;
       totals.offlineRuns += acc.offlineRuns;
       totals.leakedCfd += acc.leakedCfd;
@@ -290,7 +312,7 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
       totals.csdLockStalls += stalls;
       const quiet = q.status === 'quiescent';
       if (!quiet && stalls === 0) totals.notQuiescent++;
-      if (!acc.ok || stalls > 0 || !quiet) {
+      if (!acc.ok || stalls > 0 || !quiet || queuedOffline > 0) {
         const events = sys.trace();
         const last = events[events.length - 1]?.ts ?? 0;
         let win: TraceEvent[];
@@ -350,6 +372,26 @@ export async function runStress(cfg: StressConfig, hooks: StressHooks = {}): Pro
   return {
     ok, interrupted: hooks.signal?.aborted === true, elapsedMs, rounds, requests, hotplug, primitives, totals, failure, debugReports,
   };
+}
+
+const MARGIN_S = 0.002;
+
+/**
+ * Per CPU, the intervals (trace clock, seconds) in which it was certainly down: from the return of
+ * a successful cpu_down to the start of the next cpu_up of it (+Infinity if none was posted).
+ * Read from the request table; call after the round (every hotplug request has returned).
+ */
+function offlineWindows(
+  m: Int32Array, L: Layout, f64: Float64Array, log: readonly { id: number; cpu: number; down: boolean }[],
+): Map<number, { from: number; to: number }[]> {
+  const out = new Map<number, { from: number; to: number }[]>();
+  log.forEach((h, k) => {
+    if (!h.down || Atomics.load(m, L.req(h.id, R_STATUS)) !== RS_RETURNED || Atomics.load(m, L.req(h.id, R_RC)) !== 0) return;
+    const up = log.slice(k + 1).find((x) => !x.down && x.cpu === h.cpu);
+    const w = { from: f64[L.req(h.id, R_T_END) >> 1] ?? Infinity, to: up === undefined ? Infinity : (f64[L.req(up.id, R_T_START) >> 1] ?? 0) };
+    out.set(h.cpu, [...(out.get(h.cpu) ?? []), w]);
+  });
+  return out;
 }
 
 function bits(mask: number): number[] {

@@ -10,11 +10,13 @@ import { callSingleArb } from './call-single.js';
 import { cpuDownArb } from './cpu-down.js';
 import { cpuUpArb } from './cpu-up.js';
 import { deliverIpiArb } from './deliver-ipi.js';
+import { irqWorkArb } from './irq-work.js';
 import type { SmpCommand } from './model.js';
 import { onEachCpuCondMaskArb } from './on-each-cpu-cond-mask.js';
 import { quiesceArb } from './quiesce.js';
 import { sharedCsdRaceArb } from './shared-csd-race.js';
 import { stepArb } from './step.js';
+import { ttwuArb } from './ttwu.js';
 
 export interface CommandsOptions {
   readonly cpus: number;
@@ -27,7 +29,7 @@ export function smpCommandArbs(n: number): fc.Arbitrary<SmpCommand>[] {
   return [
     ...w(3, callSingleArb(n)), ...w(3, callSingleAsyncArb(n)), ...w(1, callAnyArb(n)), ...w(2, callManyArb(n)),
     ...w(1, callManyCondArb(n)), ...w(1, callFunctionArb(n)), ...w(1, onEachCpuCondMaskArb(n)),
-    ...w(2, sharedCsdRaceArb(n)), ...w(2, callbackCallArb(n)),
+    ...w(2, sharedCsdRaceArb(n)), ...w(2, callbackCallArb(n)), ...w(2, irqWorkArb(n)), ...w(2, ttwuArb(n)),
     ...w(3, stepArb()), ...w(2, deliverIpiArb(n)), ...w(1, quiesceArb()), ...w(2, cpuDownArb(n)), ...w(2, cpuUpArb(n)),
   ];
 }

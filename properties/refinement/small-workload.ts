@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { SmpRequest } from '../../impl/requests.js';
 import type { Request, Workload } from '../../model/workload.js';
 
-export type SmallCall = Extract<SmpRequest, { kind: 'single' | 'single_async' | 'any' | 'many' | 'many_cond' | 'on_each_cpu_cond_mask' | 'call_function' }>;
+export type SmallCall = Extract<SmpRequest, { kind: 'single' | 'single_async' | 'any' | 'many' | 'many_cond' | 'on_each_cpu_cond_mask' | 'call_function' | 'irq_work' | 'ttwu' }>;
 
 export interface SmallWorkload {
   readonly cpus: number;
@@ -30,6 +30,10 @@ export function toModelRequest(c: SmallCall): Request {
     case 'call_function': return { kind: 'many', mask: 'all', wait: c.wait };
     case 'many_cond': return { kind: 'many_cond', mask: c.mask, wait: c.wait, runLocal: c.runLocal, ...(c.cond === undefined ? {} : { cond: c.cond }) };
     case 'on_each_cpu_cond_mask': return { kind: 'on_each_cpu_cond_mask', mask: c.mask, wait: c.wait, ...(c.cond === undefined ? {} : { cond: c.cond }) };
+    // the caller's own irq_work: the model names it per caller (irq_work:<cpu>:<name>)
+    case 'irq_work': return { kind: 'irq_work', target: c.target, csd: `w${c.work ?? 0}` };
+    // a wakeup of one of the caller's tasks (the model's TTWU entry: a fresh node per request)
+    case 'ttwu': return { kind: 'ttwu', target: c.target };
   }
 }
 
@@ -61,7 +65,17 @@ function callArb(n: number, self: number): fc.Arbitrary<SmallCall> {
     fc.record({ kind: fc.constant('call_function' as const), wait: fc.boolean() }),
     fc.record({ kind: fc.constant('many_cond' as const), mask, wait: fc.boolean(), runLocal: fc.boolean(), cond: mask }),
     fc.record({ kind: fc.constant('on_each_cpu_cond_mask' as const), mask, wait: fc.boolean() }),
+    // an IRQ_WORK entry on another CPU's queue (the caller's own work; twice: -EBUSY while pending)
+    fc.record({ kind: fc.constant('irq_work' as const), target: fc.nat(n - 1).filter((t) => t !== self) }),
+    // a TTWU entry on another CPU's queue (each wakeup of a script wakes another task: tasksNumbered)
+    fc.record({ kind: fc.constant('ttwu' as const), target: fc.nat(n - 1).filter((t) => t !== self) }),
   );
+}
+
+/** The k-th wakeup of a CPU's script wakes its task k (the model's TTWU nodes are fresh per request). */
+function tasksNumbered(s: readonly SmallCall[]): SmallCall[] {
+  let k = 0;
+  return s.map((c) => (c.kind === 'ttwu' ? { ...c, task: k++ } : c));
 }
 
 /** 2–3 CPUs, 1–3 calls in total, a hotplug cycle of the last CPU in about a third of the cases. */
@@ -70,7 +84,7 @@ export function smallWorkloadArb(maxCpus = 3): fc.Arbitrary<SmallWorkload> {
     fc.record({
       cpus: fc.constant(n),
       scripts: fc.tuple(...Array.from({ length: n }, (_, c) => fc.oneof(
-        { weight: 4, arbitrary: fc.array(callArb(n, c), { maxLength: 2 }) },
+        { weight: 4, arbitrary: fc.array(callArb(n, c), { maxLength: 2 }).map(tasksNumbered) },
         // reuse of one async CSD by its owner: the second submission may find it locked (-EBUSY)
         { weight: 1, arbitrary: fc.nat(n - 1).filter((t) => t !== c).map((t): SmallCall[] => [0, 0].map(() => ({ kind: 'single_async', target: t, csd: 0 }))) },
         // this CPU's part of a two-submitter race on the last CPU's shared async CSD (B6)
@@ -84,9 +98,8 @@ export function smallWorkloadArb(maxCpus = 3): fc.Arbitrary<SmallWorkload> {
 
 /**
  * A user's model workload (`check --workload FILE`) as a small workload the implementation runs:
- * API calls only (no irq_work / ttwu entries, which the implementation does not produce), at most
- * one hotplug cycle of one CPU, at most four distinct caller-owned CSD names per CPU. Throws a
- * RangeError naming what does not fit.
+ * API calls, irq_works and wakeups (ttwu), at most one hotplug cycle of one CPU, at most four
+ * distinct caller-owned CSD names, one irq_work name and two wakeups per CPU. Throws a RangeError naming what does not fit.
  */
 export function fromModelWorkload(w: Workload, cpus: number): SmallWorkload {
   const scripts = w.generate?.(cpus) ?? w.scripts;
@@ -95,6 +108,8 @@ export function fromModelWorkload(w: Workload, cpus: number): SmallWorkload {
   const out: SmallCall[][] = [];
   for (let cpu = 0; cpu < cpus; cpu++) {
     const names: string[] = [];
+    const works: string[] = [];
+    let tasks = 0;
     out.push((scripts[cpu] ?? []).map((r): SmallCall => {
       switch (r.kind) {
         case 'single': {
@@ -117,7 +132,16 @@ export function fromModelWorkload(w: Workload, cpus: number): SmallWorkload {
         case 'many': return r.mask === 'all' ? { kind: 'call_function', wait: r.wait ?? false } : { kind: 'many', mask: all(r.mask), wait: r.wait ?? false };
         case 'many_cond': return { kind: 'many_cond', mask: all(r.mask), wait: r.wait ?? false, runLocal: r.runLocal ?? false, ...(r.cond === undefined ? {} : { cond: [...r.cond] }) };
         case 'on_each_cpu_cond_mask': return { kind: 'on_each_cpu_cond_mask', mask: all(r.mask), wait: r.wait ?? false, ...(r.cond === undefined ? {} : { cond: [...r.cond] }) };
-        case 'irq_work': case 'ttwu': throw new RangeError(`workload ${w.name}: ${r.kind} entries are model-only (the implementation produces none)`);
+        case 'irq_work': {
+          const name = r.csd ?? 'work';
+          if (works.length > 0 && !works.includes(name)) throw new RangeError(`workload ${w.name}: cpu${cpu} uses more than one irq_work (the implementation gives each caller one)`);
+          works.push(name);
+          return { kind: 'irq_work', target: r.target ?? 0 };
+        }
+        case 'ttwu': {
+          if (tasks >= 2) throw new RangeError(`workload ${w.name}: cpu${cpu} wakes more than 2 tasks (the implementation gives each caller 2)`);
+          return { kind: 'ttwu', target: r.target ?? 0, task: tasks++ };
+        }
       }
     }));
   }

@@ -86,7 +86,7 @@ export class ThreadsReal implements ViolationSink {
   }
 
   post(cpu: number, req: SmpRequest, text: string): number {
-    const target = req.kind === 'single' || req.kind === 'single_async' ? req.target : -1;
+    const target = req.kind === 'single' || req.kind === 'single_async' || req.kind === 'irq_work' || req.kind === 'ttwu' ? req.target : -1;
     const targetOffline = target >= 0 && !this.online(target);
     const onlineAtPost = onlineMask(this.sys.mem.L.ncpus, (c) => this.online(c));
     const id = this.sys.post(cpu, req);

@@ -74,10 +74,16 @@ describe('examples/variants through smpcheck check / explore / replay', () => {
     expect(bad.stdout).toMatch(/replay: npx smpcheck check --workload examples\/workloads\/many-behind-async\.ts --cpus 3 --seed 42 --runs \d+ --variant examples\/variants\/wait-on-ipi-mask\.ts/);
     const d = tmp();
     const irq = join(d, 'irq.json');
-    writeFileSync(irq, JSON.stringify({ name: 'irq', description: 'd', scripts: [[{ kind: 'irq_work', target: 1, csd: 'w' }]] }));
-    const r = await runCli(['check', '--workload', irq, '--cpus', '2', '--out', tmp()], bin);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain('irq_work entries are model-only');
+    // irq_work and ttwu entries run on the implementation too (refinement against the model)
+    writeFileSync(irq, JSON.stringify({ name: 'irq', description: 'd', scripts: [[{ kind: 'irq_work', target: 1, csd: 'w' }, { kind: 'ttwu', target: 1 }]] }));
+    const r = await runCli(['check', '--workload', irq, '--cpus', '2', '--runs', '20', '--out', tmp()], bin);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('20 schedules, refinement holds');
+    const two = join(d, 'two.json');
+    writeFileSync(two, JSON.stringify({ name: 'two', description: 'd', scripts: [[{ kind: 'irq_work', target: 1, csd: 'a' }, { kind: 'irq_work', target: 1, csd: 'b' }]] }));
+    const r2 = await runCli(['check', '--workload', two, '--cpus', '2', '--out', tmp()], bin);
+    expect(r2.code, r2.stderr).toBe(2);
+    expect(r2.stderr).toContain('uses more than one irq_work');
   }, 120_000);
 
   it('a missing, broken or impl-only variant is one line naming the input (exit 2)', async () => {

@@ -2,8 +2,8 @@
  * offline detector inspects the emptied queue (B8: detector silenced) (implementation only: the model has no rule for it).
  */
 import {
-  C_QUEUE, CSD_TYPE_MASK, CSD_TYPE_SYNC, csdDoFunc, csdLockRecord, type Ctx, defineVariant, F_FLAGS, F_FUNC, F_INFO,
-  NULL, type Proto, rearmBacktrace, STEP, warnIfOffline,
+  C_QUEUE, CSD_TYPE_MASK, CSD_TYPE_SYNC, csdDoFunc, csdLockRecord, type Ctx, defineVariant, F_FLAGS, F_FUNC,
+  F_INFO, NULL, type Proto, rearmBacktrace, STEP, warnIfOffline, CSD_TYPE_IRQ_WORK, CSD_TYPE_TTWU,
 } from '../api.js';
 
 function* flushWarnChecksQueue(c: Ctx, warnCpuOffline: boolean, hardirq: boolean): Proto {
@@ -34,10 +34,20 @@ function* flushWarnChecksQueue(c: Ctx, warnCpuOffline: boolean, hardirq: boolean
     yield* c.k.csd_unlock(c, csd);
     yield* csdLockRecord(c, NULL, 0);
   }
-  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run.
-  //    (IRQ_WORK and TTWU entries are not produced by this implementation.)
+  // 4. Second; ASYNC: copy func/info, unlock FIRST (the function may resubmit its own CSD), run;
+  //    IRQ_WORK: irq_work_single; TTWU entries are left for the third pass.
+  const ttwu: number[] = [];
   for (const csd of rest) {
     yield STEP;
+    const type = m.READ_ONCE(L.csd(csd, F_FLAGS)) & CSD_TYPE_MASK;
+    if (type === CSD_TYPE_TTWU) {
+      ttwu.push(csd);
+      continue;
+    }
+    if (type === CSD_TYPE_IRQ_WORK) {
+      yield* c.k.irq_work_single(c, csd, hardirq);
+      continue;
+    }
     const func = m.READ_ONCE(L.csd(csd, F_FUNC));
     const info = m.READ_ONCE(L.csd(csd, F_INFO));
     yield* csdLockRecord(c, csd, func);
@@ -45,6 +55,8 @@ function* flushWarnChecksQueue(c: Ctx, warnCpuOffline: boolean, hardirq: boolean
     yield* csdDoFunc(c, func, info, csd, hardirq);
     yield* csdLockRecord(c, NULL, 0);
   }
+  // 5. Third; only TTWU entries are left: wake them all, oldest first.
+  if (ttwu.length > 0) yield* c.k.sched_ttwu_pending(c, ttwu, hardirq);
 }
 
 export default defineVariant(import.meta.url, {
