@@ -59,11 +59,20 @@ export interface RefinementConfig {
   readonly memory?: MemoryModel;
 }
 
+/**
+ * Idle CPUs halt on even schedule seeds and poll on odd ones: halting exercises the IPI path,
+ * polling the set_nr_if_polling / current_clr_polling_and_test path (the kernel's idle, no queue
+ * re-check), which the model's IDLE_WAKE / IDLE_SLEEP steps follow.
+ */
+export function refinementIdle(seed: number): 'halt' | 'poll' {
+  return (seed & 1) === 0 ? 'halt' : 'poll';
+}
+
 /** Runs one workload under one schedule on the implementation (what the check judges, and the counterexample's timeline). */
 export function executeRefinementWorkload(w: SmallWorkload, seed: number, lateIpis: boolean, variant: ImplVariant | undefined, abstract?: AbstractCoverage, memory?: MemoryModel): { real: RealSystem; ids: number[] } {
   // -ENOMEM injection: one allocation short of a cfd (boot allocations ignore the limit)
   const real = new RealSystem({
-    cpus: w.cpus, variant, idle: 'halt', ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}),
+    cpus: w.cpus, variant, idle: refinementIdle(seed), ...(w.enomem ? { allocLimit: 2 * w.cpus - 1 } : {}),
     // weak memory: the quiescing scheduler's rng also answers every memory decision
     ...(memory === undefined || memory === 'sc' ? {} : { memory }),
     // abstract coverage is measured for one CPU count: the suite's (other sizes would mix spaces)

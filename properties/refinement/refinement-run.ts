@@ -13,7 +13,7 @@ import type { MemoryModel } from '../../impl/memory-models/runtime-memory.js';
 import { interruptible } from '../interruptible.js';
 import { encodeReplayToken, variantOfToken } from '../replay-token.js';
 import { timelineOf } from '../timeline.js';
-import { executeRefinementWorkload, refinementProperty, type RefinementStats } from './refinement-property.js';
+import { executeRefinementWorkload, refinementIdle, refinementProperty, type RefinementStats } from './refinement-property.js';
 import { describeSmallWorkload, type SmallWorkload } from './small-workload.js';
 
 export const REFINEMENT_ID = 'INV-REFINEMENT';
@@ -90,7 +90,7 @@ function outcomeOf(o: RefinementRunOptions, res: fc.RunDetails<Args>, elapsedMs:
   });
   const counterexample: Counterexample = {
     invariant: REFINEMENT_ID, sentence: REFINEMENT_SENTENCE, message,
-    steps: [...describeSmallWorkload(w), `schedule seed ${seed}${late ? ', IPIs delivered late' : ''}${w.hotplug > 0 ? `, cpu${w.hotplug} down and up` : ''}${o.memory === undefined || o.memory === 'sc' ? '' : `, memory ${o.memory}`}`],
+    steps: [...describeSmallWorkload(w), `schedule seed ${seed} (idle ${refinementIdle(seed) === 'poll' ? 'polls' : 'halts'})${late ? ', IPIs delivered late' : ''}${w.hotplug > 0 ? `, cpu${w.hotplug} down and up` : ''}${o.memory === undefined || o.memory === 'sc' ? '' : `, memory ${o.memory}`}`],
     timeline: timelineOf(real),
     replay: `npx smpcheck replay ${token}`,
   };
