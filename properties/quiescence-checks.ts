@@ -103,6 +103,19 @@ function checkOrder(sys: SteppedSystem, obs: Observations, trace: readonly Trace
   }
 }
 
+/** Which requests the accounting counts as lost: request id, the call, expected and ran CPUs, rc (at most 3). */
+function lostDetail(mem: SharedMem, calls: readonly PostedCall[]): string {
+  const out: string[] = [];
+  for (const call of calls) {
+    const r = requestResult(mem.m, mem.L, call.id);
+    const missing = r.expected.filter((c) => !r.ranOn.includes(c));
+    if (missing.length === 0 || (r.returned && r.rc !== 0)) continue;
+    out.push(`request ${call.id} (${call.text}): expected on cpu ${r.expected.join(',')}, ran on ${r.ranOn.join(',') || '-'}, ${r.returned ? `rc ${r.rc}` : 'not returned'}`);
+    if (out.length === 3) break;
+  }
+  return out.length === 0 ? '' : `: ${out.join('; ')}`;
+}
+
 /**
  * Checks that need only shared memory at a quiescent point (both runtimes): the implementation's
  * accounting, cfd ownership per hotplug state, queues of online CPUs, and the return codes of calls.
@@ -112,7 +125,7 @@ export function checkMemoryAtQuiescence(
 ): void {
   const { m, L } = mem;
   const acc = accountingReport(mem);
-  if (acc.lost > 0) obs.violate('INV-NO-LOST-CALL', `${acc.lost} expected run(s) of queued or returned-0 requests never happened`);
+  if (acc.lost > 0) obs.violate('INV-NO-LOST-CALL', `${acc.lost} expected run(s) of queued or returned-0 requests never happened${lostDetail(mem, calls)}`);
   if (acc.duplicated > 0) obs.violate('INV-NO-DOUBLE-RUN', `${acc.duplicated} func run(s) repeated a request on the same CPU`);
   checkRunsAgainstRequests(mem, obs, calls, hotplugTouched);
   if (acc.offlineRuns > 0) obs.violate('INV-NOT-ON-OFFLINE', `${acc.offlineRuns} func run(s) on an offline CPU outside its dying flush`);
