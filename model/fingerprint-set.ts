@@ -6,6 +6,8 @@
  * completed by storing lo; a reader that finds hi equal to its own waits until lo is written.
  * So hi and lo are never 0 (a 0 half is mapped to 1, which costs 2^-32 of one half's entropy).
  *
+ * A fingerprint's first slot is its mixed 32 bits scaled to the slot count, so the table takes
+ * any number of slots the bytes given hold (`--table-mb`), not only a power of two.
  * The table never grows: it holds at most `limit` = 3/4 of its slots, and an insert beyond that
  * reports `FULL`, so memory is bounded by the bytes given and the explorer stops and says so.
  * Fingerprints are not states: two states with the same 64-bit fingerprint count once (for n
@@ -20,7 +22,7 @@ export const FULL = -1;
 const HEADER = 2;
 
 export interface FingerprintSetInit {
-  /** Bytes for the slots (8 per slot, rounded down to a power of two of slots). */
+  /** Bytes for the slots (8 per slot, rounded down; at least 1024 slots, at most 2^29). */
   readonly bytes: number;
   readonly shared?: boolean;
 }
@@ -29,7 +31,8 @@ export class FingerprintSet {
   readonly words: Int32Array;
   readonly slots: number;
   readonly limit: number;
-  private readonly mask: number;
+  /** slots / 2^32: a 32-bit hash times this, rounded down, is a slot (exact: it stays below slots). */
+  private readonly scale: number;
   private readonly shared: boolean;
 
   constructor(init: FingerprintSetInit | { readonly buffer: SharedArrayBuffer | ArrayBuffer }) {
@@ -37,15 +40,14 @@ export class FingerprintSet {
       this.words = new Int32Array(init.buffer);
       this.shared = typeof SharedArrayBuffer !== 'undefined' && init.buffer instanceof SharedArrayBuffer;
     } else {
-      let slots = 1024;
-      while (slots * 2 * 8 <= init.bytes && slots < 2 ** 29) slots *= 2;
+      const slots = Math.max(1024, Math.min(2 ** 29, Math.floor(init.bytes / 8)));
       const bytes = (HEADER + slots * 2) * 4;
       this.shared = init.shared === true;
       this.words = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     }
     this.slots = (this.words.length - HEADER) / 2;
-    this.mask = this.slots - 1;
     this.limit = Math.floor(this.slots * 0.75);
+    this.scale = this.slots / 2 ** 32;
   }
 
   get buffer(): SharedArrayBuffer | ArrayBuffer {
@@ -69,7 +71,9 @@ export class FingerprintSet {
     const hi = hi0 === 0 ? 1 : hi0 | 0;
     const lo = lo0 === 0 ? 1 : lo0 | 0;
     const w = this.words;
-    let pos = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    // the slot: the mixed 32 bits scaled to [0, slots) (any slot count, not only a power of two)
+    const n = this.slots;
+    let pos = Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale);
     if (!this.shared) {
       for (;;) {
         const i = HEADER + 2 * pos;
@@ -86,7 +90,7 @@ export class FingerprintSet {
           this.lastSlot = pos;
           return SEEN;
         }
-        pos = (pos + 1) & this.mask;
+        if (++pos === n) pos = 0;
       }
     }
     for (;;) {
@@ -110,7 +114,7 @@ export class FingerprintSet {
           return SEEN;
         }
       }
-      pos = (pos + 1) & this.mask;
+      if (++pos === n) pos = 0;
     }
   }
 }

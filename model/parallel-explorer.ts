@@ -12,8 +12,9 @@
  * swarm's `orderSeed`/`maxDepth`; those run with `explore` on this thread (`workers: 1`), as
  * does everything when the worker module is not beside this one (a single-file bundle).
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeCoverage } from './coverage-merge.js';
@@ -25,6 +26,7 @@ import type { FoundViolation, LevelDone, WorkerInit } from './explore-worker.js'
 import { FingerprintSet } from './fingerprint-set.js';
 import type { QueueChunks } from './state-queue.js';
 import { INVARIANTS, invariantById } from './invariants.js';
+import { TRACE_LOG_BUFFER_BYTES, traceFile, TraceReader } from './trace-log.js';
 import type { SysEvent } from './system.js';
 import type { Counterexample, CoverageReport, InvariantResult } from './types.js';
 import { findWorkload, type Workload } from './workload.js';
@@ -92,12 +94,13 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
   const m = setupModel(workload, opts.cpus, opts.variant, 'fast');
   const table = new FingerprintSet({ bytes: opts.tableBytes ?? tableBytesFor(maxStates), shared: true });
   const control = new Int32Array(new SharedArrayBuffer(16));
+  const traceDir = mkdtempSync(join(tmpdir(), 'smpcheck-explore-'));
   const base: Omit<WorkerInit, 'me'> = {
     workers, cpus: opts.cpus, workload: plainWorkload(workload, opts.cpus), variant: opts.variant,
     table: table.buffer as SharedArrayBuffer, control: control.buffer,
-    hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false,
+    hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false, traceDir,
   };
-  const ch = Array.from({ length: workers }, (_, me) => channel(spawn(url, { ...base, me })));
+  const ch: Channel[] = [];
   const onAbort = (): void => { Atomics.store(control, 0, 1); };
   opts.signal?.addEventListener('abort', onAbort);
   const progress = opts.onProgress === undefined ? null : setInterval(() => {
@@ -116,7 +119,9 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
   };
   let queuePeak = 0;
   let startupMs: number;
+  const readers: TraceReader[] = [];
   try {
+    for (let me = 0; me < workers; me++) ch.push(channel(spawn(url, { ...base, me })));
     for (const c of ch) c.worker.postMessage({ cmd: 'start' });
     let frontier = 0;
     /** inboxes[j]: what the workers found for worker j in the last level */
@@ -156,19 +161,18 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
       if (stop !== null) break;
       if (frontier > 0) depth++;
     }
-    const wantTrace = best.size > 0;
-    for (const c of ch) c.worker.postMessage({ cmd: 'finish', trace: wantTrace });
-    const fin = [] as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null }[];
-    for (const c of ch) fin.push((await c.next()) as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null });
+    for (const c of ch) c.worker.postMessage({ cmd: 'finish' });
+    const fin = [] as { coverage: CoverageReport }[];
+    for (const c of ch) fin.push((await c.next()) as { coverage: CoverageReport });
+    // the workers have closed their trace files: walk each violation's parents back to the initial state
+    if (best.size > 0) for (let me = 0; me < workers; me++) readers.push(new TraceReader(traceFile(traceDir, me)));
     const eventsTo = (ref: number): SysEvent[] => {
       const out: SysEvent[] = [];
       for (let r = ref; r >= 0;) {
-        const f = fin[r % workers];
-        const k = Math.floor(r / workers);
-        const p = f?.parent?.[k] ?? -1;
-        if (p < 0) break;
-        out.push(eventOf(f?.via?.[k] ?? 0));
-        r = p;
+        const t = readers[r % workers]?.get(Math.floor(r / workers));
+        if (t === undefined || t.parent < 0) break;
+        out.push(eventOf(t.via));
+        r = t.parent;
       }
       return out.reverse();
     };
@@ -202,12 +206,14 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
       workers, startupMs: Math.round(startupMs),
       memory: {
         tableBytes: table.bytes, tableSlots: table.slots, tableEntries: states, queuePeakBytes: queuePeak,
-        traceBytes: states * 5, collisionProbability: table.collisionProbability,
+        traceBytes: workers * TRACE_LOG_BUFFER_BYTES, traceFileBytes: states * 5, collisionProbability: table.collisionProbability,
       },
     };
   } finally {
     if (progress !== null) clearInterval(progress);
     opts.signal?.removeEventListener('abort', onAbort);
+    for (const r of readers) r.close();
     await Promise.all(ch.map((c) => c.worker.terminate()));
+    rmSync(traceDir, { recursive: true, force: true });
   }
 }

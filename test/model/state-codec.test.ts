@@ -97,4 +97,15 @@ describe('fingerprint set', () => {
       expect(t.add(1, 0x5555)).toBe(SEEN); // a known one is still found when full
     }
   });
+  it('takes any slot count the bytes hold (not only a power of two), probing round the end', () => {
+    for (const shared of [false, true]) {
+      const t = new FingerprintSet({ bytes: 8 * 1500 + 7, shared });
+      expect([t.slots, t.limit]).toEqual([1500, 1125]);
+      const fps = Array.from({ length: 1125 }, (_, i) => [Math.imul(i + 1, 0x9e3779b1) | 1, (i * 2654435761) ^ 0xabcdef] as const);
+      for (const [hi, lo] of fps) expect(t.add(hi, lo)).toBe(INSERTED);
+      for (const [hi, lo] of fps) expect(t.add(hi, lo)).toBe(SEEN);
+      expect(t.add(0x7fffffff, 0x7fffffff)).toBe(FULL);
+      expect(t.size).toBe(1125);
+    }
+  });
 });
