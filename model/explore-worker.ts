@@ -163,6 +163,7 @@ function level(inbox: readonly QueueChunks[]): LevelDone {
   }
   Atomics.add(control, 1, transitions - published);
   Atomics.add(control, 2, expanded - publishedExpanded);
+  table.publish();
   depth++;
   const v = pending;
   pending = [];
@@ -178,6 +179,7 @@ function level(inbox: readonly QueueChunks[]): LevelDone {
 port.on('message', (msg: { cmd: 'start' | 'level' | 'finish'; inbox?: QueueChunks[] }) => {
   if (msg.cmd === 'start') {
     if (init.me === 0) add(m.initial, viewOf(m.initial, cw), -1, null);
+    table.publish();
     const v = pending;
     pending = [];
     const out = outbox.map((q) => q.take());

@@ -20,6 +20,8 @@ export const FULL = -1;
 
 /** Header words in the shared buffer before the slots: [0] = entries. */
 const HEADER = 2;
+/** Most inserts a thread makes before it adds them to a shared table's count. */
+const PUBLISH = 256;
 
 export interface FingerprintSetInit {
   /** Bytes for the slots (8 per slot, rounded down; at least 1024 slots, at most 2^29). */
@@ -48,6 +50,7 @@ export class FingerprintSet {
     this.slots = (this.words.length - HEADER) / 2;
     this.limit = Math.floor(this.slots * 0.75);
     this.scale = this.slots / 2 ** 32;
+    this.batch = Math.max(1, Math.min(PUBLISH, Math.floor(this.slots / 256)));
   }
 
   get buffer(): SharedArrayBuffer | ArrayBuffer {
@@ -56,8 +59,23 @@ export class FingerprintSet {
   get bytes(): number {
     return this.words.byteLength;
   }
+  /** Entries (in a shared table: all threads' published ones plus this thread's pending ones). */
   get size(): number {
-    return this.shared ? Atomics.load(this.words, 0) : (this.words[0] as number);
+    return this.shared ? Atomics.load(this.words, 0) + this.pending : (this.words[0] as number);
+  }
+  /**
+   * A shared table's inserts by this thread not yet added to the shared count (it is updated every
+   * `batch` inserts, not on each: the count is one word all threads write). So the fill limit may
+   * be passed by up to `batch` + 1 entries per other thread; `batch` ≤ slots/256 keeps that inside
+   * the quarter kept free for up to 64 threads (the explorer runs at most 8).
+   */
+  private pending = 0;
+  private readonly batch: number;
+  /** Adds this thread's pending inserts to the shared count (the parallel explorer does at each level's end). */
+  publish(): void {
+    if (this.pending === 0) return;
+    Atomics.add(this.words, 0, this.pending);
+    this.pending = 0;
   }
   /** Chance that two of `size` distinct states shared a fingerprint (birthday bound n²/2^65). */
   get collisionProbability(): number {
@@ -93,21 +111,25 @@ export class FingerprintSet {
         if (++pos === n) pos = 0;
       }
     }
+    // plain reads while probing: a slot's hi is written once, so a non-zero value read is final,
+    // and a stale 0 is corrected by the compareExchange that claims the slot (the only atomic
+    // read-modify-write of an insert; the count is published in batches)
     for (;;) {
       const i = HEADER + 2 * pos;
-      let cur = Atomics.load(w, i);
+      let cur = w[i] as number;
       if (cur === 0) {
-        if (Atomics.load(w, 0) >= this.limit) return FULL;
+        if ((w[0] as number) + this.pending >= this.limit) return FULL;
         cur = Atomics.compareExchange(w, i, 0, hi);
         if (cur === 0) {
-          Atomics.store(w, i + 1, lo);
-          Atomics.add(w, 0, 1);
+          // a plain store: lo is written once, and a reader that saw hi waits for it with Atomics.load
+          w[i + 1] = lo;
+          if (++this.pending >= this.batch) this.publish();
           this.lastSlot = pos;
           return INSERTED;
         }
       }
       if (cur === hi) {
-        let l = Atomics.load(w, i + 1);
+        let l = w[i + 1] as number;
         while (l === 0) l = Atomics.load(w, i + 1);
         if (l === lo) {
           this.lastSlot = pos;

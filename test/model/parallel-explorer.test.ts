@@ -43,9 +43,10 @@ describe('parallel explorer (2 worker threads, shared fingerprint set) = the seq
     const r = await exploreParallel({ cpus: 3, workload: 'hotplug-many', workers: 2, tableBytes: 8192, coverage: false });
     expect(r.complete).toBe(false);
     expect(r.bound).toMatch(/fingerprint table full/);
-    // the 3/4 limit is checked before a slot is claimed: concurrent inserts may pass it by one per other worker
+    // the 3/4 limit is checked before a slot is claimed, against the count the others have published
+    // (every slots/256 = 4 inserts here): concurrent inserts may pass it by 4 + 1 per other worker
     expect(r.states).toBeGreaterThanOrEqual(768);
-    expect(r.states).toBeLessThanOrEqual(769);
+    expect(r.states).toBeLessThanOrEqual(768 + 5);
   });
   it('an abort (Ctrl-C) stops every worker and returns what was found, bound "interrupted"', async () => {
     const ac = new AbortController();
