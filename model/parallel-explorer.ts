@@ -12,10 +12,10 @@
  * swarm's `orderSeed`/`maxDepth`; those run with `explore` on this thread (`workers: 1`), as
  * does everything when the worker module is not beside this one (a single-file bundle).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeCoverage } from './coverage-merge.js';
 import {
@@ -37,9 +37,35 @@ export interface ParallelExploreOptions extends ExploreOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Spawns a .ts worker through tsx's loader (on Node 20 `--import tsx` does not reach workers). */
-function spawn(entry: URL, workerData: unknown): Worker {
+let bundled: Promise<string | null> | null = null;
+/**
+ * The .ts worker as one ES module with everything it imports (esbuild, once per process, ~50 ms),
+ * or null when esbuild cannot be loaded. A thread starts from it in ~0.1 s; through tsx's loader
+ * each worker took ~0.5 s of CPU (a loader thread of its own), which was most of the parallel
+ * overhead on runs of a few seconds.
+ */
+function workerBundle(entry: URL): Promise<string | null> {
+  bundled ??= (async () => {
+    try {
+      const { build } = await import('esbuild');
+      const r = await build({ entryPoints: [fileURLToPath(entry)], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'silent' });
+      return r.outputFiles[0]?.text ?? null;
+    } catch {
+      return null;
+    }
+  })();
+  return bundled;
+}
+
+/** Starts a worker: a .js module as it is, a .ts one from its bundle (in `dir`), else through tsx's loader (on Node 20 `--import tsx` does not reach workers). */
+async function spawn(entry: URL, workerData: unknown, dir: string): Promise<Worker> {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const code = await workerBundle(entry);
+  if (code !== null) {
+    const file = join(dir, 'explore-worker.mjs');
+    if (!existsSync(file)) writeFileSync(file, code);
+    return new Worker(pathToFileURL(file), { workerData });
+  }
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, workerData });
@@ -121,7 +147,7 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
   let startupMs: number;
   const readers: TraceReader[] = [];
   try {
-    for (let me = 0; me < workers; me++) ch.push(channel(spawn(url, { ...base, me })));
+    for (let me = 0; me < workers; me++) ch.push(channel(await spawn(url, { ...base, me }, traceDir)));
     for (const c of ch) c.worker.postMessage({ cmd: 'start' });
     let frontier = 0;
     /** inboxes[j]: what the workers found for worker j in the last level */
