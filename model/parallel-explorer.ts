@@ -35,6 +35,8 @@ export interface ParallelExploreOptions extends ExploreOptions {
   /** Worker threads (default: available cores). */
   readonly workers?: number;
   readonly signal?: AbortSignal;
+  /** After each BFS level: the depth just expanded, distinct states so far and the next level's size. */
+  readonly onLevel?: (l: { readonly depth: number; readonly states: number; readonly next: number; readonly elapsedMs: number }) => void;
 }
 
 let bundled: Promise<string | null> | null = null;
@@ -185,6 +187,7 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
       }
       queuePeak = Math.max(queuePeak, peak);
       if (stop !== null) break;
+      opts.onLevel?.({ depth, states: table.size, next: frontier, elapsedMs: performance.now() - t0 });
       if (frontier > 0) depth++;
     }
     for (const c of ch) c.worker.postMessage({ cmd: 'finish' });
