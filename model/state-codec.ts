@@ -165,6 +165,9 @@ export class StateCodec {
   /** Parts of the decoded state still to be copied (a run of unchanged fields is copied at once): [from, to) relative to decBase. */
   private runFrom = 0;
   private runTo = 0;
+  /** Words of the decoded bytes' buffer (for copying runs a word at a time). */
+  private srcWordsOf: ArrayBufferLike | null = null;
+  private srcWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   /** Appends part `k` of the last decoded state's bytes; returns the new length. */
   private copyField(k: number, at: number): number {
@@ -194,7 +197,22 @@ export class StateCodec {
     const src = this.decBytes;
     const from = this.decBase + this.runFrom;
     const at = this.length;
-    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    let i = 0;
+    const abs = src.byteOffset + from;
+    if (len >= 16 && (abs & 3) === (at & 3)) {
+      // the same offset mod 4 on both sides (the fields before a run rarely change length): words
+      if (this.srcWordsOf !== src.buffer) {
+        this.srcWordsOf = src.buffer;
+        this.srcWords = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
+      }
+      for (; ((at + i) & 3) !== 0; i++) b[at + i] = src[from + i] as number;
+      const w = this.words;
+      const sw = this.srcWords;
+      const d = (at + i) >>> 2, s = (abs + i) >>> 2, n = (len - i) >>> 2;
+      for (let k = 0; k < n; k++) w[d + k] = sw[s + k] as number;
+      i += n * 4;
+    }
+    for (; i < len; i++) b[at + i] = src[from + i] as number;
     this.length = at + len;
     this.runFrom = this.runTo = 0;
   }
@@ -409,7 +427,7 @@ export class StateCodec {
     for (let i = 0; i < a.length; i++) {
       const len = this.getInt(b) ?? 0;
       const l = a[i] as number[];
-      l.length = len;
+      if (l.length !== len) l.length = len;
       for (let k = 0; k < len; k++) l[k] = this.getInt(b) ?? 0;
     }
   }
