@@ -167,7 +167,7 @@ export class StateCodec {
   private runTo = 0;
   /** Words of the decoded bytes' buffer (for copying runs a word at a time). */
   private srcWordsOf: ArrayBufferLike | null = null;
-  private srcWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private srcWords: Uint32Array = new Uint32Array(0);
 
   /** Appends part `k` of the last decoded state's bytes; returns the new length. */
   private copyField(k: number, at: number): number {
