@@ -3,8 +3,13 @@
 // as the `fourCpu` section into OUT/model.json (read, replaced, written to a temp file and renamed;
 // the other sections stay); `verify` and `explore` keep that section, or write `status: "not run"`
 // with this command when it is absent. Not part of `npm test`:
-//   npm run explore:4cpu                      (WORKERS=2 TABLE_MB=1024 MAX_STATES=… OUT=reports)
-// Progress: one line every 10 s on stderr (states found, distinct, queue, states/s, RSS, load).
+//   npm run explore:4cpu                      (WORKERS=2 TABLE_MB=2560 MAX_STATES=… OUT=reports)
+// Memory: the fingerprint table (TABLE_MB, 8 bytes a slot, at most 3/4 full: 2560 MiB hold 251 M
+// states) plus the frontier (about 40 bytes a state, state-queue.ts); the parent/event records for
+// counterexamples go to files (model/trace-log.ts, 5 bytes a state). A full table stops the run
+// (status "incomplete", bound names TABLE_MB/--table-mb).
+// Progress: one line every 10 s on stderr (states found, distinct, queue, states/s, RSS, load),
+// and one per BFS level (its size); the level sizes are kept in the section as `levels`.
 // Ctrl-C stops it within a second; the partial figures are written with status "incomplete".
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +33,7 @@ function intEnv(name: string, dflt: number, min: number, max: number): number {
 
 const cpus = intEnv('CPUS', 4, 2, 8);
 const workers = intEnv('WORKERS', 2, 1, 64);
-const tableMb = intEnv('TABLE_MB', 1024, 1, 8192);
+const tableMb = intEnv('TABLE_MB', 2560, 1, 4096);
 const maxStates = intEnv('MAX_STATES', 1_400_000_000, 1, 2 ** 31 - 1);
 const out = process.env.OUT ?? 'reports';
 const file = join(out, 'model.json');
@@ -50,6 +55,8 @@ try {
 const load0 = loadavg();
 let last = 0;
 let peakRss = 0;
+/** levels[d]: distinct states first found at depth d (the BFS level sizes). */
+const levels: number[] = [1];
 const ac = new AbortController();
 process.on('SIGINT', () => { ac.abort(); });
 const r = await exploreParallel({
@@ -59,6 +66,12 @@ const r = await exploreParallel({
     if (p.elapsedMs - last < 10_000) return;
     last = p.elapsedMs;
     process.stderr.write(`${progressLine('stress', cpus, p)}, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB, load ${loadavg()[0]?.toFixed(2) ?? '?'}\n`);
+  },
+  onLevel: (l) => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (l.next === 0) return;
+    levels.push(l.next);
+    process.stderr.write(`level ${l.depth + 1}: ${l.next} states (${l.states} distinct, ${Math.round(l.elapsedMs / 1000)} s)\n`);
   },
 });
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -70,6 +83,7 @@ const section: FourCpuRun = {
   violations: r.violations.map((v) => v.invariant), deadlocks: r.deadlocks, workers: r.workers, reduction: 'none',
   memory: { ...r.memory, peakRssBytes: peakRss, tableBytesRequested: tableMb * 2 ** 20 },
   loadAverage: { start: round2(load0), end: round2(loadavg()) },
+  levels,
 };
 const body = previous ?? { schema: 'smpcheck.model/1', note: `only the 4-CPU section: run verify for the rest`, fourCpu: fourCpuNotRun() };
 await writeFileAtomic(file, `${JSON.stringify({ ...body, fourCpu: section }, null, 2)}\n`);

@@ -2,16 +2,18 @@
  * One worker thread of the parallel explorer (parallel-explorer.ts). It owns a frontier of its
  * own (the states it inserted first into the shared fingerprint set), and expands it one BFS
  * level per `level` message, so every state is expanded at its BFS depth and counterexamples stay
- * shortest. Per state it keeps the parent reference (global ref = local index × workers + worker)
- * and the event, sent to the main thread at the end to rebuild counterexample paths.
+ * shortest. Per state it writes the parent reference (global ref = local index × workers + worker)
+ * and the event to its trace file (trace-log.ts), which the main thread reads to rebuild
+ * counterexample paths.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CoverageCounter } from './coverage.js';
-import { eventCode, GrowInt32, GrowUint8, setupModel } from './explorer.js';
+import { eventCode, setupModel } from './explorer.js';
 import { FingerprintSet, FULL, INSERTED } from './fingerprint-set.js';
 import { INVARIANTS } from './invariants.js';
 import type { Fingerprint } from './state-codec.js';
 import { StateQueue, type QueueChunks } from './state-queue.js';
+import { TraceLog, traceFile } from './trace-log.js';
 import { viewOf, type ModelState, type SystemView } from './step.js';
 import type { SysEvent } from './system.js';
 import type { ModelVariant } from './variant.js';
@@ -30,6 +32,8 @@ export interface WorkerInit {
   readonly hashSeed: number;
   readonly maxStates: number;
   readonly coverage: boolean;
+  /** Folder of the trace files: worker `me` writes `traceFile(dir, me)`. */
+  readonly traceDir: string;
 }
 
 /** A violation a worker found: the state it was seen at (global ref), a final step event, the path length. */
@@ -68,8 +72,7 @@ const control = new Int32Array(init.control);
 const queue = new StateQueue();
 /** States this worker inserted that another worker owns (fingerprint lo mod workers), handed over at the level's end. */
 const outbox = Array.from({ length: W }, () => new StateQueue());
-const parent = new GrowInt32();
-const via = new GrowUint8();
+const trace = new TraceLog(traceFile(init.traceDir, init.me));
 const cov = new CoverageCounter(['explorer']);
 const fp: Fingerprint = { hi: 0, lo: 0 };
 const stateInvs = INVARIANTS.filter((x) => x.kind === 'state');
@@ -92,11 +95,10 @@ const add = (s: ModelState, v: SystemView, from: number, event: SysEvent | null)
   const r = table.add(fp.hi, fp.lo);
   if (r === FULL) return -2;
   if (r !== INSERTED) return -1;
-  const ref = parent.length * W + init.me;
+  const ref = trace.length * W + init.me;
   const owner = (fp.lo >>> 0) % W;
   (owner === init.me ? queue : outbox[owner] as StateQueue).push(codec.buf, codec.length, ref);
-  parent.push(from);
-  via.push(event === null ? 0 : eventCode(event));
+  trace.push(from, event === null ? 0 : eventCode(event));
   for (const inv of stateInvs) {
     const msg = inv.check(v, cw);
     if (msg !== null) note(inv.id, msg, ref, null, depth + (from < 0 ? 0 : 1));
@@ -161,6 +163,7 @@ function level(inbox: readonly QueueChunks[]): LevelDone {
   }
   Atomics.add(control, 1, transitions - published);
   Atomics.add(control, 2, expanded - publishedExpanded);
+  table.publish();
   depth++;
   const v = pending;
   pending = [];
@@ -173,9 +176,10 @@ function level(inbox: readonly QueueChunks[]): LevelDone {
   return { kind: 'level', added, expanded, transitions, terminals, deadlocks, violations: v, stop, queuePeakBytes: peak, outbox: out };
 }
 
-port.on('message', (msg: { cmd: 'start' | 'level' | 'finish'; trace?: boolean; inbox?: QueueChunks[] }) => {
+port.on('message', (msg: { cmd: 'start' | 'level' | 'finish'; inbox?: QueueChunks[] }) => {
   if (msg.cmd === 'start') {
     if (init.me === 0) add(m.initial, viewOf(m.initial, cw), -1, null);
+    table.publish();
     const v = pending;
     pending = [];
     const out = outbox.map((q) => q.take());
@@ -184,9 +188,7 @@ port.on('message', (msg: { cmd: 'start' | 'level' | 'finish'; trace?: boolean; i
     const r = level(msg.inbox ?? []);
     port.postMessage(r, r.outbox.flatMap((q) => q.chunks.map((c) => c.buffer as ArrayBuffer)));
   } else {
-    const p = parent.a.slice(0, parent.length);
-    const e = via.a.slice(0, via.length);
-    port.postMessage({ kind: 'finish', coverage: cov.report(), parent: msg.trace === true ? p : null, via: msg.trace === true ? e : null, states: parent.length },
-      msg.trace === true ? [p.buffer, e.buffer] : []);
+    trace.close();
+    port.postMessage({ kind: 'finish', coverage: cov.report(), states: trace.length });
   }
 });

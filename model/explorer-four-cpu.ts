@@ -37,6 +37,8 @@ export interface FourCpuRun {
   readonly reduction: 'none';
   readonly memory: Readonly<Record<string, number>>;
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+  /** levels[d]: distinct states first found at BFS depth d (an incomplete run: the levels it finished, then the one it was filling). */
+  readonly levels?: readonly number[];
 }
 
 export type FourCpuSection = FourCpuNotRun | FourCpuRun;

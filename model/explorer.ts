@@ -58,8 +58,10 @@ export interface ExploreMemory {
   readonly tableEntries: number;
   /** Peak bytes of encoded frontier states (all workers). */
   readonly queuePeakBytes: number;
-  /** Bytes of parent/event records kept for counterexamples (5 per state). */
+  /** Bytes of parent/event records kept in memory for counterexamples (5 per state on one thread). */
   readonly traceBytes: number;
+  /** The same records written to files instead (worker threads: 5 per state; trace-log.ts). */
+  readonly traceFileBytes: number;
   /** Chance that two distinct states shared a 64-bit fingerprint (then one of them was not explored). */
   readonly collisionProbability: number;
 }
@@ -421,7 +423,7 @@ export function* exploreSteps(opts: ExploreOptions): Generator<void, ExploreResu
     workers: 1,
     memory: {
       tableBytes: table.bytes, tableSlots: table.slots, tableEntries: table.size, queuePeakBytes: queue.peakBytes,
-      traceBytes: states * 5 + (wantAbs ? states * 8 : 0), collisionProbability: table.collisionProbability,
+      traceBytes: states * 5 + (wantAbs ? states * 8 : 0), traceFileBytes: 0, collisionProbability: table.collisionProbability,
     },
   };
 }

@@ -12,9 +12,10 @@
  * swarm's `orderSeed`/`maxDepth`; those run with `explore` on this thread (`workers: 1`), as
  * does everything when the worker module is not beside this one (a single-file bundle).
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeCoverage } from './coverage-merge.js';
 import {
@@ -25,6 +26,7 @@ import type { FoundViolation, LevelDone, WorkerInit } from './explore-worker.js'
 import { FingerprintSet } from './fingerprint-set.js';
 import type { QueueChunks } from './state-queue.js';
 import { INVARIANTS, invariantById } from './invariants.js';
+import { TRACE_LOG_BUFFER_BYTES, traceFile, TraceReader } from './trace-log.js';
 import type { SysEvent } from './system.js';
 import type { Counterexample, CoverageReport, InvariantResult } from './types.js';
 import { findWorkload, type Workload } from './workload.js';
@@ -33,11 +35,39 @@ export interface ParallelExploreOptions extends ExploreOptions {
   /** Worker threads (default: available cores). */
   readonly workers?: number;
   readonly signal?: AbortSignal;
+  /** After each BFS level: the depth just expanded, distinct states so far and the next level's size. */
+  readonly onLevel?: (l: { readonly depth: number; readonly states: number; readonly next: number; readonly elapsedMs: number }) => void;
 }
 
-/** Spawns a .ts worker through tsx's loader (on Node 20 `--import tsx` does not reach workers). */
-function spawn(entry: URL, workerData: unknown): Worker {
+let bundled: Promise<string | null> | null = null;
+/**
+ * The .ts worker as one ES module with everything it imports (esbuild, once per process, ~50 ms),
+ * or null when esbuild cannot be loaded. A thread starts from it in ~0.1 s; through tsx's loader
+ * each worker took ~0.5 s of CPU (a loader thread of its own), which was most of the parallel
+ * overhead on runs of a few seconds.
+ */
+function workerBundle(entry: URL): Promise<string | null> {
+  bundled ??= (async () => {
+    try {
+      const { build } = await import('esbuild');
+      const r = await build({ entryPoints: [fileURLToPath(entry)], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'silent' });
+      return r.outputFiles[0]?.text ?? null;
+    } catch {
+      return null;
+    }
+  })();
+  return bundled;
+}
+
+/** Starts a worker: a .js module as it is, a .ts one from its bundle (in `dir`), else through tsx's loader (on Node 20 `--import tsx` does not reach workers). */
+async function spawn(entry: URL, workerData: unknown, dir: string): Promise<Worker> {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const code = await workerBundle(entry);
+  if (code !== null) {
+    const file = join(dir, 'explore-worker.mjs');
+    if (!existsSync(file)) writeFileSync(file, code);
+    return new Worker(pathToFileURL(file), { workerData });
+  }
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, workerData });
@@ -92,12 +122,13 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
   const m = setupModel(workload, opts.cpus, opts.variant, 'fast');
   const table = new FingerprintSet({ bytes: opts.tableBytes ?? tableBytesFor(maxStates), shared: true });
   const control = new Int32Array(new SharedArrayBuffer(16));
+  const traceDir = mkdtempSync(join(tmpdir(), 'smpcheck-explore-'));
   const base: Omit<WorkerInit, 'me'> = {
     workers, cpus: opts.cpus, workload: plainWorkload(workload, opts.cpus), variant: opts.variant,
     table: table.buffer as SharedArrayBuffer, control: control.buffer,
-    hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false,
+    hashSeed: opts.hashSeed ?? 0, maxStates, coverage: opts.coverage !== false, traceDir,
   };
-  const ch = Array.from({ length: workers }, (_, me) => channel(spawn(url, { ...base, me })));
+  const ch: Channel[] = [];
   const onAbort = (): void => { Atomics.store(control, 0, 1); };
   opts.signal?.addEventListener('abort', onAbort);
   const progress = opts.onProgress === undefined ? null : setInterval(() => {
@@ -116,7 +147,9 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
   };
   let queuePeak = 0;
   let startupMs: number;
+  const readers: TraceReader[] = [];
   try {
+    for (let me = 0; me < workers; me++) ch.push(channel(await spawn(url, { ...base, me }, traceDir)));
     for (const c of ch) c.worker.postMessage({ cmd: 'start' });
     let frontier = 0;
     /** inboxes[j]: what the workers found for worker j in the last level */
@@ -154,21 +187,21 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
       }
       queuePeak = Math.max(queuePeak, peak);
       if (stop !== null) break;
+      opts.onLevel?.({ depth, states: table.size, next: frontier, elapsedMs: performance.now() - t0 });
       if (frontier > 0) depth++;
     }
-    const wantTrace = best.size > 0;
-    for (const c of ch) c.worker.postMessage({ cmd: 'finish', trace: wantTrace });
-    const fin = [] as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null }[];
-    for (const c of ch) fin.push((await c.next()) as { coverage: CoverageReport; parent: Int32Array | null; via: Uint8Array | null });
+    for (const c of ch) c.worker.postMessage({ cmd: 'finish' });
+    const fin = [] as { coverage: CoverageReport }[];
+    for (const c of ch) fin.push((await c.next()) as { coverage: CoverageReport });
+    // the workers have closed their trace files: walk each violation's parents back to the initial state
+    if (best.size > 0) for (let me = 0; me < workers; me++) readers.push(new TraceReader(traceFile(traceDir, me)));
     const eventsTo = (ref: number): SysEvent[] => {
       const out: SysEvent[] = [];
       for (let r = ref; r >= 0;) {
-        const f = fin[r % workers];
-        const k = Math.floor(r / workers);
-        const p = f?.parent?.[k] ?? -1;
-        if (p < 0) break;
-        out.push(eventOf(f?.via?.[k] ?? 0));
-        r = p;
+        const t = readers[r % workers]?.get(Math.floor(r / workers));
+        if (t === undefined || t.parent < 0) break;
+        out.push(eventOf(t.via));
+        r = t.parent;
       }
       return out.reverse();
     };
@@ -202,12 +235,14 @@ export async function exploreParallel(opts: ParallelExploreOptions): Promise<Exp
       workers, startupMs: Math.round(startupMs),
       memory: {
         tableBytes: table.bytes, tableSlots: table.slots, tableEntries: states, queuePeakBytes: queuePeak,
-        traceBytes: states * 5, collisionProbability: table.collisionProbability,
+        traceBytes: workers * TRACE_LOG_BUFFER_BYTES, traceFileBytes: states * 5, collisionProbability: table.collisionProbability,
       },
     };
   } finally {
     if (progress !== null) clearInterval(progress);
     opts.signal?.removeEventListener('abort', onAbort);
+    for (const r of readers) r.close();
     await Promise.all(ch.map((c) => c.worker.terminate()));
+    rmSync(traceDir, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,11 @@
  * different states different bytes (the encoding decodes back to the same value and context), and
  * the fingerprint is two independent 32-bit hashes of those bytes.
  *
- * Layout, in SysContext field order (`CONTEXT_FIELDS`), after one byte per region (the leaf's index
- * among its region's states, machine order):
+ * Layout, in `CONTEXT_FIELDS` order (SysContext field order, except that the two fields of
+ * variable length, queue and batch, come last), after one byte per region (the leaf's index among
+ * its region's states, machine order). Keeping the lists at the end keeps every other field at the
+ * same offset in every state of a workload, so the frontier (state-queue.ts) stores a state as
+ * the few bytes where it differs from the one before it:
  * - boolean arrays: packed 8 per byte (n ≤ 8 CPUs: one byte; per-CSD arrays ⌈csds/8⌉ bytes);
  * - integers: one byte `v + 16` for -16 ≤ v < 237, `253` for null, else `254` and 4 bytes LE;
  * - arrays of lists (queue, batch): per list its length, then its items, as integers.
@@ -16,13 +19,13 @@ import type { SysContext } from './system.js';
 
 type FieldKind = 'bools' | 'ints' | 'lists' | 'int';
 
-/** Every SysContext field with its encoding; test/model/state-codec.test.ts checks none is missing. */
+/** Every SysContext field with its encoding, in layout order; test/model/state-codec.test.ts checks none is missing. */
 export const CONTEXT_FIELDS: readonly (readonly [keyof SysContext, FieldKind])[] = [
-  ['online', 'bools'], ['dying', 'bools'], ['cfd', 'bools'], ['queue', 'lists'], ['batch', 'lists'],
-  ['inFlush', 'bools'], ['running', 'ints'], ['ipi', 'bools'], ['polling', 'bools'], ['needResched', 'bools'],
-  ['pc', 'ints'], ['phase', 'ints'], ['sel', 'ints'], ['ipiMask', 'ints'], ['lock', 'ints'], ['func', 'ints'],
-  ['ran', 'ints'], ['ranOn', 'ints'], ['target', 'ints'], ['enq', 'ints'], ['localRan', 'ints'], ['ret', 'ints'],
-  ['hpLeft', 'ints'], ['enomemLeft', 'ints'], ['offlineWarn', 'int'], ['freedInFlight', 'bools'], ['uaf', 'int'],
+  ['online', 'bools'], ['dying', 'bools'], ['cfd', 'bools'], ['inFlush', 'bools'], ['running', 'ints'], ['ipi', 'bools'],
+  ['polling', 'bools'], ['needResched', 'bools'], ['pc', 'ints'], ['phase', 'ints'], ['sel', 'ints'], ['ipiMask', 'ints'],
+  ['lock', 'ints'], ['func', 'ints'], ['ran', 'ints'], ['ranOn', 'ints'], ['target', 'ints'], ['enq', 'ints'],
+  ['localRan', 'ints'], ['ret', 'ints'], ['hpLeft', 'ints'], ['enomemLeft', 'ints'], ['offlineWarn', 'int'],
+  ['freedInFlight', 'bools'], ['uaf', 'int'], ['queue', 'lists'], ['batch', 'lists'],
 ];
 
 const NULL_BYTE = 253;
@@ -106,41 +109,43 @@ export class StateCodec {
     const c = s.context;
     // CONTEXT_FIELDS order, written out: keyed loads by a field name in a loop were slower
     if (d === null) {
-      this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.lists(c.queue, 3); this.lists(c.batch, 4);
-      this.bools(c.inFlush, 5); this.ints(c.running, 6); this.bools(c.ipi, 7); this.bools(c.polling, 8); this.bools(c.needResched, 9);
-      this.ints(c.pc, 10); this.ints(c.phase, 11); this.ints(c.sel, 12); this.ints(c.ipiMask, 13); this.ints(c.lock, 14); this.ints(c.func, 15);
-      this.ints(c.ran, 16); this.ints(c.ranOn, 17); this.ints(c.target, 18); this.ints(c.enq, 19); this.ints(c.localRan, 20); this.ints(c.ret, 21);
-      this.ints(c.hpLeft, 22); this.ints(c.enomemLeft, 23); this.int(c.offlineWarn); this.bools(c.freedInFlight, 25); this.int(c.uaf);
+      this.bools(c.online, 0); this.bools(c.dying, 1); this.bools(c.cfd, 2); this.bools(c.inFlush, 3); this.ints(c.running, 4);
+      this.bools(c.ipi, 5); this.bools(c.polling, 6); this.bools(c.needResched, 7); this.ints(c.pc, 8); this.ints(c.phase, 9);
+      this.ints(c.sel, 10); this.ints(c.ipiMask, 11); this.ints(c.lock, 12); this.ints(c.func, 13); this.ints(c.ran, 14);
+      this.ints(c.ranOn, 15); this.ints(c.target, 16); this.ints(c.enq, 17); this.ints(c.localRan, 18); this.ints(c.ret, 19);
+      this.ints(c.hpLeft, 20); this.ints(c.enomemLeft, 21); this.int(c.offlineWarn); this.bools(c.freedInFlight, 23);
+      this.int(c.uaf); this.lists(c.queue, 25); this.lists(c.batch, 26);
     } else {
       if (c.online === d.online) this.copy(1); else { this.flush(); this.bools(c.online, 0); }
       if (c.dying === d.dying) this.copy(2); else { this.flush(); this.bools(c.dying, 1); }
       if (c.cfd === d.cfd) this.copy(3); else { this.flush(); this.bools(c.cfd, 2); }
-      if (c.queue === d.queue) this.copy(4); else { this.flush(); this.lists(c.queue, 3); }
-      if (c.batch === d.batch) this.copy(5); else { this.flush(); this.lists(c.batch, 4); }
-      if (c.inFlush === d.inFlush) this.copy(6); else { this.flush(); this.bools(c.inFlush, 5); }
-      if (c.running === d.running) this.copy(7); else { this.flush(); this.ints(c.running, 6); }
-      if (c.ipi === d.ipi) this.copy(8); else { this.flush(); this.bools(c.ipi, 7); }
-      if (c.polling === d.polling) this.copy(9); else { this.flush(); this.bools(c.polling, 8); }
-      if (c.needResched === d.needResched) this.copy(10); else { this.flush(); this.bools(c.needResched, 9); }
-      if (c.pc === d.pc) this.copy(11); else { this.flush(); this.ints(c.pc, 10); }
-      if (c.phase === d.phase) this.copy(12); else { this.flush(); this.ints(c.phase, 11); }
-      if (c.sel === d.sel) this.copy(13); else { this.flush(); this.ints(c.sel, 12); }
-      if (c.ipiMask === d.ipiMask) this.copy(14); else { this.flush(); this.ints(c.ipiMask, 13); }
-      if (c.lock === d.lock) this.copy(15); else { this.flush(); this.ints(c.lock, 14); }
-      if (c.func === d.func) this.copy(16); else { this.flush(); this.ints(c.func, 15); }
-      if (c.ran === d.ran) this.copy(17); else { this.flush(); this.ints(c.ran, 16); }
-      if (c.ranOn === d.ranOn) this.copy(18); else { this.flush(); this.ints(c.ranOn, 17); }
-      if (c.target === d.target) this.copy(19); else { this.flush(); this.ints(c.target, 18); }
-      if (c.enq === d.enq) this.copy(20); else { this.flush(); this.ints(c.enq, 19); }
-      if (c.localRan === d.localRan) this.copy(21); else { this.flush(); this.ints(c.localRan, 20); }
-      if (c.ret === d.ret) this.copy(22); else { this.flush(); this.ints(c.ret, 21); }
-      if (c.hpLeft === d.hpLeft) this.copy(23); else { this.flush(); this.ints(c.hpLeft, 22); }
-      if (c.enomemLeft === d.enomemLeft) this.copy(24); else { this.flush(); this.ints(c.enomemLeft, 23); }
+      if (c.inFlush === d.inFlush) this.copy(4); else { this.flush(); this.bools(c.inFlush, 3); }
+      if (c.running === d.running) this.copy(5); else { this.flush(); this.ints(c.running, 4); }
+      if (c.ipi === d.ipi) this.copy(6); else { this.flush(); this.bools(c.ipi, 5); }
+      if (c.polling === d.polling) this.copy(7); else { this.flush(); this.bools(c.polling, 6); }
+      if (c.needResched === d.needResched) this.copy(8); else { this.flush(); this.bools(c.needResched, 7); }
+      if (c.pc === d.pc) this.copy(9); else { this.flush(); this.ints(c.pc, 8); }
+      if (c.phase === d.phase) this.copy(10); else { this.flush(); this.ints(c.phase, 9); }
+      if (c.sel === d.sel) this.copy(11); else { this.flush(); this.ints(c.sel, 10); }
+      if (c.ipiMask === d.ipiMask) this.copy(12); else { this.flush(); this.ints(c.ipiMask, 11); }
+      if (c.lock === d.lock) this.copy(13); else { this.flush(); this.ints(c.lock, 12); }
+      if (c.func === d.func) this.copy(14); else { this.flush(); this.ints(c.func, 13); }
+      if (c.ran === d.ran) this.copy(15); else { this.flush(); this.ints(c.ran, 14); }
+      if (c.ranOn === d.ranOn) this.copy(16); else { this.flush(); this.ints(c.ranOn, 15); }
+      if (c.target === d.target) this.copy(17); else { this.flush(); this.ints(c.target, 16); }
+      if (c.enq === d.enq) this.copy(18); else { this.flush(); this.ints(c.enq, 17); }
+      if (c.localRan === d.localRan) this.copy(19); else { this.flush(); this.ints(c.localRan, 18); }
+      if (c.ret === d.ret) this.copy(20); else { this.flush(); this.ints(c.ret, 19); }
+      if (c.hpLeft === d.hpLeft) this.copy(21); else { this.flush(); this.ints(c.hpLeft, 20); }
+      if (c.enomemLeft === d.enomemLeft) this.copy(22); else { this.flush(); this.ints(c.enomemLeft, 21); }
       this.flush();
       this.int(c.offlineWarn);
-      if (c.freedInFlight === d.freedInFlight) this.copy(26); else { this.flush(); this.bools(c.freedInFlight, 25); }
+      if (c.freedInFlight === d.freedInFlight) this.copy(24); else { this.flush(); this.bools(c.freedInFlight, 23); }
       this.flush();
       this.int(c.uaf);
+      if (c.queue === d.queue) this.copy(26); else { this.flush(); this.lists(c.queue, 25); }
+      if (c.batch === d.batch) this.copy(27); else { this.flush(); this.lists(c.batch, 26); }
+      this.flush();
     }
     const end = this.length;
     this.ensure(4);
@@ -160,6 +165,9 @@ export class StateCodec {
   /** Parts of the decoded state still to be copied (a run of unchanged fields is copied at once): [from, to) relative to decBase. */
   private runFrom = 0;
   private runTo = 0;
+  /** Words of the decoded bytes' buffer (for copying runs a word at a time). */
+  private srcWordsOf: ArrayBufferLike | null = null;
+  private srcWords: Uint32Array = new Uint32Array(0);
 
   /** Appends part `k` of the last decoded state's bytes; returns the new length. */
   private copyField(k: number, at: number): number {
@@ -189,7 +197,22 @@ export class StateCodec {
     const src = this.decBytes;
     const from = this.decBase + this.runFrom;
     const at = this.length;
-    for (let i = 0; i < len; i++) b[at + i] = src[from + i] as number;
+    let i = 0;
+    const abs = src.byteOffset + from;
+    if (len >= 16 && (abs & 3) === (at & 3)) {
+      // the same offset mod 4 on both sides (the fields before a run rarely change length): words
+      if (this.srcWordsOf !== src.buffer) {
+        this.srcWordsOf = src.buffer;
+        this.srcWords = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
+      }
+      for (; ((at + i) & 3) !== 0; i++) b[at + i] = src[from + i] as number;
+      const w = this.words;
+      const sw = this.srcWords;
+      const d = (at + i) >>> 2, s = (abs + i) >>> 2, n = (len - i) >>> 2;
+      for (let k = 0; k < n; k++) w[d + k] = sw[s + k] as number;
+      i += n * 4;
+    }
+    for (; i < len; i++) b[at + i] = src[from + i] as number;
     this.length = at + len;
     this.runFrom = this.runTo = 0;
   }
@@ -293,30 +316,30 @@ export class StateCodec {
     O[1] = this.rp - off; const online = this.getBools(b, L[0] ?? 0);
     O[2] = this.rp - off; const dying = this.getBools(b, L[1] ?? 0);
     O[3] = this.rp - off; const cfd = this.getBools(b, L[2] ?? 0);
-    O[4] = this.rp - off; const queue = this.getLists(b, L[3] ?? 0);
-    O[5] = this.rp - off; const batch = this.getLists(b, L[4] ?? 0);
-    O[6] = this.rp - off; const inFlush = this.getBools(b, L[5] ?? 0);
-    O[7] = this.rp - off; const running = this.getInts(b, L[6] ?? 0);
-    O[8] = this.rp - off; const ipi = this.getBools(b, L[7] ?? 0);
-    O[9] = this.rp - off; const polling = this.getBools(b, L[8] ?? 0);
-    O[10] = this.rp - off; const needResched = this.getBools(b, L[9] ?? 0);
-    O[11] = this.rp - off; const pc = this.getInts(b, L[10] ?? 0);
-    O[12] = this.rp - off; const phase = this.getInts(b, L[11] ?? 0);
-    O[13] = this.rp - off; const sel = this.getInts(b, L[12] ?? 0);
-    O[14] = this.rp - off; const ipiMask = this.getInts(b, L[13] ?? 0);
-    O[15] = this.rp - off; const lock = this.getInts(b, L[14] ?? 0);
-    O[16] = this.rp - off; const func = this.getInts(b, L[15] ?? 0);
-    O[17] = this.rp - off; const ran = this.getInts(b, L[16] ?? 0);
-    O[18] = this.rp - off; const ranOn = this.getInts(b, L[17] ?? 0);
-    O[19] = this.rp - off; const target = this.getInts(b, L[18] ?? 0);
-    O[20] = this.rp - off; const enq = this.getInts(b, L[19] ?? 0);
-    O[21] = this.rp - off; const localRan = this.getInts(b, L[20] ?? 0);
-    O[22] = this.rp - off; const ret = this.getNullableInts(b, L[21] ?? 0);
-    O[23] = this.rp - off; const hpLeft = this.getInts(b, L[22] ?? 0);
-    O[24] = this.rp - off; const enomemLeft = this.getInts(b, L[23] ?? 0);
-    O[25] = this.rp - off; const offlineWarn = this.getInt(b) ?? 0;
-    O[26] = this.rp - off; const freedInFlight = this.getBools(b, L[25] ?? 0);
-    O[27] = this.rp - off; const uaf = this.getInt(b) ?? 0;
+    O[4] = this.rp - off; const inFlush = this.getBools(b, L[3] ?? 0);
+    O[5] = this.rp - off; const running = this.getInts(b, L[4] ?? 0);
+    O[6] = this.rp - off; const ipi = this.getBools(b, L[5] ?? 0);
+    O[7] = this.rp - off; const polling = this.getBools(b, L[6] ?? 0);
+    O[8] = this.rp - off; const needResched = this.getBools(b, L[7] ?? 0);
+    O[9] = this.rp - off; const pc = this.getInts(b, L[8] ?? 0);
+    O[10] = this.rp - off; const phase = this.getInts(b, L[9] ?? 0);
+    O[11] = this.rp - off; const sel = this.getInts(b, L[10] ?? 0);
+    O[12] = this.rp - off; const ipiMask = this.getInts(b, L[11] ?? 0);
+    O[13] = this.rp - off; const lock = this.getInts(b, L[12] ?? 0);
+    O[14] = this.rp - off; const func = this.getInts(b, L[13] ?? 0);
+    O[15] = this.rp - off; const ran = this.getInts(b, L[14] ?? 0);
+    O[16] = this.rp - off; const ranOn = this.getInts(b, L[15] ?? 0);
+    O[17] = this.rp - off; const target = this.getInts(b, L[16] ?? 0);
+    O[18] = this.rp - off; const enq = this.getInts(b, L[17] ?? 0);
+    O[19] = this.rp - off; const localRan = this.getInts(b, L[18] ?? 0);
+    O[20] = this.rp - off; const ret = this.getNullableInts(b, L[19] ?? 0);
+    O[21] = this.rp - off; const hpLeft = this.getInts(b, L[20] ?? 0);
+    O[22] = this.rp - off; const enomemLeft = this.getInts(b, L[21] ?? 0);
+    O[23] = this.rp - off; const offlineWarn = this.getInt(b) ?? 0;
+    O[24] = this.rp - off; const freedInFlight = this.getBools(b, L[23] ?? 0);
+    O[25] = this.rp - off; const uaf = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; const queue = this.getLists(b, L[25] ?? 0);
+    O[27] = this.rp - off; const batch = this.getLists(b, L[26] ?? 0);
     O[28] = this.rp - off;
     const context: SysContext = {
       online, dying, cfd, queue, batch, inFlush, running, ipi, polling, needResched, pc, phase, sel, ipiMask, lock, func,
@@ -355,30 +378,30 @@ export class StateCodec {
     O[1] = this.rp - off; this.fillBools(b, ctx.online as boolean[]);
     O[2] = this.rp - off; this.fillBools(b, ctx.dying as boolean[]);
     O[3] = this.rp - off; this.fillBools(b, ctx.cfd as boolean[]);
-    O[4] = this.rp - off; this.fillLists(b, ctx.queue as number[][]);
-    O[5] = this.rp - off; this.fillLists(b, ctx.batch as number[][]);
-    O[6] = this.rp - off; this.fillBools(b, ctx.inFlush as boolean[]);
-    O[7] = this.rp - off; this.fillInts(b, ctx.running as number[]);
-    O[8] = this.rp - off; this.fillBools(b, ctx.ipi as boolean[]);
-    O[9] = this.rp - off; this.fillBools(b, ctx.polling as boolean[]);
-    O[10] = this.rp - off; this.fillBools(b, ctx.needResched as boolean[]);
-    O[11] = this.rp - off; this.fillInts(b, ctx.pc as number[]);
-    O[12] = this.rp - off; this.fillInts(b, ctx.phase as number[]);
-    O[13] = this.rp - off; this.fillInts(b, ctx.sel as number[]);
-    O[14] = this.rp - off; this.fillInts(b, ctx.ipiMask as number[]);
-    O[15] = this.rp - off; this.fillInts(b, ctx.lock as number[]);
-    O[16] = this.rp - off; this.fillInts(b, ctx.func as number[]);
-    O[17] = this.rp - off; this.fillInts(b, ctx.ran as number[]);
-    O[18] = this.rp - off; this.fillInts(b, ctx.ranOn as number[]);
-    O[19] = this.rp - off; this.fillInts(b, ctx.target as number[]);
-    O[20] = this.rp - off; this.fillInts(b, ctx.enq as number[]);
-    O[21] = this.rp - off; this.fillInts(b, ctx.localRan as number[]);
-    O[22] = this.rp - off; this.fillNullableInts(b, ctx.ret as (number | null)[]);
-    O[23] = this.rp - off; this.fillInts(b, ctx.hpLeft as number[]);
-    O[24] = this.rp - off; this.fillInts(b, ctx.enomemLeft as number[]);
-    O[25] = this.rp - off; ctx.offlineWarn = this.getInt(b) ?? 0;
-    O[26] = this.rp - off; this.fillBools(b, ctx.freedInFlight as boolean[]);
-    O[27] = this.rp - off; ctx.uaf = this.getInt(b) ?? 0;
+    O[4] = this.rp - off; this.fillBools(b, ctx.inFlush as boolean[]);
+    O[5] = this.rp - off; this.fillInts(b, ctx.running as number[]);
+    O[6] = this.rp - off; this.fillBools(b, ctx.ipi as boolean[]);
+    O[7] = this.rp - off; this.fillBools(b, ctx.polling as boolean[]);
+    O[8] = this.rp - off; this.fillBools(b, ctx.needResched as boolean[]);
+    O[9] = this.rp - off; this.fillInts(b, ctx.pc as number[]);
+    O[10] = this.rp - off; this.fillInts(b, ctx.phase as number[]);
+    O[11] = this.rp - off; this.fillInts(b, ctx.sel as number[]);
+    O[12] = this.rp - off; this.fillInts(b, ctx.ipiMask as number[]);
+    O[13] = this.rp - off; this.fillInts(b, ctx.lock as number[]);
+    O[14] = this.rp - off; this.fillInts(b, ctx.func as number[]);
+    O[15] = this.rp - off; this.fillInts(b, ctx.ran as number[]);
+    O[16] = this.rp - off; this.fillInts(b, ctx.ranOn as number[]);
+    O[17] = this.rp - off; this.fillInts(b, ctx.target as number[]);
+    O[18] = this.rp - off; this.fillInts(b, ctx.enq as number[]);
+    O[19] = this.rp - off; this.fillInts(b, ctx.localRan as number[]);
+    O[20] = this.rp - off; this.fillNullableInts(b, ctx.ret as (number | null)[]);
+    O[21] = this.rp - off; this.fillInts(b, ctx.hpLeft as number[]);
+    O[22] = this.rp - off; this.fillInts(b, ctx.enomemLeft as number[]);
+    O[23] = this.rp - off; ctx.offlineWarn = this.getInt(b) ?? 0;
+    O[24] = this.rp - off; this.fillBools(b, ctx.freedInFlight as boolean[]);
+    O[25] = this.rp - off; ctx.uaf = this.getInt(b) ?? 0;
+    O[26] = this.rp - off; this.fillLists(b, ctx.queue as number[][]);
+    O[27] = this.rp - off; this.fillLists(b, ctx.batch as number[][]);
     O[28] = this.rp - off;
     this.decBytes = b;
     this.decBase = off;
@@ -404,7 +427,7 @@ export class StateCodec {
     for (let i = 0; i < a.length; i++) {
       const len = this.getInt(b) ?? 0;
       const l = a[i] as number[];
-      l.length = len;
+      if (l.length !== len) l.length = len;
       for (let k = 0; k < len; k++) l[k] = this.getInt(b) ?? 0;
     }
   }

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { setupModel } from '../../model/explorer.js';
 import { FingerprintSet, FULL, INSERTED, SEEN } from '../../model/fingerprint-set.js';
 import { CONTEXT_FIELDS, type Fingerprint } from '../../model/state-codec.js';
-import { StateQueue } from '../../model/state-queue.js';
 import { initialContext, type SysContext } from '../../model/system.js';
 import { compileWorkload, DEFAULT_WORKLOADS, findWorkload } from '../../model/workload.js';
 import type { ModelState } from '../../model/step.js';
 
 describe('state codec', () => {
-  it('names every SysContext field once, in the context\'s own order', () => {
+  it('names every SysContext field once, in the context\'s own order except the lists (queue, batch) last', () => {
     const ctx = initialContext(compileWorkload(findWorkload('hotplug'), 3));
-    expect(CONTEXT_FIELDS.map(([f]) => f)).toEqual(Object.keys(ctx));
+    const lists = ['queue', 'batch'];
+    expect(CONTEXT_FIELDS.map(([f]) => f)).toEqual([...Object.keys(ctx).filter((f) => !lists.includes(f)), ...lists]);
+    expect(CONTEXT_FIELDS.filter(([, kind]) => kind === 'lists').map(([f]) => f)).toEqual(lists);
   });
   it('decode(encode(s)) = s on every state reached (BFS, all default workloads, 3 CPUs), distinct states distinct bytes', () => {
     for (const w of DEFAULT_WORKLOADS) {
@@ -84,7 +85,7 @@ describe('state codec', () => {
   });
 });
 
-describe('fingerprint set and state queue', () => {
+describe('fingerprint set', () => {
   it('inserts, finds, and refuses beyond 3/4 of its slots', () => {
     for (const shared of [false, true]) {
       const t = new FingerprintSet({ bytes: 8192, shared });
@@ -96,19 +97,15 @@ describe('fingerprint set and state queue', () => {
       expect(t.add(1, 0x5555)).toBe(SEEN); // a known one is still found when full
     }
   });
-  it('the queue gives records back in order across chunks and releases read chunks', () => {
-    const q = new StateQueue();
-    const rec = new Uint8Array(1000);
-    for (let i = 0; i < 3000; i++) {
-      rec[0] = i & 0xff;
-      rec[999] = (i >> 8) & 0xff;
-      q.push(rec, 1000, i);
+  it('takes any slot count the bytes hold (not only a power of two), probing round the end', () => {
+    for (const shared of [false, true]) {
+      const t = new FingerprintSet({ bytes: 8 * 1500 + 7, shared });
+      expect([t.slots, t.limit]).toEqual([1500, 1125]);
+      const fps = Array.from({ length: 1125 }, (_, i) => [Math.imul(i + 1, 0x9e3779b1) | 1, (i * 2654435761) ^ 0xabcdef] as const);
+      for (const [hi, lo] of fps) expect(t.add(hi, lo)).toBe(INSERTED);
+      for (const [hi, lo] of fps) expect(t.add(hi, lo)).toBe(SEEN);
+      expect(t.add(0x7fffffff, 0x7fffffff)).toBe(FULL);
+      expect(t.size).toBe(1125);
     }
-    expect(q.peakBytes).toBeGreaterThanOrEqual(3 * 2 ** 20);
-    for (let i = 0; i < 3000; i++) {
-      expect(q.shift()).toBe(true);
-      expect([q.len, q.ref, q.buf[q.off], q.buf[q.off + 999]]).toEqual([1000, i, i & 0xff, (i >> 8) & 0xff]);
-    }
-    expect(q.shift()).toBe(false);
   });
 });
